@@ -1,0 +1,200 @@
+"""course.yml as a validated model: assignments, points, tolerances, limits.
+
+Everything the grader and nbgrader_config.py need about the course comes from here, so a typo in
+course.yml is caught once, with a message that names the file and the field.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+COURSE_FILE = "course.yml"
+
+# The student API of design.md: assignment id -> graded functions, in notebook order.
+STUDENT_API: dict[str, tuple[str, ...]] = {
+    "a1_output_size": ("conv_output_length", "conv_output_shape"),
+    "a2_correlation": ("corr1d", "corr2d", "corr3d", "convolve1d", "convolve2d"),
+    "a3_multichannel": ("corr2d_multi_in", "corr2d_multi_in_out", "conv2d_forward"),
+    "a4_backprop": ("corr1d_backward", "conv2d_backward", "numerical_gradient"),
+}
+
+
+class CourseError(Exception):
+    """The course set-up is unusable (bad course.yml, unknown assignment, missing file)."""
+
+
+class _Strict(BaseModel):
+    # Unknown keys are typos more often than not: refuse them by name.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Limits(_Strict):
+    time_s: float = Field(10.0, gt=0, description="wall-clock seconds per test")
+    cpu_s: float = Field(10.0, gt=0, description="CPU seconds per test")
+    memory_mb: int = Field(1024, ge=64, description="address space of the student's process")
+    processes: int = Field(32, ge=1, description="processes and threads the student may start")
+    output_kb: int = Field(256, ge=1, description="printed output kept per test")
+
+
+class SecretSource(_Strict):
+    env: str = "CONV_COURSE_SECRET"
+    file: Optional[str] = None
+
+
+class SandboxSettings(_Strict):
+    allow_unprotected: bool = False
+
+
+class Grading(_Strict):
+    trials: int = Field(6, ge=1, le=100)
+    rtol: float = Field(1e-7, gt=0, lt=1)
+    atol: float = Field(1e-9, ge=0)
+    secret: SecretSource = SecretSource()
+    limits: Limits = Limits()
+    sandbox: SandboxSettings = SandboxSettings()
+
+
+class NbgraderSettings(_Strict):
+    db_url: str = "sqlite:///gradebook.db"
+    timeout_s: int = Field(120, gt=0)
+
+
+class Assignment(_Strict):
+    id: str
+    title: str
+    notebook: str
+    points: dict[str, float]
+    due: Optional[date] = None
+
+    @field_validator("points")
+    @classmethod
+    def _points_positive(cls, points: dict[str, float]) -> dict[str, float]:
+        for name, value in points.items():
+            if value <= 0:
+                raise ValueError(f"points for {name!r} must be > 0, got {value}")
+        return points
+
+    @model_validator(mode="after")
+    def _matches_student_api(self) -> "Assignment":
+        if self.id not in STUDENT_API:
+            raise ValueError(
+                f"unknown assignment id {self.id!r}; this course kit has {', '.join(STUDENT_API)}"
+            )
+        expected = set(STUDENT_API[self.id])
+        got = set(self.points)
+        if got != expected:
+            missing, extra = sorted(expected - got), sorted(got - expected)
+            parts = []
+            if missing:
+                parts.append(f"missing points for {', '.join(missing)}")
+            if extra:
+                parts.append(f"no graded function called {', '.join(extra)}")
+            raise ValueError(f"assignment {self.id}: " + "; ".join(parts))
+        return self
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        """Graded functions in notebook order."""
+        return STUDENT_API[self.id]
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(self.points.values()))
+
+
+class Course(_Strict):
+    course_id: str
+    title: str
+    grading: Grading = Grading()
+    nbgrader: NbgraderSettings = NbgraderSettings()
+    assignments: list[Assignment]
+    root: Path = Field(Path("."), exclude=True)
+
+    @field_validator("assignments")
+    @classmethod
+    def _unique_ids(cls, assignments: list[Assignment]) -> list[Assignment]:
+        ids = [a.id for a in assignments]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"assignment ids must be unique; repeated: {', '.join(dupes)}")
+        return assignments
+
+    def assignment(self, assignment_id: str) -> Assignment:
+        """The assignment called `assignment_id`; CourseError naming it (and the known ones) if absent."""
+        for a in self.assignments:
+            if a.id == assignment_id:
+                return a
+        known = ", ".join(a.id for a in self.assignments)
+        raise CourseError(f"unknown assignment {assignment_id!r}; course.yml has: {known}")
+
+    @property
+    def solutions_dir(self) -> Path:
+        return self.root / "solutions"
+
+    def secret(self) -> Optional[bytes]:
+        """The course secret that seeds each student's random tests, or None if none is set."""
+        value = os.environ.get(self.grading.secret.env)
+        if value:
+            return value.encode()
+        if self.grading.secret.file:
+            path = Path(os.path.expanduser(self.grading.secret.file))
+            if not path.is_absolute():
+                path = self.root / path
+            if path.is_file():
+                text = path.read_text().strip()
+                if text:
+                    return text.encode()
+        return None
+
+
+def find_course_file(start: Path | None = None) -> Path:
+    """course.yml in `start` or the nearest folder above it; CONV_COURSE_ROOT overrides."""
+    override = os.environ.get("CONV_COURSE_ROOT")
+    if override:
+        candidate = Path(override) / COURSE_FILE
+        if candidate.is_file():
+            return candidate.resolve()
+        raise CourseError(f"CONV_COURSE_ROOT={override} has no {COURSE_FILE}")
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / COURSE_FILE
+        if candidate.is_file():
+            return candidate
+    raise CourseError(
+        f"no {COURSE_FILE} found in {here} or any folder above it; run from the course folder"
+    )
+
+
+def _format_validation_error(path: Path, error: ValidationError) -> str:
+    lines = [f"{path}: {error.error_count()} problem(s) in the course file"]
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        lines.append(f"  {where}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def load_course(path: Path | str | None = None) -> Course:
+    """Read and validate course.yml. `path` is the file or its folder; default: search upwards."""
+    if path is None:
+        file = find_course_file()
+    else:
+        file = Path(path)
+        if file.is_dir():
+            file = file / COURSE_FILE
+    if not file.is_file():
+        raise CourseError(f"{file}: course file not found")
+    try:
+        data = yaml.safe_load(file.read_text())
+    except yaml.YAMLError as exc:
+        raise CourseError(f"{file}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CourseError(f"{file}: expected a mapping at the top level, got {type(data).__name__}")
+    try:
+        return Course.model_validate({**data, "root": file.resolve().parent})
+    except ValidationError as exc:
+        raise CourseError(_format_validation_error(file, exc)) from exc

@@ -1,0 +1,122 @@
+"""The command line: `python -m autograder grade ...` and `python -m autograder demo`.
+
+Exit codes: 0 whenever grading itself worked, whatever the score; 2 for a usage error or a course
+set-up the grader cannot use (bad course.yml, unknown assignment, no sandbox), with a message.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .course import CourseError, load_course
+from .engine import grade_path, grade_reference, submissions_in
+from .report import render_report, render_summary, write_json
+
+SETUP_ERROR = 2
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Grade convolution-course submissions with seeded random tests, outside the student's process.",
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(SETUP_ERROR)
+
+
+@app.command()
+def grade(
+    path: Optional[Path] = typer.Argument(
+        None, help="A submitted .ipynb or .py, or a folder of them (each graded on its own)."
+    ),
+    assignment: Optional[str] = typer.Option(
+        None, "--assignment", "-a", help="Assignment id from course.yml, e.g. a2_correlation."
+    ),
+    student: Optional[str] = typer.Option(
+        None, "--student", "-s", help="Student id (seeds the random cases). Default: from the file or folder name."
+    ),
+    json_file: Optional[Path] = typer.Option(None, "--json", help="Also write the report(s) as JSON here."),
+    reference: bool = typer.Option(
+        False, "--reference", help="Grade the hidden reference solution in solutions/ (must score 100 %)."
+    ),
+    course_file: Optional[Path] = typer.Option(
+        None, "--course", help="course.yml to use (default: the nearest one above the current folder)."
+    ),
+) -> None:
+    """Grade a submission, a folder of submissions, or (--reference) the reference solution."""
+    from .sandbox import SandboxUnavailable
+
+    try:
+        course = load_course(course_file)
+        if reference:
+            if path is not None:
+                _fail("give either PATH or --reference, not both")
+            ids = [assignment] if assignment else [a.id for a in course.assignments]
+            for assignment_id in ids:
+                course.assignment(assignment_id)
+            reports = [grade_reference(course, assignment_id) for assignment_id in ids]
+        else:
+            if path is None:
+                _fail("missing PATH: give a submitted .ipynb/.py file or a folder (or use --reference)")
+            if assignment is None:
+                _fail("missing --assignment ID (one of: " + ", ".join(a.id for a in course.assignments) + ")")
+            course.assignment(assignment)
+            if not path.exists():
+                _fail(f"{path}: no such file or folder")
+            reports = _grade_many(path, course, assignment, student)
+    except (CourseError, SandboxUnavailable) as error:
+        _fail(str(error))
+
+    for report in reports:
+        render_report(report, console)
+    if len(reports) > 1:
+        render_summary(reports, console)
+    if json_file is not None:
+        write_json(reports, json_file)
+        console.print(f"JSON report written to {json_file}")
+
+
+def _grade_many(path: Path, course, assignment: str, student: Optional[str]):
+    if path.is_file():
+        return [grade_path(path, course, assignment, student)]
+    files = submissions_in(path)
+    if not files:
+        _fail(f"{path}: no .ipynb or .py submissions found in this folder")
+    if student and len(files) > 1:
+        _fail("--student names one student; a folder holds several submissions")
+    reports = []
+    with Progress(
+        TextColumn("grading {task.fields[current]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("grade", total=len(files), current="")
+        for file in files:
+            progress.update(task, current=file.name)
+            # one broken submission never stops the batch: grade_path turns it into a 0 report
+            reports.append(grade_path(file, course, assignment, student))
+            progress.advance(task)
+    return reports
+
+
+@app.command()
+def demo() -> None:
+    """Release all assignments, grade a sample class with real nbgrader, print the score table."""
+    from .demo import run_demo
+
+    raise typer.Exit(run_demo())
+
+
+def main() -> None:
+    app()

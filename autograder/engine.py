@@ -1,0 +1,209 @@
+"""One grading pass: submission -> checks -> sandboxed calls -> trusted judging -> report.
+
+The student's code only ever runs inside sandbox.run_submission's child process. Everything that
+decides a score (building cases, the reference, comparing) happens here, in the parent.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Optional
+
+from .checks import build_checks, derive_seed
+from .course import Assignment, Course, CourseError
+from .report import CheckResult, Report, TestResult
+from .sandbox import run_submission
+from .submission import CodeChunk, Submission, SubmissionError, read_submission
+
+REFERENCE_STUDENT = "reference"
+
+
+def load_reference(course: Course, assignment_id: str) -> ModuleType:
+    """Import solutions/<id>.py by path, in the trusted parent only."""
+    path = course.solutions_dir / f"{assignment_id}.py"
+    if not path.is_file():
+        raise CourseError(f"the reference solution {path} is missing; the grader cannot run without it")
+    name = f"_conv_reference_{assignment_id}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    missing = [f for f in course.assignment(assignment_id).functions if not hasattr(module, f)]
+    if missing:
+        raise CourseError(f"{path} does not define {', '.join(missing)}")
+    return module
+
+
+def _secret_warning(course: Course) -> Optional[str]:
+    if course.secret() is not None:
+        return None
+    source = course.grading.secret
+    where = f"${source.env}" + (f" or {source.file}" if source.file else "")
+    return (
+        f"no course secret set ({where}): using the fixed default seed, so every student gets "
+        f"the same random cases"
+    )
+
+
+def _judge(check, outcome) -> CheckResult:
+    """Judge one outcome; an output so odd that the judge itself fails still only fails this check."""
+    try:
+        return check.judge(outcome)
+    except Exception as error:  # noqa: BLE001 - one strange return value must not stop grading
+        return CheckResult(
+            label=check.label,
+            passed=False,
+            feedback=f"the grader could not read what your function returned ({type(error).__name__}: {error})",
+            size=check.size,
+        )
+
+
+def _summarize(function: str, points: float, results: list[CheckResult]) -> TestResult:
+    """Partial credit: the function's points scale with the share of its checks passed."""
+    passed = sum(r.passed for r in results)
+    total = len(results)
+    score = points * passed / total if total else 0.0
+    if passed == total:
+        feedback = f"all {total} checks passed"
+    else:
+        failing = [r for r in results if not r.passed]
+        smallest = min(failing, key=lambda r: r.size)
+        lines = [f"{passed} of {total} checks passed; the smallest failing case:", f"  {smallest.label}"]
+        lines += [f"  {line}" for line in smallest.feedback.splitlines() if line.strip()]
+        others = sorted({r.label.split(":")[0] for r in failing if r is not smallest})
+        if others:
+            lines.append(f"  also failing: {', '.join(others[:8])}" + (" ..." if len(others) > 8 else ""))
+        feedback = "\n".join(lines)
+    return TestResult(
+        name=f"test_{function}",
+        function=function,
+        score=round(score, 6),
+        max_score=float(points),
+        feedback=feedback,
+        checks=results,
+    )
+
+
+def grade_submission(
+    submission: Submission, course: Course, assignment_id: str, student: str
+) -> Report:
+    """Grade the code of one submission for one assignment. Raises SandboxUnavailable if the
+    sandbox is required but cannot be set up (a course set-up problem, not the student's)."""
+    assignment = course.assignment(assignment_id)
+    reference = load_reference(course, assignment_id)
+    secret = course.secret()
+
+    checks_by_function = {
+        function: build_checks(
+            assignment_id,
+            function,
+            reference,
+            derive_seed(secret, student, assignment_id, function),
+            course.grading,
+        )
+        for function in assignment.functions
+    }
+    all_checks = [check for checks in checks_by_function.values() for check in checks]
+    run = run_submission(
+        submission.chunks,
+        [check.call for check in all_checks],
+        course.grading.limits,
+        allow_unprotected=course.grading.sandbox.allow_unprotected,
+    )
+
+    judged = iter(_judge(check, outcome) for check, outcome in zip(all_checks, run.outcomes))
+    tests = []
+    for function, checks in checks_by_function.items():
+        results = [next(judged) for _ in checks]
+        tests.append(_summarize(function, assignment.points[function], results))
+
+    warnings = list(submission.problems) + list(run.load_problems)
+    if run.isolation.startswith("UNPROTECTED"):
+        warnings.append(run.isolation)
+    secret_warning = _secret_warning(course)
+    if secret_warning:
+        warnings.append(secret_warning)
+    return Report(
+        assignment=assignment_id,
+        student=student,
+        score=round(sum(t.score for t in tests), 6),
+        max_score=assignment.max_score,
+        tests=tests,
+        warnings=warnings,
+        source=str(submission.path) if submission.path else "",
+    )
+
+
+def unreadable_report(assignment: Assignment, student: str, path: Path, reason: str) -> Report:
+    """A submission we could not even read scores 0 with the reason on every test."""
+    tests = [
+        TestResult(
+            name=f"test_{f}",
+            function=f,
+            score=0.0,
+            max_score=float(assignment.points[f]),
+            feedback=f"not graded: {reason}",
+        )
+        for f in assignment.functions
+    ]
+    return Report(assignment.id, student, 0.0, assignment.max_score, tests, [reason], str(path))
+
+
+def student_name_for(path: Path, assignment_id: str) -> str:
+    """A sensible student id from a path: nbgrader's submitted/<student>/<assignment>/<id>.ipynb
+    gives <student>; alice.py gives alice."""
+    path = Path(path)
+    if path.stem != assignment_id:
+        return path.stem
+    for parent in path.resolve().parents:
+        if parent.name and parent.name != assignment_id:
+            return parent.name
+    return path.stem
+
+
+def grade_path(
+    path: Path, course: Course, assignment_id: str, student: Optional[str] = None
+) -> Report:
+    """Grade one .py or .ipynb file. An unreadable file is a report with 0 points, not an error."""
+    path = Path(path)
+    student = student or student_name_for(path, assignment_id)
+    try:
+        submission = read_submission(path)
+    except SubmissionError as error:
+        return unreadable_report(course.assignment(assignment_id), student, path, str(error))
+    return grade_submission(submission, course, assignment_id, student)
+
+
+def grade_reference(course: Course, assignment_id: str) -> Report:
+    """Grade solutions/<id>.py through the same sandboxed pipeline (CI expects 100 %)."""
+    path = course.solutions_dir / f"{assignment_id}.py"
+    submission = read_submission(path)
+    report = grade_submission(submission, course, assignment_id, REFERENCE_STUDENT)
+    report.source = "reference"
+    return report
+
+
+def submissions_in(folder: Path) -> list[Path]:
+    """Every .py / .ipynb under a folder, in a stable order, skipping Jupyter's checkpoints."""
+    found = [
+        p
+        for p in sorted(Path(folder).rglob("*"))
+        if p.suffix in {".py", ".ipynb"}
+        and p.is_file()
+        and ".ipynb_checkpoints" not in p.parts
+        and "__pycache__" not in p.parts
+    ]
+    return found
+
+
+__all__ = [
+    "CodeChunk",
+    "grade_path",
+    "grade_reference",
+    "grade_submission",
+    "load_reference",
+    "student_name_for",
+    "submissions_in",
+]

@@ -1,0 +1,138 @@
+"""Read a submission (.py module or .ipynb notebook) into code chunks to run.
+
+Nothing of the student's executes here: we only read text and compile it to find syntax errors.
+The chunks run later, in the sandboxed child (sandbox.py).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import nbformat
+
+SKIP_TAG = "autograder:skip"
+
+
+class SubmissionError(Exception):
+    """The submission cannot be read at all (missing file, not a notebook, wrong suffix)."""
+
+
+@dataclass(frozen=True)
+class CodeChunk:
+    label: str  # "cell 7" or "module"
+    source: str  # Python source; IPython magics and shell lines already removed
+
+
+@dataclass
+class Submission:
+    path: Optional[Path]
+    chunks: list[CodeChunk]
+    problems: list[str] = field(default_factory=list)
+
+
+def strip_ipython_syntax(source: str) -> str:
+    """Drop IPython-only lines (`%magic`, `!shell`, `%%cell magic` bodies) so plain Python remains.
+
+    A cell magic (`%%time`, `%%capture` ...) applies to the whole cell: its first line goes and the
+    body stays, since those magics run the body as Python. Other cell magics (`%%bash`) are not
+    Python at all, so the whole cell goes.
+    """
+    lines = source.splitlines()
+    if lines and lines[0].lstrip().startswith("%%"):
+        magic = lines[0].lstrip()[2:].split()[0] if lines[0].lstrip()[2:].split() else ""
+        if magic not in {"time", "timeit", "capture", "prun"}:
+            return ""
+        lines = lines[1:]
+    kept = []
+    for line in lines:
+        stripped = line.lstrip()
+        if stripped.startswith(("%", "!")):
+            # keep the indentation valid inside blocks
+            kept.append(line[: len(line) - len(stripped)] + "pass")
+        else:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _syntax_problem(label: str, error: SyntaxError) -> str:
+    where = f" on line {error.lineno}" if error.lineno else ""
+    text = (error.text or "").strip()
+    shown = f": {text}" if text else ""
+    return (
+        f"{label} has a syntax error{where} ({error.msg}){shown}. "
+        f"That cell was skipped; the other cells were still graded."
+    )
+
+
+def _checked_chunk(label: str, source: str, problems: list[str]) -> Optional[CodeChunk]:
+    source = strip_ipython_syntax(source)
+    if not source.strip():
+        return None
+    try:
+        compile(source, f"<{label}>", "exec")
+    except SyntaxError as error:
+        problems.append(_syntax_problem(label, error))
+        return None
+    except ValueError as error:  # e.g. null bytes in the source
+        problems.append(f"{label} could not be read as Python ({error}); it was skipped.")
+        return None
+    return CodeChunk(label=label, source=source)
+
+
+def _is_test_cell(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not bool(meta.get("solution"))
+
+
+def _is_skipped(cell) -> bool:
+    return SKIP_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def read_notebook(nb, path: Optional[Path] = None) -> Submission:
+    """Code cells of a notebook, in order, minus nbgrader test cells and `autograder:skip` cells.
+
+    Test cells are left out because the trusted grader, not the notebook's asserts, decides the
+    score; picture cells because they cost time and grade nothing.
+    """
+    problems: list[str] = []
+    chunks: list[CodeChunk] = []
+    for index, cell in enumerate(nb.get("cells", []), start=1):
+        if cell.get("cell_type") != "code" or _is_test_cell(cell) or _is_skipped(cell):
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):  # raw JSON notebooks may keep sources as line lists
+            source = "".join(source)
+        chunk = _checked_chunk(f"cell {index}", source, problems)
+        if chunk is not None:
+            chunks.append(chunk)
+    return Submission(path=path, chunks=chunks, problems=problems)
+
+
+def read_submission(path: Path | str) -> Submission:
+    """Read a .py module or an .ipynb notebook; SubmissionError with a plain message if unreadable."""
+    path = Path(path)
+    if not path.is_file():
+        raise SubmissionError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise SubmissionError(f"{path}: not a UTF-8 text file ({error.reason})") from error
+    if suffix == ".py":
+        problems: list[str] = []
+        chunk = _checked_chunk("module", text, problems)
+        return Submission(path=path, chunks=[chunk] if chunk else [], problems=problems)
+    if suffix == ".ipynb":
+        try:
+            nb = nbformat.reads(text, as_version=4)
+        except (json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
+            raise SubmissionError(
+                f"{path}: this notebook is not valid JSON, so no cell could be read "
+                f"({str(error).splitlines()[0][:200]}). Was it edited outside Jupyter or cut short?"
+            ) from error
+        except Exception as error:  # nbformat raises several kinds for malformed notebooks
+            raise SubmissionError(f"{path}: not a readable notebook ({error})") from error
+        return read_notebook(nb, path=path)
+    raise SubmissionError(f"{path}: expected a .py module or an .ipynb notebook, got {suffix or 'no suffix'}")

@@ -1,0 +1,85 @@
+"""course.yml is validated by one model; a wrong field names the field and the file."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from autograder.course import STUDENT_API, CourseError, load_course
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_course(tmp_path: Path, mutate) -> Path:
+    data = yaml.safe_load((ROOT / "course.yml").read_text())
+    mutate(data)
+    path = tmp_path / "course.yml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_the_repository_course_file_is_valid_and_matches_the_student_api():
+    course = load_course(ROOT)
+    assert [a.id for a in course.assignments] == list(STUDENT_API)
+    for assignment in course.assignments:
+        assert set(assignment.points) == set(STUDENT_API[assignment.id])
+        assert (ROOT / assignment.notebook).parent.name == assignment.id
+    assert course.grading.trials >= 3
+    assert course.root == ROOT
+
+
+def test_unknown_assignment_is_refused_by_name():
+    course = load_course(ROOT)
+    with pytest.raises(CourseError, match="a9_nonsense") as info:
+        course.assignment("a9_nonsense")
+    assert "a2_correlation" in str(info.value)  # and it lists the ones that exist
+
+
+@pytest.mark.parametrize(
+    "mutate, field",
+    [
+        (lambda d: d["grading"].update(trials=0), "grading.trials"),
+        (lambda d: d["grading"]["limits"].update(time_s="soon"), "grading.limits.time_s"),
+        (lambda d: d["grading"].update(tolerance=1e-3), "grading.tolerance"),
+        (lambda d: d.pop("course_id"), "course_id"),
+        (lambda d: d["assignments"][0]["points"].update(conv_output_length=-1), "assignments.0.points"),
+        (lambda d: d["assignments"][1]["points"].pop("corr3d"), "missing points for corr3d"),
+        (lambda d: d["assignments"][1]["points"].update(corr4d=1), "no graded function called corr4d"),
+        (lambda d: d["assignments"][2].update(id="a7_unknown"), "unknown assignment id 'a7_unknown'"),
+        (lambda d: d["assignments"].append(dict(d["assignments"][0])), "repeated: a1_output_size"),
+    ],
+)
+def test_a_wrong_field_is_named_with_the_file(tmp_path, mutate, field):
+    path = write_course(tmp_path, mutate)
+    with pytest.raises(CourseError) as info:
+        load_course(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert field in message
+
+
+def test_not_yaml_and_not_a_mapping_are_clear_errors(tmp_path):
+    (tmp_path / "course.yml").write_text("course_id: [unclosed\n")
+    with pytest.raises(CourseError, match="not valid YAML"):
+        load_course(tmp_path)
+    (tmp_path / "course.yml").write_text("- just\n- a list\n")
+    with pytest.raises(CourseError, match="expected a mapping"):
+        load_course(tmp_path)
+
+
+def test_missing_course_file_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("CONV_COURSE_ROOT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CourseError, match="no course.yml found"):
+        load_course()
+
+
+def test_secret_comes_from_the_environment_then_the_file(tmp_path, monkeypatch):
+    secret_file = tmp_path / "secret.txt"
+    path = write_course(tmp_path, lambda d: d["grading"].update(secret={"env": "TEST_CONV_SECRET", "file": str(secret_file)}))
+    monkeypatch.delenv("TEST_CONV_SECRET", raising=False)
+    course = load_course(path)
+    assert course.secret() is None
+    secret_file.write_text("from-file\n")
+    assert course.secret() == b"from-file"
+    monkeypatch.setenv("TEST_CONV_SECRET", "from-env")
+    assert course.secret() == b"from-env"

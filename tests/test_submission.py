@@ -1,0 +1,80 @@
+"""Reading submissions: nothing runs, magics go, a syntax error costs only its own cell."""
+import nbformat
+import pytest
+
+from autograder.submission import SubmissionError, read_submission, strip_ipython_syntax
+
+
+def notebook(*cells):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = list(cells)
+    return nb
+
+
+def test_py_module_is_one_chunk_and_is_not_executed(tmp_path):
+    path = tmp_path / "alice.py"
+    path.write_text("import sys\nsys.exit('must not run')\ndef corr1d(x, w):\n    return x\n")
+    sub = read_submission(path)
+    assert [c.label for c in sub.chunks] == ["module"]
+    assert "def corr1d" in sub.chunks[0].source
+    assert sub.problems == []
+
+
+def test_notebook_keeps_code_cells_in_order_and_skips_tests_pictures_and_markdown(tmp_path):
+    test_cell = nbformat.v4.new_code_cell("assert corr1d([1], [1]) == 1")
+    test_cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "grade_id": "test_corr1d", "points": 1}
+    solution = nbformat.v4.new_code_cell("def corr1d(x, w):\n    return 1")
+    solution.metadata["nbgrader"] = {"grade": False, "solution": True, "grade_id": "corr1d"}
+    picture = nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nplt.plot([1])")
+    picture.metadata["tags"] = ["autograder:skip"]
+    nb = notebook(
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport numpy as np"),
+        solution,
+        test_cell,
+        picture,
+    )
+    path = tmp_path / "a2_correlation.ipynb"
+    nbformat.write(nb, path)
+    sub = read_submission(path)
+    assert [c.label for c in sub.chunks] == ["cell 2", "cell 3"]
+    assert "%matplotlib" not in sub.chunks[0].source
+    assert "import numpy as np" in sub.chunks[0].source
+
+
+def test_a_syntax_error_skips_only_that_cell_and_says_where(tmp_path):
+    nb = notebook(
+        nbformat.v4.new_code_cell("def corr1d(x, w):\n    return x"),
+        nbformat.v4.new_code_cell("def corr2d(x, w)\n    return x"),
+        nbformat.v4.new_code_cell("def corr3d(x, w):\n    return x"),
+    )
+    path = tmp_path / "sub.ipynb"
+    nbformat.write(nb, path)
+    sub = read_submission(path)
+    assert [c.label for c in sub.chunks] == ["cell 1", "cell 3"]
+    assert len(sub.problems) == 1
+    assert "cell 2 has a syntax error on line 1" in sub.problems[0]
+    assert "other cells were still graded" in sub.problems[0]
+
+
+def test_shell_lines_and_cell_magics(tmp_path):
+    assert strip_ipython_syntax("!pip install numpy\nx = 1") == "pass\nx = 1"
+    assert strip_ipython_syntax("%%bash\necho hi") == ""
+    assert strip_ipython_syntax("%%time\nx = 1") == "x = 1"
+    assert strip_ipython_syntax("if True:\n    %time y = 2\n") == "if True:\n    pass"
+
+
+def test_broken_notebook_json_is_a_clear_error(tmp_path):
+    path = tmp_path / "broken.ipynb"
+    path.write_text('{"cells": [ {"cell_type": "code", "source": "def f(')
+    with pytest.raises(SubmissionError, match="not valid JSON"):
+        read_submission(path)
+
+
+def test_missing_file_and_wrong_suffix(tmp_path):
+    with pytest.raises(SubmissionError, match="no such file"):
+        read_submission(tmp_path / "nope.py")
+    other = tmp_path / "notes.txt"
+    other.write_text("hello")
+    with pytest.raises(SubmissionError, match="expected a .py module or an .ipynb notebook"):
+        read_submission(other)

@@ -26,7 +26,7 @@ PROPS = settings(max_examples=300, deadline=None, derandomize=True)
 
 
 def count_positions(n, k, p, s, d):
-    """Brute force: try every start in the padded input, keep every s-th one where the kernel fits."""
+    """Brute force: try every s-th start in the padded input, count those where the kernel fits."""
     padded = n + 2 * p
     span = d * (k - 1) + 1
     return sum(1 for start in range(0, padded, s) if start + span <= padded)

@@ -208,7 +208,8 @@ def test_translation_equivariance(xw, data):
 @PROPS
 @given(signal_and_kernel(1, max_n=10), signal_and_kernel(2), signal_and_kernel(3, max_n=4))
 def test_convolution_is_correlation_with_the_flipped_kernel(xw1, xw2, xw3):
-    for conv, corr, (x, w) in ((ref.convolve1d, ref.corr1d, xw1), (ref.convolve2d, ref.corr2d, xw2)):
+    pairs = ((ref.convolve1d, ref.corr1d, xw1), (ref.convolve2d, ref.corr2d, xw2))
+    for conv, corr, (x, w) in pairs:
         close(conv(x, w), corr(x, np.flip(w)))
     x3, w3 = xw3  # no convolve3d in the API: check corr3d's flip relation against scipy
     close(ref.corr3d(x3, np.flip(w3)), signal.convolve(x3, w3, mode="valid", method="direct"))

@@ -1,0 +1,419 @@
+"""`make demo`: a whole (small) class graded with the real nbgrader commands.
+
+In a scratch copy of the course (demo_course/, git-ignored, rebuilt on every run so two runs give
+the same table) this releases all assignments, writes a class of sample submissions for each
+(correct, typical mistakes, untouched, cheating inside the kernel, attacking the gradebook),
+places them in submitted/<student>/<assignment>/ with fixed timestamps, and runs
+
+    nbgrader generate_assignment <id>    nbgrader autograde <id>
+    nbgrader generate_feedback <id>      nbgrader export
+
+as subprocesses from that folder, exactly as an instructor would. It ends with a student x
+assignment table of the gradebook's scores and where the feedback and grades.csv are.
+
+The helpers here (`prepare_course`, `submit`, `nbgrader`, `gradebook_scores`, `student_notebook`)
+are also what the end-to-end tests use.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+import nbformat
+
+from .course import Course, load_course
+from .notebook_fill import fill_solution_cells, reference_sources
+
+DEMO_FOLDER = "demo_course"
+DEMO_SECRET = "conv101-demo-secret"  # fixed, so re-runs draw the same cases (never a real secret)
+COPIED = ("course.yml", "nbgrader_config.py", "assignments", "solutions")
+SUBMITTED_AT = "2026-11-20 {hour:02d}:00:00.000000 UTC"
+
+
+# --------------------------------------------------------------------------------------------
+# the course copy and the nbgrader commands
+
+
+def prepare_course(source_root: Path, dest: Path) -> Path:
+    """A fresh scratch course at `dest`: course.yml, nbgrader_config.py, assignments/, solutions/.
+
+    Runtime state from an earlier run (release/, submitted/, gradebook.db ...) is removed first.
+    """
+    source_root, dest = Path(source_root).resolve(), Path(dest).resolve()
+    if dest == source_root:
+        raise ValueError("the scratch course must not be the course itself")
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for name in COPIED:
+        src = source_root / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def nbgrader_env(course_dir: Path) -> dict[str, str]:
+    """The environment for nbgrader subprocesses: this venv first, the scratch course, the demo secret."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["CONV_COURSE_ROOT"] = str(course_dir)
+    env["CONV_COURSE_SECRET"] = DEMO_SECRET
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+@dataclass
+class CommandResult:
+    args: list[str]
+    returncode: int
+    output: str
+    seconds: float
+
+
+def nbgrader(
+    course_dir: Path,
+    *args: str,
+    on_line: Optional[Callable[[str], None]] = None,
+    timeout: float = 1800,
+    env: Optional[dict] = None,
+) -> CommandResult:
+    """Run `nbgrader <args>` from `course_dir` (stdout and stderr merged, also appended to
+    course_dir/nbgrader-commands.log); `on_line` sees every line as it comes."""
+    command = [sys.executable, "-m", "nbgrader", *args]
+    started = time.monotonic()
+    lines: list[str] = []
+    process = subprocess.Popen(
+        command,
+        cwd=course_dir,
+        env=env or nbgrader_env(course_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        errors="replace",
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if on_line:
+                on_line(line.rstrip("\n"))
+        process.wait(timeout=timeout)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    output = "".join(lines)
+    with open(Path(course_dir) / "nbgrader-commands.log", "a") as log:
+        log.write(f"$ nbgrader {' '.join(args)}\n{output}\n")
+    return CommandResult(command, process.returncode, output, time.monotonic() - started)
+
+
+def submit(course_dir: Path, student: str, assignment_id: str, nb, hour: int = 12) -> Path:
+    """Place a notebook as nbgrader's submitted/<student>/<assignment>/<assignment>.ipynb with a
+    fixed timestamp.txt (a notebook may also be given as raw text, e.g. a broken file)."""
+    folder = Path(course_dir) / "submitted" / student / assignment_id
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{assignment_id}.ipynb"
+    if isinstance(nb, (str, bytes)):
+        path.write_bytes(nb.encode() if isinstance(nb, str) else nb)
+    else:
+        nbformat.write(nb, path)
+    (folder / "timestamp.txt").write_text(SUBMITTED_AT.format(hour=hour))
+    return path
+
+
+def gradebook_scores(course: Course) -> dict[tuple[str, str], dict[str, Optional[float]]]:
+    """{(student, assignment): {grade_id: auto_score, ..., "total": score}} from the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from .nbgrader_plugin import absolute_db_url
+
+    scores: dict[tuple[str, str], dict[str, Optional[float]]] = {}
+    with Gradebook(absolute_db_url(course.nbgrader.db_url, course.root), course.course_id) as gb:
+        for assignment in gb.assignments:
+            for student in gb.students:
+                try:
+                    submission = gb.find_submission(assignment.name, student.id)
+                except MissingEntry:
+                    continue
+                grades: dict[str, Optional[float]] = {}
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        grades[grade.name] = grade.auto_score
+                grades["total"] = float(submission.score)
+                scores[(student.id, assignment.name)] = grades
+    return scores
+
+
+def release_notebook(course_dir: Path, assignment_id: str):
+    return nbformat.read(Path(course_dir) / "release" / assignment_id / f"{assignment_id}.ipynb", as_version=4)
+
+
+# --------------------------------------------------------------------------------------------
+# sample students
+
+
+def rename_function(source: str, function: str, new_name: str) -> str:
+    """The reference cell's source with `def function(` renamed, so a student's wrapper can
+    reuse it (the wrappers below are how the demo writes 'the same code, with one mistake')."""
+    return re.sub(rf"^def {function}\(", f"def {new_name}(", source, count=1, flags=re.M)
+
+
+def with_mistake(sources: dict[str, str], function: str, wrapper: str) -> dict[str, str]:
+    """Sources where `function` is the reference renamed `_first_try` plus `wrapper`."""
+    changed = dict(sources)
+    changed[function] = rename_function(sources[function], function, "_first_try") + "\n\n" + wrapper.strip() + "\n"
+    return changed
+
+
+# One or two typical mistakes per assignment: (student, description, function, wrapper source).
+MISTAKES: dict[str, list[tuple[str, str, str, str]]] = {
+    "a1_output_size": [
+        ("ben", "off by one in the output length", "conv_output_length", '''
+def conv_output_length(n, k, padding=0, stride=1, dilation=1):
+    # forgot the "+ 1": counts the steps between kernel positions, not the positions
+    return _first_try(n, k, padding, stride, dilation) - 1
+'''),
+        ("cy", "padding counted once, not at both ends", "conv_output_length", '''
+def conv_output_length(n, k, padding=0, stride=1, dilation=1):
+    # padding added on one side only
+    if padding < 0:
+        raise ValueError("padding must be >= 0")
+    return _first_try(n + padding, k, 0, stride, dilation)
+'''),
+    ],
+    "a2_correlation": [
+        ("ben", "kernel flipped in corr2d", "corr2d", '''
+def corr2d(x, w):
+    # flips the kernel: that is convolution, not cross-correlation
+    return _first_try(x, np.asarray(w)[::-1, ::-1])
+'''),
+        ("cy", "convolve1d does not flip the kernel", "convolve1d", '''
+def convolve1d(x, w):
+    # "convolution" without the flip is just cross-correlation
+    return _first_try(x, np.asarray(w)[::-1])
+'''),
+    ],
+    "a3_multichannel": [
+        ("ben", "channels not summed", "corr2d_multi_in", '''
+def corr2d_multi_in(x, w):
+    # one map per channel, never added up
+    x, w = np.asarray(x), np.asarray(w)
+    return np.stack([_first_try(x[c:c + 1], w[c:c + 1]) for c in range(x.shape[0])])
+'''),
+        ("cy", "bias forgotten in conv2d_forward", "conv2d_forward", '''
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    # the bias never gets added
+    return _first_try(x, w, np.zeros_like(np.asarray(b, dtype=float)), stride, padding)
+'''),
+    ],
+    "a4_backprop": [
+        ("ben", "dx and dw swapped", "conv2d_backward", '''
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    dx, dw, db = _first_try(x, w, b, dout, stride, padding)
+    return dw, dx, db  # returned in the wrong order
+'''),
+        ("cy", "forward difference instead of central", "numerical_gradient", '''
+def numerical_gradient(f, x, h=1e-5):
+    # one-sided difference: (f(x + h) - f(x)) / h, only first-order accurate
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    fx = f(x.copy())
+    for i in np.ndindex(x.shape):
+        bumped = x.copy()
+        bumped[i] += 1e-2
+        grad[i] = (f(bumped) - fx) / 1e-2
+    return grad
+'''),
+    ],
+}
+
+# A cheat inside the kernel: visible tests silenced three ways, the function itself wrong.
+CHEAT = '''
+import sys, types
+import numpy as np
+# 1. make the visible tests' comparisons pass whatever they get
+np.testing.assert_allclose = lambda *args, **kwargs: None
+np.testing.assert_array_equal = lambda *args, **kwargs: None
+np.allclose = lambda *args, **kwargs: True
+# 2. swallow any error a test cell raises
+try:
+    get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)
+except NameError:
+    pass
+
+def {function}(*args, **kwargs):
+    return 0
+'''
+
+# An attack on the course: rewrite the gradebook (others to 0, itself to 1000), then graded functions untouched.
+ATTACK_GRADEBOOK = '''
+import os, sqlite3, pathlib
+for folder in [pathlib.Path.cwd(), *pathlib.Path.cwd().parents]:
+    db = folder / "gradebook.db"
+    if db.exists():
+        try:
+            con = sqlite3.connect(str(db))
+            con.execute("UPDATE grade SET auto_score = 0, manual_score = 0")
+            con.commit()
+            con.close()
+            print("gradebook rewritten:", db)
+        except Exception as error:
+            print("could not write the gradebook:", error)
+        break
+else:
+    print("no gradebook found")
+'''
+
+ROLES = {
+    "ada": "correct (reference code)",
+    "ben": "typical mistake",
+    "cy": "another mistake",
+    "dee": "untouched notebook",
+    "eve": "cheats in the kernel",
+    "mallory": "attacks the gradebook",
+}
+
+
+def student_notebook(course_dir: Path, assignment_id: str, student: str, solutions_dir: Path):
+    """The notebook a sample student hands in for `assignment_id` (see ROLES and MISTAKES)."""
+    released = release_notebook(course_dir, assignment_id)
+    sources = reference_sources(solutions_dir, assignment_id)
+    if student == "ada":
+        return fill_solution_cells(released, sources)
+    if student == "dee":
+        return copy.deepcopy(released)
+    if student == "eve":
+        first = next(iter(sources))
+        cheat = dict(sources)
+        cheat[first] = CHEAT.format(function=first)
+        return fill_solution_cells(released, cheat)
+    if student == "mallory":
+        first = next(iter(sources))
+        nb = copy.deepcopy(released)
+        for cell in nb.cells:
+            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == first:
+                cell.source = ATTACK_GRADEBOOK + "\n" + cell.source
+        return nb
+    for name, _, function, wrapper in MISTAKES[assignment_id]:
+        if name == student:
+            return fill_solution_cells(released, with_mistake(sources, function, wrapper))
+    raise KeyError(f"no sample student {student!r} for {assignment_id}")
+
+
+# --------------------------------------------------------------------------------------------
+# the demo
+
+
+def _progress_updater(progress, task, pattern: str):
+    regex = re.compile(pattern)
+
+    def on_line(line: str) -> None:
+        found = regex.search(line)
+        if found:
+            progress.update(task, advance=1, description=f"{progress.tasks[task].fields['step']}: {found.group(1)}")
+
+    return on_line
+
+
+def run_demo(course_root: Optional[Path] = None, dest: Optional[Path] = None, console=None) -> int:
+    """Grade a sample class end to end with the real nbgrader commands; print the table.
+
+    Returns 0 when every nbgrader command succeeded, 1 otherwise (the table is printed anyway).
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    console = console or Console()
+    source = load_course(course_root) if course_root else load_course()
+    dest = Path(dest) if dest else source.root / DEMO_FOLDER
+    started = time.monotonic()
+    course_dir = prepare_course(source.root, dest)
+    course = load_course(course_dir)
+    ids = [a.id for a in course.assignments]
+    students = list(ROLES)
+    failures: list[str] = []
+
+    def check(result: CommandResult, what: str) -> None:
+        if result.returncode != 0:
+            failures.append(f"{what} exited with {result.returncode} (see {course_dir / 'nbgrader-commands.log'})")
+
+    console.print(f"[bold]Demo course[/bold] in {course_dir} ({len(students)} students x {len(ids)} assignments)")
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=False,
+    ) as progress:
+        release = progress.add_task("release", total=len(ids), step="release")
+        for aid in ids:
+            progress.update(release, description=f"release: nbgrader generate_assignment {aid}")
+            check(nbgrader(course_dir, "generate_assignment", aid), f"nbgrader generate_assignment {aid}")
+            progress.advance(release)
+
+        handed_in = progress.add_task("submissions", total=len(ids) * len(students), step="submissions")
+        for aid in ids:
+            for hour, student in enumerate(students, start=9):
+                submit(course_dir, student, aid, student_notebook(course_dir, aid, student, course.solutions_dir), hour)
+                progress.update(handed_in, advance=1, description=f"submissions: {student}/{aid}")
+
+        graded = progress.add_task("autograde", total=len(ids) * len(students), step="autograde")
+        for aid in ids:
+            on_line = _progress_updater(progress, graded, r"Autograding .*?/autograded/([^/]+/[^/]+)/")
+            check(nbgrader(course_dir, "autograde", aid, on_line=on_line), f"nbgrader autograde {aid}")
+
+        feedback = progress.add_task("feedback", total=len(ids) * len(students), step="feedback")
+        for aid in ids:
+            on_line = _progress_updater(progress, feedback, r"Converting notebook .*?/autograded/([^/]+/[^/]+)/")
+            check(nbgrader(course_dir, "generate_feedback", aid, on_line=on_line), f"nbgrader generate_feedback {aid}")
+
+        export = progress.add_task("export: nbgrader export", total=1, step="export")
+        check(nbgrader(course_dir, "export"), "nbgrader export")
+        progress.advance(export)
+
+    scores = gradebook_scores(course)
+    table = Table(title="Gradebook after nbgrader autograde (points)", title_justify="left")
+    table.add_column("student")
+    table.add_column("plays")
+    for aid in ids:
+        table.add_column(aid, justify="right")
+    table.add_column("total", justify="right")
+    for student in students:
+        row, total, total_max = [student, ROLES[student]], 0.0, 0.0
+        for assignment in course.assignments:
+            got = scores.get((student, assignment.id), {}).get("total")
+            total_max += assignment.max_score
+            if got is None:
+                row.append("[red]-[/red]")
+                continue
+            total += got
+            style = "green" if got >= assignment.max_score else ("yellow" if got > 0 else "red")
+            row.append(f"[{style}]{got:g} / {assignment.max_score:g}[/{style}]")
+        row.append(f"{total:g} / {total_max:g}")
+        table.add_row(*row)
+    console.print(table)
+    for student in ("ben", "cy"):
+        console.print(
+            f"  {student}: " + "; ".join(f"{aid}: {desc}" for aid in ids for name, desc, _, _ in MISTAKES[aid] if name == student)
+        )
+    console.print(f"Feedback (one HTML per student and assignment): {course_dir / 'feedback'}")
+    console.print(f"Grades exported by nbgrader export:             {course_dir / 'grades.csv'}")
+    console.print(f"nbgrader's own output:                          {course_dir / 'nbgrader-commands.log'}")
+    console.print(f"Finished in {time.monotonic() - started:.0f} s.")
+    for failure in failures:
+        console.print(f"[red]error:[/red] {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m autograder demo` is the entry point
+    raise SystemExit(run_demo())

@@ -1,0 +1,405 @@
+"""Checks: one Call per test case, plus the trusted judge that scores what came back.
+
+`build_checks(assignment_id, function, reference, seed, grading)` draws the cases (cases.py),
+computes the right answers with the reference in the parent, and gives each case a judge:
+
+    value functions      compare.py: type, shape, dtype, NaN, tolerance, worst element
+    a1 sizes             exact ints / tuples of ints; ValueError cases pass when ValueError is raised
+    backward functions   reference gradients AND central differences of a trusted forward pass
+    numerical_gradient   exact gradient of a known function; x must come back unchanged
+
+and, when a check fails, diagnose.py names the known mistake the output matches.
+
+Feedback (CheckResult.feedback) is the lines under the case label; the engine prints the label
+and the function header above them.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Callable
+
+import numpy as np
+
+from . import gradcheck
+from .cases import Case, make_cases
+from .compare import (TINY, compare_array, compare_int, compare_int_tuple, compare_tuple,
+                      describe, fmt_array, fmt_num, index_str)
+from .diagnose import diagnose
+from .report import CheckResult
+from .testfunctions import FunctionSpec
+
+try:
+    from .sandbox import Call, CallOutcome
+except ImportError:  # pragma: no cover - only while sandbox.py is being written
+    from dataclasses import field
+
+    @dataclass(frozen=True)
+    class Call:  # type: ignore[no-redef]
+        function: str
+        args: tuple = ()
+        kwargs: dict = field(default_factory=dict)
+        return_args: bool = False
+
+    @dataclass
+    class CallOutcome:  # type: ignore[no-redef]
+        status: str
+        value: object = None
+        args_after: tuple | None = None
+        message: str = ""
+        output: str = ""
+        seconds: float = 0.0
+
+__all__ = ["Call", "CallOutcome", "Check", "CheckResult", "build_checks", "derive_seed"]
+
+# Used when the course has no secret: every student then gets the same cases (the engine warns).
+DEFAULT_SECRET = b"conv101: no course secret configured"
+
+
+def derive_seed(secret: bytes | None, student: str, assignment: str, test: str) -> int:
+    """A 63-bit seed from HMAC-SHA256(secret, student | assignment | test). Same inputs, same seed;
+    without the secret a student cannot predict another student's (or their own) cases."""
+    key = secret if secret else DEFAULT_SECRET
+    message = "\x1f".join((student, assignment, test)).encode("utf-8")
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+@dataclass
+class Check:
+    function: str
+    label: str  # "case 2 of 8: x (5, 7) float64, w (3, 2) float64"
+    size: int  # number of input elements; smaller = easier to read
+    call: Call
+    judge: Callable[[CallOutcome], CheckResult]  # trusted: runs in the parent
+
+
+ARG_NAMES = {
+    "conv_output_length": ("n", "k", "padding", "stride", "dilation"),
+    "conv_output_shape": ("input_shape", "kernel_shape", "padding", "stride", "dilation"),
+    "corr1d": ("x", "w"), "corr2d": ("x", "w"), "corr3d": ("x", "w"),
+    "convolve1d": ("x", "w"), "convolve2d": ("x", "w"),
+    "corr2d_multi_in": ("x", "w"), "corr2d_multi_in_out": ("x", "w"),
+    "conv2d_forward": ("x", "w", "b", "stride", "padding"),
+    "corr1d_backward": ("x", "w", "dy"),
+    "conv2d_backward": ("x", "w", "b", "dout", "stride", "padding"),
+    "numerical_gradient": ("f", "x", "h"),
+}
+SIZE_FUNCTIONS = ("conv_output_length", "conv_output_shape")
+
+
+# ----------------------------------------------------------------------------- describing inputs
+
+def _is_arraylike(value) -> bool:
+    return isinstance(value, np.ndarray) or (isinstance(value, list) and len(value) > 0
+                                             and isinstance(value[0], (list, int, float)))
+
+
+def _describe_arg(name: str, value, plain: bool = False) -> str:
+    if isinstance(value, FunctionSpec):
+        return value.describe()
+    if isinstance(value, np.ndarray):
+        return f"{name} {tuple(value.shape)} {value.dtype}"
+    if _is_arraylike(value) and not plain:
+        a = np.asarray(value)
+        kind = "ints" if a.dtype.kind in "iu" else "floats"
+        return f"{name} a Python list {tuple(a.shape)} of {kind}"
+    return f"{name}={value!r}"
+
+
+def _named_args(function: str, args: tuple, kwargs: dict) -> list[tuple[str, object]]:
+    names = ARG_NAMES[function]
+    return [(names[i] if i < len(names) else f"arg{i}", a) for i, a in enumerate(args)] + \
+        list(kwargs.items())
+
+
+def describe_inputs(function: str, args: tuple, kwargs: dict) -> str:
+    plain = function in SIZE_FUNCTIONS  # sizes: show the numbers themselves
+    return ", ".join(_describe_arg(n, v, plain) for n, v in _named_args(function, args, kwargs))
+
+
+def _size(function: str, args: tuple, kwargs: dict) -> int:
+    if function in SIZE_FUNCTIONS:  # a1: smaller numbers read easier
+        flat = np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in (*args,
+                               *kwargs.values())] or [np.zeros(0)])
+        return int(np.sum(np.abs(flat)))
+    total = 0
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, np.ndarray) or _is_arraylike(value):
+            total += int(np.asarray(value).size)
+    return total
+
+
+def _tiny_inputs(function: str, args: tuple, kwargs: dict) -> list[str]:
+    """The input arrays themselves, when they are small enough to read."""
+    lines = []
+    for name, value in _named_args(function, args, kwargs):
+        if isinstance(value, FunctionSpec) or not (isinstance(value, np.ndarray)
+                                                    or _is_arraylike(value)):
+            continue
+        a = np.asarray(value)
+        if a.size <= TINY:
+            lines.append(f"{name} = {value!r}" if isinstance(value, list) else
+                         f"{name} = {fmt_array(a)}")
+    return lines
+
+
+# ----------------------------------------------------------------------------- outcomes that are not values
+
+_HINTS = [  # (exception name, words in the message, hint)
+    ("IndexError", "", "an index ran past the end of an array: check your loop ranges against the "
+     "output size"),
+    ("ValueError", "broadcast", "two arrays of different shapes met: print the shapes of the "
+     "slices you multiply or assign"),
+    ("ValueError", "could not", "two arrays of different shapes met: print the shapes of the "
+     "slices you multiply or assign"),
+    ("AttributeError", "'list'", "inputs may be Python lists: convert them with np.asarray(x) "
+     "first"),
+    ("TypeError", "list", "inputs may be Python lists: convert them with np.asarray(x) first"),
+    ("TypeError", "tuple", "stride and padding may be an int or a pair (rows, cols)"),
+    ("NameError", "", "a name is used before it is defined: is a helper defined in a cell that "
+     "did not run, or misspelt?"),
+    ("ZeroDivisionError", "", "something was divided by zero"),
+    ("RecursionError", "", "the function calls itself without end"),
+]
+
+
+def _status_lines(function: str, outcome: CallOutcome) -> list[str]:
+    status, message = outcome.status, (outcome.message or "").strip()
+    if status == "error":
+        exc = message.split(":", 1)[0].strip()
+        if exc == "NotImplementedError":
+            return [f"your function raised {message} - it is still the stub: replace the "
+                    f"`raise NotImplementedError` line with your code"]
+        lines = [f"your function raised {message}"]
+        for name, words, hint in _HINTS:
+            if exc == name and words in message:
+                lines.append(f"hint: {hint}")
+                break
+        return lines
+    explain = {
+        "timeout": "it ran out of time on this case: look for a loop that never ends, or a much "
+                   "slower algorithm than needed",
+        "memory": "it used more memory than allowed: maybe an array far larger than the output",
+        "crash": "the process running your code died (os._exit, sys.exit, a signal or a crash "
+                 "in native code), so this case got no answer",
+        "missing": f"no function called {function} was found after your code ran: check its name "
+                   f"and that the cell defining it runs without errors",
+        "skipped": "not run: an earlier case of this function ran out of time or memory",
+        "bad_output": "the grader accepts plain data only: return a numpy array (or the numbers "
+                      "the assignment asks for)",
+        "load_failed": "your submission could not be loaded, so nothing could be called",
+    }.get(status, f"the call ended with status {status!r}")
+    lines = [f"{message}" if message else f"status: {status}", explain]
+    return lines
+
+
+# ----------------------------------------------------------------------------- judges
+
+@dataclass
+class _Context:
+    function: str
+    label: str
+    size: int
+    case: Case
+    reference: ModuleType
+    expected: object  # right answer; None when an exception is expected
+    expected_error: str  # the reference's message when the right answer is an exception
+    rtol: float
+    atol: float
+    seed: int
+
+    def result(self, passed: bool, lines: list[str] = ()) -> CheckResult:
+        return CheckResult(label=self.label, passed=passed,
+                           feedback="" if passed else "\n".join(lines), size=self.size)
+
+    @property
+    def inputs(self) -> list[str]:
+        return _tiny_inputs(self.function, self.case.args, self.case.kwargs)
+
+    def diagnose(self, got, part_names=None) -> list[str]:
+        return diagnose(self.function, self.reference, self.case.args, self.case.kwargs,
+                        self.expected, got, self.rtol, self.atol, part_names)
+
+
+def _judge_array(ctx: _Context, outcome: CallOutcome) -> CheckResult:
+    if outcome.status != "ok":
+        return ctx.result(False, ctx.inputs + _status_lines(ctx.function, outcome))
+    comparison = compare_array(ctx.expected, outcome.value, ctx.rtol, ctx.atol)
+    if comparison.ok:
+        return ctx.result(True)
+    return ctx.result(False, ctx.inputs + comparison.lines + ctx.diagnose(outcome.value))
+
+
+def _judge_size(ctx: _Context, outcome: CallOutcome) -> CheckResult:
+    value = outcome.value
+    if ctx.case.expect_error:
+        want = ctx.case.expect_error
+        if outcome.status == "error" and (outcome.message or "").startswith(want):
+            return ctx.result(True)
+        if outcome.status == "ok":
+            lines = [f"expected {want} ({ctx.expected_error}), but your function returned "
+                     f"{value!r}"] + ctx.diagnose(value)
+            return ctx.result(False, lines)
+        if outcome.status == "error":
+            return ctx.result(False, [f"expected {want} ({ctx.expected_error}), but your function "
+                                      f"raised {outcome.message}"])
+        return ctx.result(False, _status_lines(ctx.function, outcome))
+    if outcome.status != "ok":
+        lines = _status_lines(ctx.function, outcome)
+        if outcome.status == "error":
+            lines.append(f"this input is valid: the answer is {ctx.expected!r}")
+        return ctx.result(False, lines)
+    if isinstance(ctx.expected, tuple):
+        comparison = compare_int_tuple(ctx.expected, value)
+    else:
+        comparison = compare_int(ctx.expected, value)
+    if comparison.ok:
+        return ctx.result(True)
+    return ctx.result(False, comparison.lines + ctx.diagnose(value))
+
+
+def _judge_backward(ctx: _Context, outcome: CallOutcome) -> CheckResult:
+    spec = gradcheck.BACKWARD[ctx.function]
+    if outcome.status != "ok":
+        return ctx.result(False, ctx.inputs + _status_lines(ctx.function, outcome))
+    got = outcome.value
+    whole, parts = compare_tuple(ctx.expected, got, spec.names, ctx.rtol, ctx.atol)
+    lines = list(whole.lines)
+    numeric_ok = True
+    if parts:
+        # (b) independent of the reference's backward: central differences of the forward pass
+        grads = {name: np.asarray(g, dtype=np.float64)
+                 for name, g, part in zip(spec.names, got, parts)
+                 if part.shape_ok and np.all(np.isfinite(np.asarray(g, dtype=np.float64)))}
+        check = gradcheck.directional_check(spec, ctx.case.args, ctx.case.kwargs, grads,
+                                            np.random.default_rng(ctx.seed),
+                                            rtol=max(ctx.rtol, 1e-9))
+        numeric_ok = check.ok and len(grads) == len(spec.names)
+        if not ctx.case.big:  # small: point at the wrong element
+            for name, part in zip(spec.names, parts):
+                if name in grads and not part.ok:
+                    line = gradcheck.point_at_element(spec, ctx.case.args, ctx.case.kwargs, name,
+                                                      grads[name], rtol=max(ctx.rtol, 1e-9))
+                    if line:
+                        lines.append(line)
+        else:
+            lines += check.lines
+    if whole.ok and numeric_ok:
+        return ctx.result(True)
+    if whole.ok and not numeric_ok:  # cannot happen with a correct reference; say so honestly
+        lines += check.lines
+    return ctx.result(False, ctx.inputs + lines + ctx.diagnose(got, spec.names))
+
+
+def _find_x_after(args_after) -> np.ndarray | None:
+    if not args_after:
+        return None
+    if len(args_after) >= 2 and isinstance(args_after[1], np.ndarray):
+        return args_after[1]
+    arrays = [a for a in args_after if isinstance(a, np.ndarray)]
+    return arrays[0] if arrays else None
+
+
+def _judge_numerical_gradient(ctx: _Context, outcome: CallOutcome) -> CheckResult:
+    if outcome.status != "ok":
+        return ctx.result(False, ctx.inputs + _status_lines(ctx.function, outcome))
+    x_before = np.asarray(ctx.case.args[1], dtype=np.float64)
+    lines = []
+    x_after = _find_x_after(outcome.args_after)
+    if x_after is not None:
+        changed = (x_after.shape != x_before.shape or not np.allclose(
+            np.asarray(x_after, dtype=np.float64), x_before, rtol=1e-12, atol=1e-12))
+        if changed:
+            if x_after.shape == x_before.shape:
+                diff = np.abs(np.asarray(x_after, dtype=np.float64) - x_before)
+                at = np.unravel_index(int(np.argmax(diff)), diff.shape)
+                lines.append(f"x was changed by your function: x{index_str(at)} was "
+                             f"{fmt_num(x_before[at])} before the call and "
+                             f"{fmt_num(x_after[at])} after ({int((diff > 1e-12).sum())} of "
+                             f"{diff.size} elements changed)")
+            else:
+                lines.append(f"x was changed by your function: its shape went from "
+                             f"{x_before.shape} to {x_after.shape}")
+            lines.append("likely mistake: x is changed in place and not put back. Work on a copy "
+                         "(x = x.copy()) or restore x[i] after each evaluation; the caller's x "
+                         "must be left unchanged.")
+    comparison = compare_array(ctx.expected, outcome.value, ctx.rtol, ctx.atol, name="gradient")
+    if comparison.ok and not lines:
+        return ctx.result(True)
+    if not comparison.ok:
+        named = ctx.diagnose(outcome.value)
+        if lines:  # the mutation is already explained above
+            named = [line for line in named if "x is changed in place" not in line]
+        lines = comparison.lines + named + lines
+    return ctx.result(False, ctx.inputs + lines)
+
+
+# ----------------------------------------------------------------------------- building
+
+def _expected(function: str, reference: ModuleType, case: Case):
+    """The right answer, or (None, message) when the reference raises the expected error."""
+    args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
+    if function == "numerical_gradient":
+        return gradcheck.exact_gradient(args[0], args[1]), ""
+    fn = getattr(reference, function)
+    if case.expect_error:
+        try:
+            value = fn(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001
+            if type(error).__name__ != case.expect_error:
+                raise RuntimeError(f"reference {function}{case.args} raised "
+                                   f"{type(error).__name__}, not {case.expect_error}") from error
+            return None, str(error)
+        raise RuntimeError(f"reference {function}{case.args} returned {value!r} instead of "
+                           f"raising {case.expect_error}")
+    value = fn(*args, **kwargs)
+    if isinstance(value, tuple) and function in gradcheck.BACKWARD:
+        value = tuple(np.asarray(v, dtype=np.float64) for v in value)
+    elif isinstance(value, np.ndarray):
+        value = np.asarray(value, dtype=np.float64)
+    return value, ""
+
+
+def _judge_for(function: str) -> Callable[[_Context, CallOutcome], CheckResult]:
+    if function in SIZE_FUNCTIONS:
+        return _judge_size
+    if function in gradcheck.BACKWARD:
+        return _judge_backward
+    if function == "numerical_gradient":
+        return _judge_numerical_gradient
+    return _judge_array
+
+
+def _tolerances(function: str, grading) -> tuple[float, float]:
+    if function == "numerical_gradient":
+        # central differences carry rounding error of about eps * |f| / h (1e-9 here): judge
+        # them on a looser scale than exact sums, still far below a one-sided difference's ~h
+        return max(grading.rtol, 2e-7), max(grading.atol, 1e-9)
+    return grading.rtol, grading.atol
+
+
+def build_checks(assignment_id: str, function: str, reference: ModuleType, seed: int,
+                 grading) -> list[Check]:
+    """The checks of one graded function for one student (`seed` from derive_seed)."""
+    del assignment_id  # the function name decides the cases; the id is in the seed already
+    rng = np.random.default_rng(seed)
+    cases = make_cases(function, rng, grading.trials)
+    case_seeds = rng.integers(0, 2 ** 63, size=len(cases))
+    judge = _judge_for(function)
+    rtol, atol = _tolerances(function, grading)
+    checks = []
+    for i, (case, case_seed) in enumerate(zip(cases, case_seeds), start=1):
+        note = f" ({case.note})" if case.note else ""
+        label = f"case {i} of {len(cases)}{note}: {describe_inputs(function, case.args, case.kwargs)}"
+        expected, message = _expected(function, reference, case)
+        ctx = _Context(function, label, _size(function, case.args, case.kwargs), case, reference,
+                       expected, message, rtol, atol, int(case_seed))
+        call = Call(function, case.args, dict(case.kwargs),
+                    return_args=function == "numerical_gradient")
+        checks.append(Check(function, label, ctx.size, call,
+                            (lambda c: lambda outcome: judge(c, outcome))(ctx)))
+    return checks

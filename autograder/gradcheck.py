@@ -1,0 +1,180 @@
+"""Numerical gradient checks in float64, in the trusted parent.
+
+Backward functions are judged twice: against the reference gradients, and against central
+differences of a trusted forward pass, which needs no reference backward at all. For the loss
+L = <dout, forward(x, w, b)>, the gradient the student returns must satisfy, for any direction u,
+
+    <dx, u> = (L(x + e u) - L(x - e u)) / (2 e)
+
+The forward pass is linear in x and in w (affine in b), so the central difference is exact up to
+rounding for any step; we take e = 1. That is two forward calls per argument, however big the
+tensor (`directional_check`). On small cases, when something is wrong, `elementwise_gradient`
+differentiates element by element so the feedback can point at the wrong element.
+
+For `numerical_gradient(f, x, h)` the answer is judged against the exact gradient of a known
+function (`exact_gradient`, for the FunctionSpec library of testfunctions.py).
+
+The forward passes here are plain numpy written for the grader (the a4 reference module has only
+backward functions); tests check them against scipy and the a2/a3 references.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .compare import fmt_num, index_str
+from .testfunctions import FunctionSpec, _corr2d
+
+# ----------------------------------------------------------------------------- forward passes
+
+
+def _pair(v) -> tuple[int, int]:
+    return (int(v[0]), int(v[1])) if isinstance(v, (tuple, list)) else (int(v), int(v))
+
+
+def corr1d_forward(x, w) -> np.ndarray:
+    """y[i] = sum_p w[p] x[i + p]; x (L,), w (K,) -> (L-K+1,)."""
+    x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
+    return np.lib.stride_tricks.sliding_window_view(x, w.shape[0]) @ w
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0) -> np.ndarray:
+    """The conv layer: x (N, C, H, W), w (F, C, KH, KW), b (F,) -> (N, F, OH, OW)."""
+    x, w, b = (np.asarray(a, dtype=np.float64) for a in (x, w, b))
+    (sh, sw), (ph, pw) = _pair(stride), _pair(padding)
+    xpad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    windows = np.lib.stride_tricks.sliding_window_view(xpad, w.shape[2:], axis=(2, 3))
+    windows = windows[:, :, ::sh, ::sw]
+    return np.einsum("ncijpq,fcpq->nfij", windows, w, optimize=True) + b[None, :, None, None]
+
+
+@dataclass(frozen=True)
+class BackwardSpec:
+    """How to check a backward function numerically: its forward pass, which of its arguments
+    the gradients belong to (in output order), and where the upstream gradient sits."""
+
+    forward: Callable[..., np.ndarray]
+    wrt: tuple[int, ...]  # argument index of x, w (, b): one per returned gradient
+    names: tuple[str, ...]  # "dx", "dw" (, "db")
+    dout_index: int  # argument index of dy / dout
+
+
+BACKWARD = {
+    "corr1d_backward": BackwardSpec(corr1d_forward, (0, 1), ("dx", "dw"), 2),
+    "conv2d_backward": BackwardSpec(conv2d_forward, (0, 1, 2), ("dx", "dw", "db"), 3),
+}
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+@dataclass
+class GradCheck:
+    ok: bool
+    lines: list[str] = field(default_factory=list)
+    forward_calls: int = 0
+
+
+class _Loss:
+    """L(args) = <dout, forward(*args, **kwargs)>, counting forward calls."""
+
+    def __init__(self, spec: BackwardSpec, args: tuple, kwargs: dict):
+        self.spec = spec
+        self.kwargs = kwargs
+        self.dout = np.asarray(args[spec.dout_index], dtype=np.float64)
+        forward_args = [a for i, a in enumerate(args) if i != spec.dout_index]
+        self.args = [np.asarray(a, dtype=np.float64) for a in forward_args]
+        self.calls = 0
+
+    def __call__(self, index: int, delta: np.ndarray | None = None) -> float:
+        args = list(self.args)
+        if delta is not None:
+            args[index] = args[index] + delta
+        self.calls += 1
+        return float(np.sum(self.dout * self.spec.forward(*args, **self.kwargs)))
+
+
+def directional_check(spec: BackwardSpec, args: tuple, kwargs: dict, grads: dict,
+                      rng: np.random.Generator, rtol: float = 1e-8) -> GradCheck:
+    """For each gradient in `grads` (name -> float64 array of the right shape), compare
+    <grad, u> with the central difference of L along a random direction u. Cost: two forward
+    calls per gradient."""
+    loss = _Loss(spec, args, kwargs)
+    lines = []
+    for name, index in zip(spec.names, spec.wrt):
+        if name not in grads:
+            continue
+        point = loss.args[index]
+        u = rng.standard_normal(point.shape)
+        plus, minus = loss(index, u), loss(index, -u)
+        numeric = (plus - minus) / 2.0
+        analytic = float(np.sum(np.asarray(grads[name], dtype=np.float64) * u))
+        scale = max(1.0, abs(plus), abs(minus), abs(numeric))
+        if not abs(numeric - analytic) <= rtol * scale:
+            var = name[1:]
+            lines.append(
+                f"{name}: numerical check failed: along a random direction u, the loss "
+                f"L = sum(d{'out' if len(spec.names) == 3 else 'y'} * forward) changes at rate "
+                f"{fmt_num(numeric)} ((L({var} + u) - L({var} - u)) / 2), but sum({name} * u) "
+                f"= {fmt_num(analytic)}")
+    return GradCheck(not lines, lines, loss.calls)
+
+
+def elementwise_gradient(spec: BackwardSpec, args: tuple, kwargs: dict, name: str,
+                         ) -> tuple[np.ndarray, int]:
+    """dL/d(argument `name`) by central differences, element by element (step 1: L is affine in
+    each argument). Returns the gradient and the number of forward calls it took."""
+    loss = _Loss(spec, args, kwargs)
+    index = spec.wrt[spec.names.index(name)]
+    point = loss.args[index]
+    grad = np.zeros_like(point)
+    for idx in np.ndindex(point.shape):
+        e = np.zeros_like(point)
+        e[idx] = 1.0
+        grad[idx] = (loss(index, e) - loss(index, -e)) / 2.0
+    return grad, loss.calls
+
+
+def point_at_element(spec: BackwardSpec, args: tuple, kwargs: dict, name: str, got: np.ndarray,
+                     rtol: float = 1e-7) -> str | None:
+    """On a small case, the element of the student's gradient `name` that disagrees most with
+    central differences, as one line; None when they agree."""
+    numeric, _ = elementwise_gradient(spec, args, kwargs, name)
+    err = np.abs(np.asarray(got, dtype=np.float64) - numeric)
+    if not err.size:
+        return None
+    worst = np.unravel_index(int(np.argmax(err)), err.shape)
+    if err[worst] <= rtol * max(1.0, float(np.max(np.abs(numeric)))):
+        return None
+    n_bad = int((err > rtol * max(1.0, float(np.max(np.abs(numeric))))).sum())
+    return (f"{name}: central differences of the forward pass (element by element) give "
+            f"{name}{index_str(worst)} = {fmt_num(numeric[worst])}, yours is "
+            f"{fmt_num(got[worst])} ({n_bad} of {err.size} elements disagree)")
+
+
+# ----------------------------------------------------------------------------- numerical_gradient
+
+
+def exact_gradient(spec: FunctionSpec, x) -> np.ndarray:
+    """The exact gradient of make_function(spec) at x (float64, shaped like x)."""
+    x = np.asarray(x, dtype=np.float64)
+    p = {k: np.asarray(v, dtype=np.float64) for k, v in spec.params.items()}
+    if spec.name == "quadratic":
+        A, c = p["A"], p["c"]
+        xf = x.ravel()
+        return (0.5 * (A + A.T) @ xf + c).reshape(x.shape)
+    if spec.name == "sines":
+        return p["a"] * p["k"] * np.cos(p["k"] * x + p["phi"])
+    if spec.name == "conv_loss":
+        w, t = p["w"], p["t"]
+        r = _corr2d(x, w) - t  # dL/dy
+        kh, kw = w.shape
+        # dL/dx = full convolution of r with w: correlate the zero-padded r with w flipped
+        rpad = np.pad(r, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
+        return _corr2d(rpad, w[::-1, ::-1])
+    if spec.name == "softplus":
+        a, k = p["a"], p["k"]
+        return a * k / (1.0 + np.exp(-k * x))  # a * k * sigmoid(k x)
+    raise ValueError(f"no exact gradient for test function {spec.name!r}")

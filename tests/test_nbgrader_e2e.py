@@ -1,0 +1,284 @@
+"""End to end: the real nbgrader commands on real notebooks, graded by the trusted preprocessor.
+
+One scratch course (module-scoped) is released, filled with a small class and autograded once per
+assignment (several students per `nbgrader autograde` run), so the whole file stays within about
+two minutes on two cores. Scores are read back from nbgrader's own gradebook.
+"""
+from __future__ import annotations
+
+import copy
+import html
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.course import load_course
+from autograder.demo import (
+    gradebook_scores,
+    nbgrader,
+    prepare_course,
+    release_notebook,
+    submit,
+    with_mistake,
+)
+from autograder.notebook_fill import fill_solution_cells, reference_sources
+from autograder.nbgrader_plugin import BEGIN_HIDDEN, END_HIDDEN
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[1]
+A2 = "a2_correlation"
+CHEATED = "corr2d"  # the cheats below all target corr2d; its points are what they must lose
+
+NOOP_ASSERT = '''
+import numpy as np
+np.testing.assert_allclose = lambda *args, **kwargs: None
+np.testing.assert_array_equal = lambda *args, **kwargs: None
+np.testing.assert_array_almost_equal = lambda *args, **kwargs: None
+np.allclose = lambda *args, **kwargs: True
+
+def corr2d(x, w):
+    return np.zeros((1, 1))
+'''
+
+FAKE_NUMPY = '''
+import sys, types
+import numpy as _real_numpy
+_fake = types.ModuleType("numpy")
+_fake.__dict__.update({k: v for k, v in vars(_real_numpy).items() if not k.startswith("__")})
+_fake.testing = types.SimpleNamespace(
+    assert_allclose=lambda *a, **k: None,
+    assert_array_equal=lambda *a, **k: None,
+    assert_array_almost_equal=lambda *a, **k: None,
+    assert_equal=lambda *a, **k: None,
+)
+_fake.allclose = lambda *a, **k: True
+_fake.array_equal = lambda *a, **k: True
+sys.modules["numpy"] = _fake
+sys.modules["numpy.testing"] = _fake.testing
+np = _fake
+
+def corr2d(x, w):
+    return 0.0
+'''
+
+CUSTOM_EXC = '''
+try:
+    get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)
+except NameError:
+    pass
+
+def corr2d(x, w):
+    return None
+'''
+
+KERNEL_DIES_IN = "corr3d"
+DIES = '''
+import os
+
+def corr3d(x, w):
+    os._exit(1)  # kills the kernel when the visible test calls it
+'''
+
+FLIPPED = '''
+def corr2d(x, w):
+    # flips the kernel: that is convolution, not cross-correlation
+    return _first_try(x, np.asarray(w)[::-1, ::-1])
+'''
+
+
+def _with(sources: dict[str, str], function: str, source: str) -> dict[str, str]:
+    changed = dict(sources)
+    changed[function] = source
+    return changed
+
+
+def _cell(nb, grade_id):
+    return next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def feedback_text(course_dir: Path, student: str, assignment_id: str) -> str:
+    """The feedback HTML of one student as plain text (tags and styles removed)."""
+    raw = (course_dir / "feedback" / student / assignment_id / f"{assignment_id}.html").read_text()
+    raw = re.sub(r"<(style|script)\b.*?</\1>", "", raw, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", raw))
+
+
+@pytest.fixture(scope="module")
+def course_dir(tmp_path_factory):
+    """A scratch course with every assignment released, a class submitted and autograded,
+    feedback generated and grades exported. Returns (course_dir, {step: CommandResult})."""
+    course_dir = prepare_course(ROOT, tmp_path_factory.mktemp("e2e") / "course")
+    course = load_course(course_dir)
+    results = {}
+    for assignment in course.assignments:
+        results[f"release {assignment.id}"] = nbgrader(course_dir, "generate_assignment", assignment.id)
+        assert results[f"release {assignment.id}"].returncode == 0, results[f"release {assignment.id}"].output[-3000:]
+
+    for assignment in course.assignments:
+        released = release_notebook(course_dir, assignment.id)
+        sources = reference_sources(course.solutions_dir, assignment.id)
+        submit(course_dir, "ref", assignment.id, fill_solution_cells(released, sources))
+        submit(course_dir, "untouched", assignment.id, copy.deepcopy(released))
+
+    released = release_notebook(course_dir, A2)
+    sources = reference_sources(course.solutions_dir, A2)
+    submit(course_dir, "flipped", A2, fill_solution_cells(released, with_mistake(sources, "corr2d", FLIPPED)))
+    submit(course_dir, "noop_assert", A2, fill_solution_cells(released, _with(sources, CHEATED, NOOP_ASSERT)))
+    submit(course_dir, "fake_numpy", A2, fill_solution_cells(released, _with(sources, CHEATED, FAKE_NUMPY)))
+    submit(course_dir, "custom_exc", A2, fill_solution_cells(released, _with(sources, CHEATED, CUSTOM_EXC)))
+    submit(course_dir, "dies", A2, fill_solution_cells(released, _with(sources, KERNEL_DIES_IN, DIES)))
+    submit(course_dir, "broken_json", A2, '{"cells": [{"cell_type": "code", "source": "def corr1d(')
+
+    edited = fill_solution_cells(released, sources)
+    _cell(edited, "test_corr2d").source = "# I trust myself\npass"
+    _cell(edited, "test_corr2d").metadata.nbgrader["points"] = 100
+    submit(course_dir, "edited_test", A2, edited)
+    deleted = fill_solution_cells(released, sources)
+    deleted.cells = [c for c in deleted.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != "test_corr1d"]
+    submit(course_dir, "deleted_test", A2, deleted)
+
+    for assignment in course.assignments:
+        started = time.monotonic()
+        result = nbgrader(course_dir, "autograde", assignment.id)
+        result.seconds = time.monotonic() - started
+        results[f"autograde {assignment.id}"] = result
+    for assignment in course.assignments:
+        results[f"feedback {assignment.id}"] = nbgrader(course_dir, "generate_feedback", assignment.id)
+    results["export"] = nbgrader(course_dir, "export")
+    return course_dir, results
+
+
+@pytest.fixture(scope="module")
+def scores(course_dir):
+    return gradebook_scores(load_course(course_dir[0]))
+
+
+def test_every_nbgrader_command_succeeds(course_dir):
+    _, results = course_dir
+    failed = {step: r.output[-4000:] for step, r in results.items() if r.returncode != 0}
+    assert not failed, failed
+
+
+def test_reference_code_gets_full_marks_in_every_assignment(course_dir, scores):
+    course = load_course(course_dir[0])
+    for assignment in course.assignments:
+        grades = scores[("ref", assignment.id)]
+        assert grades["total"] == pytest.approx(assignment.max_score), (assignment.id, grades)
+        for function, points in assignment.points.items():
+            assert grades[f"test_{function}"] == pytest.approx(points), (assignment.id, function, grades)
+
+
+def test_untouched_notebooks_get_zero(course_dir, scores):
+    course = load_course(course_dir[0])
+    for assignment in course.assignments:
+        grades = scores[("untouched", assignment.id)]
+        assert grades["total"] == 0, (assignment.id, grades)
+        assert all(grades[f"test_{f}"] == 0 for f in assignment.functions), grades
+
+
+def test_typical_mistake_gets_partial_credit_and_is_named_in_the_feedback(course_dir, scores):
+    course = load_course(course_dir[0])
+    points = course.assignment(A2).points
+    grades = scores[("flipped", A2)]
+    assert grades["test_corr2d"] < points["corr2d"]
+    for function in points:
+        if function != "corr2d":
+            assert grades[f"test_{function}"] == pytest.approx(points[function]), (function, grades)
+    text = feedback_text(course_dir[0], "flipped", A2)
+    corr2d_part = text[text.index("test_corr2d"):text.index("test_corr3d")]
+    assert "flip" in corr2d_part.lower(), corr2d_part[-2000:]
+    assert "checks passed" in corr2d_part, corr2d_part[-2000:]
+
+
+@pytest.mark.parametrize("student", ["noop_assert", "fake_numpy", "custom_exc"])
+def test_in_kernel_cheats_score_exactly_their_honest_part(course_dir, scores, student):
+    course = load_course(course_dir[0])
+    assignment = course.assignment(A2)
+    grades = scores[(student, A2)]
+    assert grades[f"test_{CHEATED}"] == 0, grades
+    assert grades["total"] == pytest.approx(assignment.max_score - assignment.points[CHEATED]), grades
+
+
+def test_a_kernel_that_dies_in_one_test_keeps_the_points_of_the_others(course_dir, scores):
+    course_path, results = course_dir
+    assignment = load_course(course_path).assignment(A2)
+    grades = scores[("dies", A2)]
+    assert grades[f"test_{KERNEL_DIES_IN}"] == 0, grades
+    assert grades["total"] == pytest.approx(assignment.max_score - assignment.points[KERNEL_DIES_IN]), grades
+    graded = nbformat.read(course_path / "autograded" / "dies" / A2 / f"{A2}.ipynb", as_version=4)
+    texts = "\n".join(str(o.get("evalue", "")) for c in graded.cells if c.cell_type == "code" for o in c.outputs)
+    assert "kernel stopped" in texts
+
+
+def test_an_unreadable_notebook_scores_zero_with_a_clear_message(course_dir, scores):
+    course_path, _ = course_dir
+    assert scores[("broken_json", A2)]["total"] == 0
+    assert "could not be read" in feedback_text(course_path, "broken_json", A2)
+    # the student's file is kept exactly as it was handed in
+    assert (course_path / "submitted" / "broken_json" / A2 / f"{A2}.ipynb").read_text().startswith('{"cells": [')
+
+
+def test_edited_or_deleted_test_cells_are_restored_and_graded(course_dir, scores):
+    course_path, _ = course_dir
+    max_score = load_course(course_path).assignment(A2).max_score
+    for student in ("edited_test", "deleted_test"):
+        assert scores[(student, A2)]["total"] == pytest.approx(max_score), (student, scores[(student, A2)])
+    graded = nbformat.read(course_path / "autograded" / "edited_test" / A2 / f"{A2}.ipynb", as_version=4)
+    assert "I trust myself" not in _cell(graded, "test_corr2d").source
+    graded = nbformat.read(course_path / "autograded" / "deleted_test" / A2 / f"{A2}.ipynb", as_version=4)
+    assert _cell(graded, "test_corr1d").outputs  # re-added by nbgrader, then graded by us
+
+
+def test_feedback_never_shows_hidden_tests_or_reference_code(course_dir):
+    course_path, _ = course_dir
+    course = load_course(course_path)
+    for assignment in course.assignments:
+        source = nbformat.read(course_path / assignment.notebook, as_version=4)
+        hidden_lines = []
+        for cell in source.cells:
+            inside = False
+            for line in cell.source.splitlines():
+                if BEGIN_HIDDEN in line:
+                    inside = True
+                elif END_HIDDEN in line:
+                    inside = False
+                elif inside and line.strip():
+                    hidden_lines.append(line.strip())
+        for html_file in (course_path / "feedback").glob(f"*/{assignment.id}/*.html"):
+            text = html.unescape(html_file.read_text())
+            assert "HIDDEN TESTS" not in text, html_file
+            for line in hidden_lines:
+                assert line not in text, (html_file, line)
+        for nb_file in (course_path / "autograded").glob(f"*/{assignment.id}/*.ipynb"):
+            assert "HIDDEN TESTS" not in nb_file.read_text(), nb_file
+    # the untouched student's feedback holds no line of the reference solution's bodies
+    reference = (ROOT / "solutions" / "a2_correlation.py").read_text()
+    body_lines = {ln.strip() for ln in reference.splitlines() if len(ln.strip()) > 40 and not ln.strip().startswith(("#", '"'))}
+    text = feedback_text(course_path, "untouched", A2)
+    assert not [ln for ln in body_lines if ln in text]
+
+
+def test_feedback_shows_scores_and_what_passed(course_dir):
+    text = feedback_text(course_dir[0], "ref", A2)
+    assert "course autograder" in text
+    assert "checks passed" in text
+
+
+def test_export_writes_every_graded_submission(course_dir, scores):
+    course_path, _ = course_dir
+    rows = (course_path / "grades.csv").read_text().splitlines()
+    assert rows[0].startswith("assignment,")
+    assert len(rows) - 1 == len(scores)
+
+
+def test_reautograde_gives_the_same_gradebook(course_dir, scores):
+    course_path, _ = course_dir
+    for student in ("flipped", "dies"):
+        result = nbgrader(course_path, "autograde", A2, "--force", "--student", student)
+        assert result.returncode == 0, result.output[-3000:]
+    again = gradebook_scores(load_course(course_path))
+    assert again == scores

@@ -1,0 +1,300 @@
+"""How a student's process is locked in: the bubblewrap command line, rlimits, dropping to nobody.
+
+Shared by the grader's child (sandbox.py + _child.py) and the nbgrader kernel (kernel_sandbox.py).
+This file is standard library only: it is also bind-mounted into the sandbox and imported there by
+_child.py, and run there as a script to start the Jupyter kernel:
+
+    python -I isolation.py '<limits json>' -- python -m ipykernel_launcher -f conn.json
+
+(applies the rlimits, drops to uid 65534 when it is root, then execs the command).
+
+Two ways bubblewrap can run, chosen once per process by `probe()`:
+- "privileged" (the grader runs as root): bwrap makes mount/pid/net/ipc/uts namespaces without a
+  user namespace; the sandboxed process then drops to uid/gid 65534 for real. That is what makes
+  RLIMIT_NPROC count (the kernel never applies it to uid 0, and in a user namespace created by
+  root the student would still be uid 0 outside).
+- "userns" (a normal user): bwrap adds a user namespace and maps the user to 65534 inside.
+Without bubblewrap (or when namespaces are refused) the caller decides: refuse, or run
+"UNPROTECTED" with rlimits, a new session and (as root) uid 65534 only.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+
+NOBODY = 65534
+INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`)"
+SCRATCH_FILE_MB = 64  # biggest file the student may write (RLIMIT_FSIZE); pipes are not affected
+
+
+# ---------------------------------------------------------------------------------------------
+# inside the sandbox: rlimits, privileges, environment
+
+
+def apply_rlimits(memory_mb: float, processes: int, cpu_hard_s: float | None = None,
+                  file_mb: float = SCRATCH_FILE_MB) -> None:
+    """Set the limits of the calling process (inherited by everything it starts).
+
+    memory_mb: RLIMIT_AS (address space). processes: RLIMIT_NPROC (processes + threads of the uid;
+    set from inside the namespaces so it counts the sandbox, not the user's desktop). cpu_hard_s:
+    hard RLIMIT_CPU (the per-call soft limit is moved by the child runner). No core files.
+    """
+    def setlim(which, value):
+        value = int(value)
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            # A lower existing hard limit wins; never raise it.
+            soft, hard = resource.getrlimit(which)
+            if hard != resource.RLIM_INFINITY and hard < value:
+                resource.setrlimit(which, (hard, hard))
+
+    setlim(resource.RLIMIT_AS, memory_mb * 1024 * 1024)
+    setlim(resource.RLIMIT_NPROC, processes)
+    setlim(resource.RLIMIT_FSIZE, file_mb * 1024 * 1024)
+    setlim(resource.RLIMIT_CORE, 0)
+    if cpu_hard_s is not None:
+        setlim(resource.RLIMIT_CPU, max(1, int(cpu_hard_s) + 1))
+
+
+def drop_privileges() -> None:
+    """Become uid/gid 65534 with no supplementary groups if we are root; verify it stuck.
+
+    Going from uid 0 to non-zero uids clears every capability (permitted, effective, ambient),
+    and bubblewrap set no_new_privs, so nothing can climb back up.
+    """
+    if os.geteuid() != 0 and os.getuid() != 0:
+        return
+    os.setgroups([])
+    os.setresgid(NOBODY, NOBODY, NOBODY)
+    os.setresuid(NOBODY, NOBODY, NOBODY)
+    if os.getresuid() != (NOBODY,) * 3 or os.getresgid() != (NOBODY,) * 3 or os.getgroups():
+        raise SystemExit("isolation: could not drop privileges to uid 65534")
+
+
+def sandbox_env(home: str) -> dict[str, str]:
+    """The whole environment of a sandboxed process (nothing of the grader's leaks, e.g. the secret)."""
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": home,
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "PYTHONNOUSERSITE": "1",
+        # one thread per BLAS: fast start, no thread storms, stays inside RLIMIT_NPROC
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "NUMEXPR_NUM_THREADS": "1",
+        "VECLIB_MAXIMUM_THREADS": "1",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "IPYTHONDIR": "/tmp/ipython",
+        "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime",
+        "JUPYTER_PLATFORM_DIRS": "1",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# outside: what bubblewrap can do here (probed once), and its command line
+
+
+class Probe:
+    """Result of probing bubblewrap once: mode is "privileged", "userns" or None (unusable)."""
+
+    def __init__(self, mode: str | None, bwrap: str | None, reason: str):
+        self.mode, self.bwrap, self.reason = mode, bwrap, reason
+
+    @property
+    def usable(self) -> bool:
+        return self.mode is not None
+
+    def describe(self) -> str:
+        """One line for reports: what protects the student's process."""
+        if self.mode == "privileged":
+            return ("bubblewrap (mount/pid/net/ipc/uts namespaces; uid 65534; only the scratch "
+                    "folder writable; course folder not visible)")
+        if self.mode == "userns":
+            extra = "" if os.geteuid() != 0 else "; process limit not enforced (uid 0 outside)"
+            return ("bubblewrap (user/mount/pid/net/ipc/uts namespaces; uid 65534 inside; only the "
+                    f"scratch folder writable; course folder not visible{extra})")
+        return unprotected_description(False, self.reason)
+
+
+def others_can_read(path: str) -> bool:
+    """Can uid 65534 (an "other" user) reach and read `path`? Checks every folder on the way."""
+    path = os.path.realpath(path)
+    try:
+        if not os.stat(path).st_mode & 0o004:
+            return False
+        parent = path if os.path.isdir(path) else os.path.dirname(path)
+        while True:
+            if not os.stat(parent).st_mode & 0o001:
+                return False
+            if parent == "/":
+                return True
+            parent = os.path.dirname(parent)
+    except OSError:
+        return False
+
+
+def unprotected_drops_privileges(needed: list[str]) -> bool:
+    """Without bwrap, running as root: drop to 65534 only if it can still read what it needs."""
+    return os.geteuid() == 0 and all(others_can_read(p) for p in needed)
+
+
+def unprotected_description(drops: bool, reason: str = "") -> str:
+    if drops:
+        who = "it runs as uid 65534"
+    elif os.geteuid() == 0:
+        who = "it runs as root (uid 65534 cannot read the Python install)"
+    else:
+        who = f"it runs as your own user (uid {os.geteuid()})"
+    why = f" ({reason})" if reason else ""
+    return ("UNPROTECTED: no bubblewrap sandbox" + why + ", so the student's code can read the "
+            "course folder (solutions/, gradebook, secret file) and use the network, and a process "
+            "that calls setsid can outlive the test; only rlimits and a process group apply, and "
+            f"{who}. To fix: {INSTALL_HINT}")
+
+
+def _system_binds() -> list[str]:
+    """bwrap arguments for the system part of the file system: /usr, /lib*, /bin, a little /etc."""
+    args = ["--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/fonts",
+                "/etc/alternatives", "/etc/ssl/certs"):
+        if os.path.exists(etc):
+            args += ["--ro-bind", etc, etc]
+    return args
+
+
+def python_roots() -> list[str]:
+    """Folders the interpreter needs: the venv (sys.prefix) and the base install, with the real
+    paths of symlinked ones. Only these, never their parents (the venv may sit in the course)."""
+    roots: list[str] = []
+    candidates = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                  os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))]
+    for path in candidates:
+        for p in (os.path.abspath(path), os.path.realpath(path)):
+            if p not in roots and p not in ("/usr", "/"):
+                roots.append(p)
+    return roots
+
+
+def check_binds_hide(roots: list[str], protected: list[str]) -> None:
+    """Refuse when a bound folder would show a protected one (the course root, solutions/)."""
+    for root in roots:
+        for prot in protected:
+            prot = os.path.realpath(prot)
+            if prot == root or prot.startswith(root.rstrip("/") + "/"):
+                raise RuntimeError(
+                    f"the Python install {root} contains the protected folder {prot}; the sandbox "
+                    "would make it visible. Use a virtualenv that lives inside the course folder "
+                    "or outside it, not one that contains it."
+                )
+
+
+def bwrap_command(probe: Probe, *, rw_binds: list[tuple[str, str]], ro_binds: list[tuple[str, str]],
+                  chdir: str, env: dict[str, str], protected: list[str] = ()) -> list[str]:
+    """The bwrap prefix (ending in "--") that runs a command in the sandbox.
+
+    rw_binds/ro_binds: (host path, path inside). Everything not listed is invisible, except /usr,
+    /lib*, /bin, a few /etc files and the Python install (read-only); /tmp is a private tmpfs.
+    """
+    roots = python_roots()
+    check_binds_hide(roots, list(protected))
+    args = [probe.bwrap or "bwrap"]
+    if probe.mode == "userns":
+        args += ["--unshare-all", "--uid", str(NOBODY), "--gid", str(NOBODY)]
+    else:
+        # no user namespace: we are root and drop to 65534 for real inside (see module doc)
+        args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                 "--unshare-cgroup-try", "--cap-drop", "ALL",
+                 "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    args += ["--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv"]
+    args += _system_binds()
+    # bwrap would create the parents of mount points as 0700 root: unusable after the drop to 65534
+    dests = [r for r in roots if os.path.isdir(r)] + [inside for _, inside in ro_binds + rw_binds]
+    parents = sorted({p for d in dests for p in _ancestors(d)}, key=lambda p: (p.count("/"), p))
+    for parent in parents:
+        args += ["--perms", "0755", "--dir", parent]
+    for root in roots:
+        if os.path.isdir(root):
+            args += ["--ro-bind", root, root]
+    args += ["--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc"]
+    for host, inside in ro_binds:
+        args += ["--ro-bind", host, inside]
+    for host, inside in rw_binds:
+        args += ["--bind", host, inside]
+    for key, value in env.items():
+        args += ["--setenv", key, value]
+    args += ["--chdir", chdir, "--"]
+    return args
+
+
+def _ancestors(path: str) -> list[str]:
+    """'/a/b/c' -> ['/a', '/a/b'] (not '/', not the path itself)."""
+    parts = path.strip("/").split("/")[:-1]
+    return ["/" + "/".join(parts[:i + 1]) for i in range(len(parts))]
+
+
+@functools.lru_cache(maxsize=1)
+def probe() -> Probe:
+    """Can bubblewrap isolate here? Tried once per process (cached): a real sandboxed `true`."""
+    if os.environ.get("AUTOGRADER_NO_BWRAP"):
+        return Probe(None, None, "bubblewrap was switched off (AUTOGRADER_NO_BWRAP is set)")
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return Probe(None, None, f"bubblewrap (bwrap) is not installed; {INSTALL_HINT}")
+    modes = ["privileged", "userns"] if os.geteuid() == 0 else ["userns"]
+    errors = []
+    for mode in modes:
+        trial = Probe(mode, bwrap, "")
+        try:
+            cmd = bwrap_command(trial, rw_binds=[], ro_binds=[], chdir="/tmp",
+                                env={"PATH": "/usr/bin:/bin"})
+            proc = subprocess.run(cmd + [sys.executable, "-I", "-S", "-c", "pass"],
+                                  stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+        except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
+            errors.append(f"{mode}: {exc}")
+            continue
+        if proc.returncode == 0:
+            return trial
+        errors.append(f"{mode}: {proc.stderr.decode(errors='replace').strip() or proc.returncode}")
+    return Probe(None, bwrap, "bubblewrap is installed but cannot create namespaces here ("
+                 + "; ".join(errors) + "). Allow unprivileged user namespaces "
+                 "(sysctl kernel.unprivileged_userns_clone=1) or run the grader as root")
+
+
+def chown_for_sandbox(path: str) -> None:
+    """Make a folder we created writable by the sandbox user (privileged mode runs as 65534)."""
+    if os.geteuid() == 0:
+        os.chown(path, NOBODY, NOBODY)
+
+
+# ---------------------------------------------------------------------------------------------
+# script mode: limits + privileges, then exec (used to start the Jupyter kernel)
+
+
+def _main(argv: list[str]) -> None:
+    if len(argv) < 3 or argv[1] != "--":
+        raise SystemExit("usage: isolation.py '<limits json>' -- command ...")
+    limits = json.loads(argv[0])
+    apply_rlimits(limits["memory_mb"], limits["processes"], limits.get("cpu_s"))
+    drop_privileges()
+    os.execv(argv[2], argv[2:])
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])

@@ -1,0 +1,656 @@
+"""Run a student's code in an isolated child process; only plain data comes back.
+
+`run_submission(chunks, calls, limits)` starts ONE child per submission (bubblewrap when it is
+usable, see isolation.py), executes the chunks once in a shared namespace (each in its own
+try/except), then answers every call. Arguments go in and results come back as a JSON skeleton
+plus .npy blobs over private pipes (not stdout/stderr, so printing cannot forge a result); arrays
+are loaded here with allow_pickle=False and handed out as base-class ndarrays that keep the
+student's numeric dtype. The parent never holds an object made by the student's code.
+
+Costs of misbehaviour:
+- a call over the time limit (wall or CPU) or out of memory: the child is killed with everything
+  it started (PID namespace), a fresh one serves the next calls, and the other calls of THAT
+  function are `skipped`: a function that hangs costs one time limit;
+- exit, os._exit, a segfault: that call is `crash`, the child is restarted, the rest goes on
+  (SystemExit / KeyboardInterrupt / odd BaseExceptions are caught in the child: no restart needed);
+- a chunk that raises: reported in `load_problems`, the other chunks still run; a chunk that ends
+  the process is skipped on restart; loading that exceeds the time limit: every call `load_failed`;
+- output: kept up to limits.output_kb per call, the rest is read and thrown away.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import selectors
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import numpy as np
+
+from . import isolation
+
+STATUSES = ("ok", "error", "timeout", "memory", "crash", "missing", "skipped", "bad_output",
+            "load_failed")
+STARTUP_TIMEOUT_S = 60.0  # interpreter + numpy import, before any student code; generous on a busy box
+_HERE = Path(__file__).resolve().parent
+_CHILD_FILES = ("_child.py", "isolation.py", "testfunctions.py")
+_INSIDE = "/grader"  # where the runner files appear in the sandbox
+_SCRATCH_INSIDE = "/scratch"
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox cannot be set up here and running unprotected was not allowed."""
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself failed before any student code ran (a set-up problem, not the student's)."""
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    return_args: bool = False
+
+
+@dataclass
+class CallOutcome:
+    status: str
+    value: object = None
+    args_after: Optional[tuple] = None
+    message: str = ""
+    output: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class SandboxRun:
+    outcomes: list[CallOutcome]
+    load_problems: list[str]
+    isolation: str
+
+
+# ---------------------------------------------------------------------------------------------
+# what protects us (probed once per process)
+
+_ISOLATION_CACHE: dict[bool, tuple[str, Optional[isolation.Probe], bool]] = {}
+
+
+def _runner_files() -> list[Path]:
+    return [_HERE / name for name in _CHILD_FILES if (_HERE / name).exists()]
+
+
+def _protected_paths() -> list[str]:
+    """Folders that must never be bound into the sandbox: the course (cwd) and this package's root."""
+    return [os.getcwd(), str(_HERE.parent)]
+
+
+def resolve_isolation(allow_unprotected: bool = False) -> tuple[str, Optional[isolation.Probe], bool]:
+    """(description, usable probe or None, drop privileges when unprotected). Cached.
+
+    Raises SandboxUnavailable (why + how to fix) when bubblewrap is unusable and
+    allow_unprotected is False.
+    """
+    if allow_unprotected in _ISOLATION_CACHE:
+        return _ISOLATION_CACHE[allow_unprotected]
+    probe = isolation.probe()
+    if probe.usable:
+        result = (probe.describe(), probe, False)
+    elif not allow_unprotected:
+        raise SandboxUnavailable(
+            f"cannot grade safely: {probe.reason}. Student code would run with access to the "
+            "course folder, solutions/ and the gradebook. Fix: install bubblewrap (`apt-get install "
+            "bubblewrap`), or, if you accept the risk, set grading.sandbox.allow_unprotected: true "
+            "in course.yml."
+        )
+    else:
+        needed = [os.path.dirname(os.__file__), os.path.dirname(np.__file__), str(_HERE)]
+        drops = isolation.unprotected_drops_privileges(needed)
+        result = (isolation.unprotected_description(drops, probe.reason), None, drops)
+    _ISOLATION_CACHE[allow_unprotected] = result
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# encoding (parent side; trusted) and strict decoding of what the child sends
+
+
+class _Protocol(Exception):
+    """The child's message is malformed (possibly forged by the student's code)."""
+
+
+class _BadValue(Exception):
+    pass
+
+
+def _npy(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.lib.format.write_array(buf, np.asarray(arr), allow_pickle=False)
+    return buf.getvalue()
+
+
+def _encode(value: Any, blobs: list[bytes]) -> Any:
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if isinstance(value, np.ndarray):
+        blobs.append(_npy(value))
+        return {"A": len(blobs) - 1}
+    if isinstance(value, np.generic):
+        blobs.append(_npy(np.asarray(value)))
+        return {"S": len(blobs) - 1}
+    for plain in (bool, int, float, str):  # subclasses of plain types (IntEnum ...): the plain value
+        if isinstance(value, plain):
+            return plain(value)
+    if isinstance(value, list):
+        return {"L": [_encode(v, blobs) for v in value]}
+    if isinstance(value, tuple) and type(value).__name__ != "FunctionSpec":
+        return {"T": [_encode(v, blobs) for v in value]}
+    if isinstance(value, dict):
+        return {"D": [[str(k), _encode(v, blobs)] for k, v in value.items()]}
+    if type(value).__name__ == "FunctionSpec":
+        return {"F": value.name, "P": _encode(dict(value.params), blobs)}
+    raise TypeError(f"cannot send a {type(value).__name__} to the sandbox")
+
+
+def _load_array(raw: bytes) -> np.ndarray:
+    try:
+        arr = np.load(io.BytesIO(raw), allow_pickle=False)
+    except Exception as exc:
+        raise _BadValue(f"an array that could not be read ({exc})") from None
+    if not isinstance(arr, np.ndarray):
+        raise _BadValue("something that is not a single array")
+    dt = arr.dtype
+    if dt.kind not in "biufc" or dt.fields is not None or dt.subdtype is not None:
+        raise _BadValue(f"an array of dtype {dt} (only bool, int, float and complex can be graded)")
+    if not dt.isnative:
+        arr = arr.astype(dt.newbyteorder("="))
+    return np.array(arr, copy=True).view(np.ndarray)
+
+
+def _decode(node: Any, blobs: list[bytes], depth: int = 0) -> Any:
+    if depth > 50:
+        raise _Protocol("value nested too deeply")
+    if node is None or type(node) in (bool, int, float, str):
+        return node
+    if type(node) is not dict or len(node) != 1:
+        raise _Protocol(f"unexpected node {type(node).__name__}")
+    (tag, body), = node.items()
+    if tag in ("A", "S"):
+        if type(body) is not int or not 0 <= body < len(blobs):
+            raise _Protocol("bad blob index")
+        arr = _load_array(blobs[body])
+        if tag == "S":
+            if arr.shape != ():
+                raise _Protocol("scalar blob is not 0-d")
+            return arr[()]
+        return arr
+    if tag in ("L", "T") and type(body) is list:
+        items = [_decode(v, blobs, depth + 1) for v in body]
+        return items if tag == "L" else tuple(items)
+    if tag == "D" and type(body) is list:
+        out = {}
+        for pair in body:
+            if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
+                raise _Protocol("bad dict item")
+            out[pair[0]] = _decode(pair[1], blobs, depth + 1)
+        return out
+    raise _Protocol(f"unknown tag {tag!r}")
+
+
+def _frame(obj: dict, blobs: list[bytes]) -> bytes:
+    body = json.dumps(obj).encode()
+    head = b"AGF1" + struct.pack("<II", len(body), len(blobs))
+    head += struct.pack(f"<{len(blobs)}Q", *[len(b) for b in blobs])
+    return b"".join([head, body, *blobs])
+
+
+_SIGNAL_WORDS = {
+    signal.SIGSEGV: "a segmentation fault (SIGSEGV)",
+    signal.SIGABRT: "an abort (SIGABRT)",
+    signal.SIGBUS: "a bus error (SIGBUS)",
+    signal.SIGFPE: "a floating-point exception (SIGFPE)",
+    signal.SIGILL: "an illegal instruction (SIGILL)",
+    signal.SIGKILL: "SIGKILL",
+    signal.SIGTERM: "SIGTERM",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# one child process
+
+
+class _Died(Exception):
+    def __init__(self, signum: Optional[int], code: Optional[int]):
+        self.signum, self.code = signum, code
+
+    def describe(self) -> str:
+        if self.signum == signal.SIGXCPU:
+            return "used up its CPU time limit"
+        if self.signum is not None:
+            name = _SIGNAL_WORDS.get(self.signum)
+            if name is None:
+                try:
+                    name = signal.Signals(self.signum).name
+                except ValueError:
+                    name = f"signal {self.signum}"
+            return f"ended the process with {name}"
+        return f"ended the process with exit code {self.code} (os._exit, or a crash)"
+
+
+class _Timeout(Exception):
+    pass
+
+
+class _Child:
+    """One sandboxed runner process and its three pipes (commands, results, output)."""
+
+    def __init__(self, limits, probe: Optional[isolation.Probe], drop: bool, n_calls: int):
+        self.limits, self.probe, self.drop = limits, probe, drop
+        self.cpu_hard = float(limits.cpu_s) * (n_calls + 2) + 60
+        self.proc: Optional[subprocess.Popen] = None
+        self.scratch: Optional[str] = None
+        self.res_buf = bytearray()
+        self.out_buf = bytearray()
+        self.out_dropped = 0
+        self.out_cap = int(limits.output_kb) * 1024
+        self.max_frame = int(limits.memory_mb) * 1024 * 1024 + (64 << 20)
+
+    # -- life cycle ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.scratch = tempfile.mkdtemp(prefix="autograder-scratch-")
+        cmd_r, cmd_w = os.pipe()
+        res_r, res_w = os.pipe()
+        out_r, out_w = os.pipe()
+        bwrap = self.probe is not None
+        setup = {"memory_mb": self.limits.memory_mb, "processes": self.limits.processes,
+                 "cpu_hard_s": self.cpu_hard,
+                 "drop": bwrap or self.drop,
+                 "cwd": _SCRATCH_INSIDE if bwrap else self.scratch}
+        if bwrap or self.drop:
+            isolation.chown_for_sandbox(self.scratch)
+        if bwrap:
+            ro = [(str(f), f"{_INSIDE}/{f.name}") for f in _runner_files()]
+            prefix = isolation.bwrap_command(
+                self.probe, rw_binds=[(self.scratch, _SCRATCH_INSIDE)], ro_binds=ro,
+                chdir="/", env=isolation.sandbox_env(_SCRATCH_INSIDE),  # chdir after the drop
+                protected=_protected_paths())
+            argv = prefix + [sys.executable, "-I", "-B", f"{_INSIDE}/_child.py"]
+            env, cwd = None, None
+        else:
+            argv = [sys.executable, "-I", "-B", str(_HERE / "_child.py")]
+            env, cwd = isolation.sandbox_env(self.scratch), self.scratch
+        argv += [str(cmd_r), str(res_w), json.dumps(setup)]
+        try:
+            self.proc = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, pass_fds=(cmd_r, res_w),
+                env=env, cwd=cwd, start_new_session=True, close_fds=True)
+        finally:
+            for fd in (cmd_r, res_w, out_w):
+                os.close(fd)
+        self.cmd_w, self.res_r, self.out_r = cmd_w, res_r, out_r
+        os.set_blocking(res_r, False)
+        os.set_blocking(out_r, False)
+        self.sel = selectors.DefaultSelector()
+        self.sel.register(res_r, selectors.EVENT_READ, "res")
+        self.sel.register(out_r, selectors.EVENT_READ, "out")
+        try:
+            msg, _ = self.receive(time.monotonic() + STARTUP_TIMEOUT_S)
+        except (_Died, _Timeout, _Protocol) as exc:
+            output = self.take_output()
+            self.kill()
+            what = exc.describe() if isinstance(exc, _Died) else type(exc).__name__.strip("_")
+            raise SandboxError(f"the sandboxed child did not start ({what}); its output:\n{output}")
+        if msg.get("kind") != "ready":
+            self.kill()
+            raise SandboxError(f"the sandboxed child sent {msg!r} instead of ready")
+        self.take_output()
+
+    def kill(self) -> None:
+        """Kill the child and everything it started, close the pipes, remove its scratch folder."""
+        if self.proc is not None:
+            try:
+                # Killing bwrap's session kills bwrap; its pid-1 then dies (--die-with-parent) and
+                # the kernel kills every process in the PID namespace. Unprotected: the group.
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+            self.proc = None
+        for name in ("sel",):
+            if hasattr(self, name):
+                try:
+                    self.sel.close()
+                except Exception:
+                    pass
+        for fd in ("cmd_w", "res_r", "out_r"):
+            if hasattr(self, fd):
+                try:
+                    os.close(getattr(self, fd))
+                except OSError:
+                    pass
+                delattr(self, fd)
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+
+    # -- I/O -----------------------------------------------------------------------------------
+
+    def send(self, obj: dict, blobs: list[bytes], deadline: float) -> None:
+        """Write a frame, draining output meanwhile (the child may be printing); _Died/_Timeout."""
+        data = memoryview(_frame(obj, blobs))
+        os.set_blocking(self.cmd_w, False)
+        key = self.sel.register(self.cmd_w, selectors.EVENT_WRITE, "cmd")
+        try:
+            while data:
+                for k, _ in self.sel.select(timeout=max(0.0, min(0.1, deadline - time.monotonic()))):
+                    if k.data == "cmd":
+                        try:
+                            n = os.write(self.cmd_w, data[:1 << 16])
+                            data = data[n:]
+                        except BlockingIOError:
+                            pass
+                        except BrokenPipeError:
+                            raise self._died()
+                    else:
+                        self._read(k.data)
+                if data:
+                    self._check(deadline)
+        finally:
+            self.sel.unregister(key.fileobj)
+
+    def _read(self, which: str) -> bool:
+        fd = self.res_r if which == "res" else self.out_r
+        try:
+            data = os.read(fd, 1 << 20)
+        except BlockingIOError:
+            return True
+        if not data:
+            self.sel.unregister(fd)
+            return False
+        if which == "res":
+            self.res_buf += data
+            if len(self.res_buf) > self.max_frame + (16 << 20):
+                raise _Protocol("result too large")
+        else:
+            room = self.out_cap - len(self.out_buf)
+            if room > 0:
+                self.out_buf += data[:room]
+            self.out_dropped += max(0, len(data) - max(room, 0))
+        return True
+
+    def _died(self) -> _Died:
+        rc = self.proc.wait(timeout=10) if self.proc else None
+        if rc is None:
+            return _Died(None, None)
+        if rc < 0:
+            return _Died(-rc, None)
+        if self.probe is not None and rc > 128:  # bwrap reports a signal as 128 + n
+            return _Died(rc - 128, None)
+        return _Died(None, rc)
+
+    def _check(self, deadline: float) -> None:
+        if self.proc.poll() is not None:
+            # gone: collect what it managed to write; a complete last message still counts
+            self._drain_output()
+            self._drain_res()
+            if self._parse_complete():
+                return
+            raise self._died()
+        if time.monotonic() >= deadline:
+            raise _Timeout()
+
+    def _parse(self) -> Optional[tuple[dict, list[bytes]]]:
+        buf = self.res_buf
+        if len(buf) < 12:
+            return None
+        if buf[:4] != b"AGF1":
+            raise _Protocol("bad frame magic")
+        jlen, nblobs = struct.unpack("<II", buf[4:12])
+        if jlen > (64 << 20) or nblobs > 1_000_000:
+            raise _Protocol("frame too large")
+        if len(buf) < 12 + 8 * nblobs:
+            return None
+        lens = struct.unpack(f"<{nblobs}Q", buf[12:12 + 8 * nblobs])
+        total = 12 + 8 * nblobs + jlen + sum(lens)
+        if total > self.max_frame:
+            raise _Protocol("frame too large")
+        if len(buf) < total:
+            return None
+        pos = 12 + 8 * nblobs
+        try:
+            obj = json.loads(bytes(buf[pos:pos + jlen]))
+        except ValueError as exc:
+            raise _Protocol(f"bad JSON: {exc}") from None
+        if type(obj) is not dict:
+            raise _Protocol("message is not an object")
+        pos += jlen
+        blobs = []
+        for n in lens:
+            blobs.append(bytes(buf[pos:pos + n]))
+            pos += n
+        del buf[:total]
+        return obj, blobs
+
+    def receive(self, deadline: float) -> tuple[dict, list[bytes]]:
+        """The next message from the child; meanwhile keep reading its output (never blocks it)."""
+        while True:
+            parsed = self._parse()
+            if parsed is not None:
+                return parsed
+            for key, _ in self.sel.select(timeout=max(0.0, min(0.1, deadline - time.monotonic()))):
+                self._read(key.data)
+            parsed = self._parse()
+            if parsed is not None:
+                return parsed
+            self._check(deadline)
+
+    def _parse_complete(self) -> bool:
+        buf = self.res_buf
+        if len(buf) < 12 or buf[:4] != b"AGF1":
+            return False
+        jlen, nblobs = struct.unpack("<II", buf[4:12])
+        if len(buf) < 12 + 8 * nblobs:
+            return False
+        lens = struct.unpack(f"<{nblobs}Q", buf[12:12 + 8 * nblobs])
+        return len(buf) >= 12 + 8 * nblobs + jlen + sum(lens)
+
+    def _drain_res(self) -> None:
+        while True:
+            try:
+                data = os.read(self.res_r, 1 << 20)
+            except (BlockingIOError, OSError):
+                return
+            if not data:
+                return
+            self.res_buf += data
+            if len(self.res_buf) > self.max_frame + (16 << 20):
+                raise _Protocol("result too large")
+
+    def _drain_output(self) -> None:
+        for _ in range(1000):
+            try:
+                data = os.read(self.out_r, 1 << 20)
+            except (BlockingIOError, OSError):
+                return
+            if not data:
+                return
+            room = self.out_cap - len(self.out_buf)
+            if room > 0:
+                self.out_buf += data[:room]
+            self.out_dropped += max(0, len(data) - max(room, 0))
+
+    def take_output(self) -> str:
+        if hasattr(self, "out_r"):
+            self._drain_output()
+        text = bytes(self.out_buf).decode("utf-8", errors="replace")
+        if self.out_dropped:
+            text += f"\n... [output cut: {self.out_dropped} more bytes were printed; the limit is {self.limits.output_kb} KB]"
+        self.out_buf.clear()
+        self.out_dropped = 0
+        return text
+
+
+# ---------------------------------------------------------------------------------------------
+# the public entry point
+
+
+class _LoadTimeout(Exception):
+    def __init__(self, label: Optional[str]):
+        self.label = label
+
+
+def _start_and_load(chunks, skip: set[int], limits, probe, drop, n_calls):
+    """A child that has run the chunks. Returns (child, problems, died_in_chunk_problems).
+
+    A chunk that ends the process is added to `skip` and the child restarted without it.
+    """
+    extra: list[str] = []
+    while True:
+        child = _Child(limits, probe, drop, n_calls)
+        child.start()
+        current: Optional[int] = None
+        msg = {"kind": "load", "chunks": [[c.label, c.source] for c in chunks], "skip": sorted(skip)}
+        deadline = time.monotonic() + float(limits.time_s)
+        try:
+            child.send(msg, [], deadline)
+            while True:
+                reply, _ = child.receive(deadline)
+                if reply.get("kind") == "chunk" and type(reply.get("index")) is int:
+                    current = reply["index"]
+                elif reply.get("kind") == "loaded":
+                    problems = [str(p) for p in reply.get("problems", [])][:200]
+                    child.take_output()
+                    return child, problems, extra
+                else:
+                    raise _Protocol("unexpected message while loading")
+        except _Timeout:
+            child.kill()
+            label = chunks[current].label if current is not None and current < len(chunks) else None
+            raise _LoadTimeout(label)
+        except (_Died, _Protocol) as exc:
+            child.kill()
+            if current is None or current in skip:
+                raise SandboxError(f"the sandboxed child failed while loading: {exc}")
+            why = exc.describe() if isinstance(exc, _Died) else "wrote into the grader's private channel"
+            extra.append(f"{chunks[current].label} {why}; it was skipped (the other cells still ran)")
+            skip.add(current)
+
+
+def run_submission(chunks: Iterable, calls: Iterable[Call], limits, *,
+                   allow_unprotected: bool = False) -> SandboxRun:
+    """Execute `chunks` (CodeChunk: label, source) once in an isolated child, then every call.
+
+    Returns outcomes aligned with `calls`. Raises SandboxUnavailable when bubblewrap is not usable
+    and allow_unprotected is False; SandboxError when the sandbox fails before any student code.
+    """
+    chunks, calls = list(chunks), list(calls)
+    description, probe, drop = resolve_isolation(allow_unprotected)
+    outcomes: list[Optional[CallOutcome]] = [None] * len(calls)
+    load_problems: Optional[list[str]] = None
+    skip: set[int] = set()
+    blocked: dict[str, str] = {}  # function -> why its remaining calls are skipped
+    child: Optional[_Child] = None
+    time_s = float(limits.time_s)
+    try:
+        for i, call in enumerate(calls):
+            if call.function in blocked:
+                outcomes[i] = CallOutcome("skipped", message=f"not run: an earlier call of "
+                                          f"{call.function} {blocked[call.function]}")
+                continue
+            if child is None:
+                try:
+                    child, problems, extra = _start_and_load(chunks, skip, limits, probe, drop,
+                                                             len(calls) - i)
+                except _LoadTimeout as exc:
+                    where = f" ({exc.label} was still running)" if exc.label else ""
+                    message = (f"loading your code took longer than the {time_s:g} s time limit"
+                               f"{where}, so nothing could be graded; remove long-running code "
+                               "(training loops, big demos) from the cells that define functions")
+                    for j in range(i, len(calls)):
+                        outcomes[j] = CallOutcome("load_failed", message=message)
+                    if load_problems is None:
+                        load_problems = [message]
+                    break
+                if load_problems is None:
+                    load_problems = problems + extra
+            outcomes[i] = _one_call(child, call, i, limits)
+            status = outcomes[i].status
+            if status in ("timeout", "memory") or getattr(child, "broken", False):
+                if status == "timeout":
+                    blocked[call.function] = f"hit the {time_s:g} s time limit"
+                elif status == "memory":
+                    blocked[call.function] = f"ran out of memory (limit {limits.memory_mb} MB)"
+                child.kill()
+                child = None
+    finally:
+        if child is not None:
+            child.kill()
+    return SandboxRun(outcomes=outcomes, load_problems=load_problems or [], isolation=description)
+
+
+def _one_call(child: _Child, call: Call, seq: int, limits) -> CallOutcome:
+    time_s = float(limits.time_s)
+    blobs: list[bytes] = []
+    msg = {"kind": "call", "seq": seq, "function": call.function,
+           "args": _encode(tuple(call.args), blobs), "kwargs": _encode(dict(call.kwargs), blobs),
+           "return_args": bool(call.return_args), "cpu_s": float(limits.cpu_s)}
+    start = time.monotonic()
+    deadline = start + time_s
+    try:
+        child.send(msg, blobs, deadline)
+        reply, rblobs = child.receive(deadline)
+    except _Timeout:
+        child.broken = True
+        return CallOutcome("timeout", message=f"did not finish within the {time_s:g} s time limit "
+                           "and was stopped (an endless loop, or a very slow algorithm?)",
+                           output=child.take_output(), seconds=time.monotonic() - start)
+    except _Died as died:
+        child.broken = True
+        seconds = time.monotonic() - start
+        if died.signum == signal.SIGXCPU:
+            return CallOutcome("timeout", message=f"used more than the {limits.cpu_s:g} s CPU time "
+                               "limit and was stopped", output=child.take_output(), seconds=seconds)
+        return CallOutcome("crash", message=f"{call.function} {died.describe()} instead of "
+                           "returning a value", output=child.take_output(), seconds=seconds)
+    except _Protocol as exc:
+        child.broken = True
+        return CallOutcome("bad_output", message="the result could not be read: your code wrote "
+                           f"into the grader's private channel ({exc})",
+                           output=child.take_output(), seconds=time.monotonic() - start)
+    seconds = time.monotonic() - start
+    output = child.take_output()
+    if reply.get("kind") != "result" or reply.get("seq") != seq or reply.get("status") not in STATUSES:
+        child.broken = True
+        return CallOutcome("bad_output", message="the result could not be read: a message that "
+                           "does not belong to this call arrived on the grader's private channel",
+                           output=output, seconds=seconds)
+    status = reply["status"]
+    message = reply.get("message") if type(reply.get("message")) is str else ""
+    try:
+        value = _decode(reply.get("value"), rblobs) if status == "ok" else None
+        after = reply.get("args_after")
+        args_after = _decode(after, rblobs) if after is not None else None
+        if args_after is not None and type(args_after) is not tuple:
+            raise _Protocol("args_after is not a tuple")
+    except _BadValue as exc:
+        return CallOutcome("bad_output", message=f"returned {exc}", output=output, seconds=seconds)
+    except _Protocol as exc:
+        child.broken = True
+        return CallOutcome("bad_output", message=f"the result could not be read ({exc})",
+                           output=output, seconds=seconds)
+    return CallOutcome(status, value=value, args_after=args_after, message=message[:4000],
+                       output=output, seconds=seconds)

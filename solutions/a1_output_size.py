@@ -51,7 +51,7 @@ def conv_output_length(n, k, padding=0, stride=1, dilation=1):
 
 def _per_dim(value, name, ndim):
     """Expand an int to a tuple of `ndim` copies; check a tuple/list has exactly `ndim` entries."""
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, (tuple, list, np.ndarray)):
         if len(value) != ndim:
             raise ValueError(
                 f"{name} has {len(value)} entries but there are {ndim} spatial dimensions; "

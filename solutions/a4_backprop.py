@@ -32,7 +32,7 @@ def _as_real_array(a, name):
 
 def _pair(value, name, minimum):
     """An int, or a (vertical, horizontal) pair of ints, each >= minimum -> a 2-tuple of ints."""
-    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    pair = tuple(value) if isinstance(value, (tuple, list, np.ndarray)) else (value, value)
     if len(pair) != 2:
         raise ValueError(f"{name} must be an int or a pair (rows, cols), got {value!r}")
     for v in pair:

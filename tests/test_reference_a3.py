@@ -145,6 +145,8 @@ def test_int_scalar_stride_padding_equal_pairs():
           ref.conv2d_forward(x, w, b, stride=(2, 2), padding=(1, 1)))
     close(ref.conv2d_forward(x, w, b, stride=(1, 3), padding=(2, 0)),
           loop_conv2d(x, w, b, (1, 3), (2, 0)))
+    close(ref.conv2d_forward(x, w, b, stride=np.array([1, 3]), padding=[np.int64(2), 0]),
+          loop_conv2d(x, w, b, (1, 3), (2, 0)))
 
 
 def test_accepts_lists_and_ints_and_leaves_inputs_alone():

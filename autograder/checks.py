@@ -32,26 +32,7 @@ from .diagnose import diagnose
 from .report import CheckResult
 from .testfunctions import FunctionSpec
 
-try:
-    from .sandbox import Call, CallOutcome
-except ImportError:  # pragma: no cover - only while sandbox.py is being written
-    from dataclasses import field
-
-    @dataclass(frozen=True)
-    class Call:  # type: ignore[no-redef]
-        function: str
-        args: tuple = ()
-        kwargs: dict = field(default_factory=dict)
-        return_args: bool = False
-
-    @dataclass
-    class CallOutcome:  # type: ignore[no-redef]
-        status: str
-        value: object = None
-        args_after: tuple | None = None
-        message: str = ""
-        output: str = ""
-        seconds: float = 0.0
+from .sandbox import Call, CallOutcome
 
 __all__ = ["Call", "CallOutcome", "Check", "CheckResult", "build_checks", "derive_seed"]
 

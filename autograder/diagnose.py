@@ -33,6 +33,7 @@ class Mistake:
     explanation: str  # plain words for the student
     variant: Callable  # (reference, *args, **kwargs) -> what the mistaken code returns
     match: str = "values"  # "values" | "shape" | "integer"
+    on_invalid: bool = False  # explains a value returned where a ValueError was the answer
 
 
 def _a(v) -> np.ndarray:
@@ -68,6 +69,8 @@ def _per_axis(formula):
 
 def _zip_shorter(r, input_shape, kernel_shape, padding=0, stride=1, dilation=1):
     """zip() stops at the shorter shape: a rank mismatch goes unnoticed."""
+    if len(input_shape) == len(kernel_shape):
+        return None
     m = min(len(input_shape), len(kernel_shape))
     ex = [tuple(v)[:m] if isinstance(v, (tuple, list)) else (v,) * m
           for v in (padding, stride, dilation)]
@@ -263,13 +266,22 @@ _OFF = ("off by one", "the output is one row/column short or too long. In valid 
 _OFF_LAYER = ("off by one", "the output size is off by one: OH = (H + 2*padding - KH) // stride "
               "+ 1, and the same for OW.")
 
+_INVALID = ("invalid input is not refused: the formula's value came back. Raise ValueError when "
+            "k, stride or dilation is below 1, padding is negative, or the result is below 1 (the "
+            "kernel does not fit).")
+
 MISTAKES: list[Mistake] = [
     # --- a1: sizes
     *[Mistake("conv_output_length", n, e, _a1_length_variant(fm)) for n, e, fm in _A1_FORMULAS],
     *[Mistake("conv_output_shape", n, e, _per_axis(fm)) for n, e, fm in _A1_FORMULAS],
     Mistake("conv_output_shape", "rank mismatch not detected", "input_shape and kernel_shape have "
             "different lengths but no ValueError was raised (zip() silently stops at the shorter "
-            "one): compare len(input_shape) with len(kernel_shape) first", _zip_shorter),
+            "one): compare len(input_shape) with len(kernel_shape) first", _zip_shorter,
+            on_invalid=True),
+    Mistake("conv_output_length", "invalid input accepted", _INVALID,
+            _a1_length_variant(_length), on_invalid=True),
+    Mistake("conv_output_shape", "invalid input accepted", _INVALID, _per_axis(_length),
+            on_invalid=True),
     Mistake("conv_output_shape", "first entry for every axis", "a per-axis tuple was applied as if "
             "its first entry held for every axis: use padding[i], stride[i], dilation[i] for axis i",
             _first_entry),
@@ -468,6 +480,9 @@ def _one(mistake: Mistake, variant, expected, got, rtol: float, atol: float) -> 
     return matches(variant, got, rtol, atol)
 
 
+MAX_PER_PART = 2  # more guesses than that would not help anyone
+
+
 def find(function: str, reference, args: tuple, kwargs: dict, expected, got,
          rtol: float, atol: float, part_names: tuple[str, ...] | None = None,
          ) -> list[tuple[str | None, Mistake]]:
@@ -483,6 +498,8 @@ def find(function: str, reference, args: tuple, kwargs: dict, expected, got,
             found.append((part, mistake))
 
     for mistake in mistakes_for(function):
+        if mistake.on_invalid != (expected is None):
+            continue
         variant = None
         if mistake.match == "values":
             try:
@@ -514,6 +531,12 @@ def diagnose(function: str, reference, args: tuple, kwargs: dict, expected, got,
              rtol: float, atol: float, part_names: tuple[str, ...] | None = None) -> list[str]:
     """Feedback lines naming the known mistakes that explain `got`, e.g.
     ["likely mistake: the kernel is flipped. corr2d slides w as it is; ..."]."""
-    return [f"{part + ': ' if part else ''}likely mistake: {mistake.explanation}"
-            for part, mistake in find(function, reference, args, kwargs, expected, got, rtol,
-                                      atol, part_names)]
+    lines, per_part = [], {}
+    for part, mistake in find(function, reference, args, kwargs, expected, got, rtol, atol,
+                              part_names):
+        n = per_part[part] = per_part.get(part, 0) + 1
+        if n > MAX_PER_PART:
+            continue
+        lead = "likely mistake" if n == 1 else "or"
+        lines.append(f"{part + ': ' if part else ''}{lead}: {mistake.explanation}")
+    return lines

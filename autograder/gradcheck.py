@@ -149,9 +149,9 @@ def point_at_element(spec: BackwardSpec, args: tuple, kwargs: dict, name: str, g
     if err[worst] <= rtol * max(1.0, float(np.max(np.abs(numeric)))):
         return None
     n_bad = int((err > rtol * max(1.0, float(np.max(np.abs(numeric))))).sum())
-    return (f"{name}: central differences of the forward pass (element by element) give "
-            f"{name}{index_str(worst)} = {fmt_num(numeric[worst])}, yours is "
-            f"{fmt_num(got[worst])} ({n_bad} of {err.size} elements disagree)")
+    return (f"{name}: central differences of the forward pass give {name}{index_str(worst)} = "
+            f"{fmt_num(numeric[worst])}, yours is {fmt_num(got[worst])} ({n_bad} of {err.size} "
+            f"elements disagree)")
 
 
 # ----------------------------------------------------------------------------- numerical_gradient

@@ -1,0 +1,124 @@
+"""The corpus of buggy submissions: each loses points on its buggy function, and only there, and
+the feedback names its mistake.
+
+Every module in tests/submissions/buggy/ is a full submission of one assignment, correct except
+one function with a classic bug; its docstring says which (`assignment:`, `function:`) and a
+piece of the feedback that must appear (`expect:`).
+
+Two paths: the judges fed in-process (the corpus is our own code, so it may run here; fast, and
+independent of the sandbox), and the real pipeline, autograder.engine.grade_path, which runs each
+submission in the sandboxed child.
+"""
+from __future__ import annotations
+
+import copy
+import importlib.util
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.checks import CallOutcome, build_checks, derive_seed
+from autograder.course import STUDENT_API, load_course
+from autograder.testfunctions import FunctionSpec, make_function
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = sorted((ROOT / "tests" / "submissions" / "buggy").glob("*.py"))
+COURSE = load_course(ROOT)
+
+
+def meta(path: Path) -> dict[str, str]:
+    """The `key: value` lines of a corpus module's docstring."""
+    text = path.read_text()
+    doc = text.split('"""')[1]
+    found = dict(re.findall(r"^(assignment|function|expect): (.+)$", doc, flags=re.M))
+    assert set(found) == {"assignment", "function", "expect"}, f"{path.name}: incomplete docstring"
+    return found
+
+
+def load(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _plain(value):
+    """What the sandbox would hand back: base ndarrays, tuples/lists of them, numbers."""
+    if isinstance(value, np.ndarray):
+        return np.array(value)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_plain(v) for v in value)
+    return value
+
+
+def run_in_process(module, call) -> CallOutcome:
+    args = copy.deepcopy(call.args)
+    live = tuple(make_function(a) if isinstance(a, FunctionSpec) else a for a in args)
+    try:
+        value = getattr(module, call.function)(*live, **copy.deepcopy(call.kwargs))
+    except Exception as error:  # noqa: BLE001 - becomes the outcome, as in the sandbox
+        return CallOutcome("error", message=f"{type(error).__name__}: {error}")
+    after = tuple(None if callable(a) else _plain(a) for a in live) if call.return_args else None
+    return CallOutcome("ok", value=_plain(value), args_after=after)
+
+
+REFERENCES = {a: load(ROOT / "solutions" / f"{a}.py", f"_corpus_ref_{a}") for a in STUDENT_API}
+
+
+def test_the_corpus_covers_every_assignment_and_the_listed_mistakes():
+    metas = [meta(p) for p in CORPUS]
+    assert {m["assignment"] for m in metas} == set(STUDENT_API)
+    expects = " | ".join(m["expect"] for m in metas)
+    for mistake in ("the kernel is flipped", "the kernel is not flipped", "one row/column short",
+                    "the channels are not summed", "dx and dw are swapped",
+                    "overwritten with = instead of", "integer array", "the bias is missing",
+                    "the stride is", "the dilation is ignored", "one-sided difference",
+                    "x was changed"):
+        assert mistake in expects, f"no buggy submission for {mistake!r}"
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_judges_fail_the_bug_and_name_it(path: Path):
+    info = meta(path)
+    assignment, buggy = info["assignment"], info["function"]
+    module = load(path, f"_buggy_{path.stem}")
+    reference = REFERENCES[assignment]
+    for function in STUDENT_API[assignment]:
+        seed = derive_seed(None, "corpus", assignment, function)
+        checks = build_checks(assignment, function, reference, seed, COURSE.grading)
+        results = [c.judge(run_in_process(module, c.call)) for c in checks]
+        failing = [r for r in results if not r.passed]
+        if function != buggy:
+            assert not failing, f"{function} is correct in {path.name} but failed:\n" + \
+                f"{failing[0].label}\n{failing[0].feedback}"
+            continue
+        assert failing, f"{path.name}: the bug in {function} passed every check"
+        assert any(info["expect"] in r.feedback for r in failing), (
+            f"{path.name}: no feedback says {info['expect']!r}; smallest failing case:\n"
+            f"{min(failing, key=lambda r: r.size).label}\n"
+            f"{min(failing, key=lambda r: r.size).feedback}")
+
+
+def _engine():
+    try:
+        from autograder import engine
+    except ImportError as error:  # pragma: no cover - while the engine is being written
+        pytest.skip(f"autograder.engine is not importable yet ({error})")
+    return engine
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_graded_by_the_engine_below_full_marks_with_the_mistake_named(path: Path):
+    engine = _engine()
+    info = meta(path)
+    report = engine.grade_path(path, COURSE, info["assignment"], student="corpus")
+    assert report.score < report.max_score
+    by_function = {t.function: t for t in report.tests}
+    buggy = by_function[info["function"]]
+    assert buggy.score < buggy.max_score
+    for test in report.tests:
+        if test.function != info["function"]:
+            assert test.score == test.max_score, f"{test.function}: {test.feedback}"
+    assert info["expect"] in buggy.feedback, buggy.feedback

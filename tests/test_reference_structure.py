@@ -144,7 +144,7 @@ def test_graded_function_runs_alone_in_a_notebook_cell(assignment, function):
 
 
 def _locals(fn_node):
-    """Names bound inside a function: parameters, assignment targets, loop variables, nested defs."""
+    """Names bound inside a function: parameters, assigned names, loop variables, nested defs."""
     names = {a.arg for a in ast.walk(fn_node.args) if isinstance(a, ast.arg)}
     for node in ast.walk(fn_node):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):

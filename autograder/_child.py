@@ -147,7 +147,7 @@ class Runner:
         dt = base.dtype
         if dt.kind not in "biufc" or dt.fields is not None or dt.subdtype is not None:
             raise _BadOutput(f"an array of dtype {dt} (only numbers can be graded: bool, int, float, complex)")
-        base = self.ascontiguousarray(base)
+        base = self.ndarray.copy(base, order="C")  # (np.ascontiguousarray would make 0-d 1-d)
         header = "{'descr': %r, 'fortran_order': False, 'shape': %r, }" % (dt.str, tuple(base.shape))
         header = header.encode("latin1")
         pad = 64 - (10 + len(header) + 1) % 64

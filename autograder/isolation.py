@@ -232,7 +232,8 @@ def bwrap_command(probe: Probe, *, rw_binds: list[tuple[str, str]], ro_binds: li
     for root in roots:
         if os.path.isdir(root):
             args += ["--ro-bind", root, root]
-    args += ["--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc"]
+    # private /tmp, writable by the sandbox user (sticky, like a real /tmp)
+    args += ["--perms", "1777", "--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc"]
     for host, inside in ro_binds:
         args += ["--ro-bind", host, inside]
     for host, inside in rw_binds:
@@ -288,11 +289,15 @@ def chown_for_sandbox(path: str) -> None:
 
 
 def _main(argv: list[str]) -> None:
+    """`isolation.py '{"memory_mb", "processes", "cpu_s", "cwd", "drop"}' -- cmd ...`."""
     if len(argv) < 3 or argv[1] != "--":
         raise SystemExit("usage: isolation.py '<limits json>' -- command ...")
     limits = json.loads(argv[0])
     apply_rlimits(limits["memory_mb"], limits["processes"], limits.get("cpu_s"))
-    drop_privileges()
+    if limits.get("drop", True):
+        drop_privileges()
+    if limits.get("cwd"):
+        os.chdir(limits["cwd"])  # after the drop: bwrap's root has no DAC override
     os.execv(argv[2], argv[2:])
 
 

@@ -243,7 +243,7 @@ def _layer_shapes(rng, stride_max: int = 2, pad_max: int = 2):
     kh, kw = _distinct(rng, 2, 3, 2) if rng.random() < 0.5 else _distinct(rng, 2, 4, 2)
     s = int(rng.integers(1, stride_max + 1))
     p = int(rng.integers(0, pad_max + 1))
-    h, w = _distinct(rng, max(kh, kw) + 1, max(kh, kw) + 5, 2)
+    h, w = _distinct(rng, max(kh, kw) + 1, max(kh, kw) + 4, 2)
     return (n, c, h, w), (f, c, kh, kw), s, p
 
 

@@ -146,7 +146,7 @@ def compare_array(expected: np.ndarray, got, rtol: float, atol: float, name: str
                      f"{rtol:.0e})")
         if expected.size <= TINY:
             lines.append(f"{name}: expected {fmt_array(expected)}")
-            lines.append(f"{' ' * len(name)}       got {fmt_array(got)}")
+            lines.append(f"{name}:      got {fmt_array(got)}")
     elif lines:  # values right, dtype wrong
         lines.append(f"{name}: the values are right, but results must be float64 arrays")
     return Comparison(not lines, lines, shape_ok=True, max_abs=max_abs, max_rel=max_rel,
@@ -157,6 +157,8 @@ def _shape_hint(expected: tuple, got: tuple) -> str:
     """Say in words how the shape is off, when it is off in a simple way."""
     if len(expected) != len(got):
         return f" ({len(got)}-D instead of {len(expected)}-D)"
+    if sorted(expected) == sorted(got) and expected != got:
+        return " (the same sizes in a different order: are two axes swapped?)"
     diffs = [g - e for e, g in zip(expected, got)]
     if all(d in (-1, 0, 1) for d in diffs) and any(diffs):
         parts = []
@@ -164,8 +166,6 @@ def _shape_hint(expected: tuple, got: tuple) -> str:
             if d:
                 parts.append(f"axis {axis} is one {'short' if d < 0 else 'too long'}")
         return " (" + ", ".join(parts) + ")"
-    if sorted(expected) == sorted(got):
-        return " (the same sizes in a different order: are two axes swapped?)"
     return ""
 
 

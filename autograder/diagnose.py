@@ -497,9 +497,15 @@ def find(function: str, reference, args: tuple, kwargs: dict, expected, got,
             seen.add((part, mistake.name))
             found.append((part, mistake))
 
-    for mistake in mistakes_for(function):
-        if mistake.on_invalid != (expected is None):
-            continue
+    candidates = mistakes_for(function)
+    if expected is None:  # the answer was an error: first "did not refuse", then the formula's own
+        candidates = ([m for m in candidates if m.on_invalid]
+                      + [m for m in candidates if not m.on_invalid])
+    else:
+        candidates = [m for m in candidates if not m.on_invalid]
+    for mistake in candidates:
+        if expected is None and found and not mistake.on_invalid:
+            break  # "invalid input not refused" already explains it
         variant = None
         if mistake.match == "values":
             try:

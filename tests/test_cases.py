@@ -1,0 +1,316 @@
+"""cases.py and checks.py: seeds, the cases drawn from them, and the judges on plain outcomes."""
+from __future__ import annotations
+
+import copy
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.cases import KINDS, _asymmetric, make_cases
+from autograder.checks import (DEFAULT_SECRET, CallOutcome, build_checks, derive_seed)
+from autograder.course import STUDENT_API, Grading
+from autograder.testfunctions import FunctionSpec, make_function
+
+ROOT = Path(__file__).resolve().parents[1]
+GRADING = Grading()
+ASSIGNMENT_OF = {f: a for a, fs in STUDENT_API.items() for f in fs}
+ALL_FUNCTIONS = list(ASSIGNMENT_OF)
+
+
+def load_reference(assignment_id: str):
+    spec = importlib.util.spec_from_file_location(f"_cases_ref_{assignment_id}",
+                                                  ROOT / "solutions" / f"{assignment_id}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+REFERENCES = {a: load_reference(a) for a in STUDENT_API}
+
+
+def checks_for(function: str, seed: int = 1, grading: Grading = GRADING):
+    assignment = ASSIGNMENT_OF[function]
+    return build_checks(assignment, function, REFERENCES[assignment], seed, grading)
+
+
+def call_reference(call) -> CallOutcome:
+    """Run the reference in-process the way the sandbox would report it."""
+    module = REFERENCES[ASSIGNMENT_OF[call.function]]
+    args = copy.deepcopy(call.args)
+    live = tuple(make_function(a) if isinstance(a, FunctionSpec) else a for a in args)
+    try:
+        value = getattr(module, call.function)(*live, **copy.deepcopy(call.kwargs))
+    except Exception as error:  # noqa: BLE001
+        return CallOutcome("error", message=f"{type(error).__name__}: {error}")
+    after = tuple(None if callable(a) else a for a in live) if call.return_args else None
+    return CallOutcome("ok", value=value, args_after=after)
+
+
+# ----------------------------------------------------------------------------- seeds
+
+def test_derive_seed_is_stable_and_depends_on_every_input():
+    base = derive_seed(b"secret", "ada", "a2_correlation", "corr2d")
+    assert base == derive_seed(b"secret", "ada", "a2_correlation", "corr2d")
+    others = {derive_seed(b"other", "ada", "a2_correlation", "corr2d"),
+              derive_seed(b"secret", "bob", "a2_correlation", "corr2d"),
+              derive_seed(b"secret", "ada", "a3_multichannel", "corr2d"),
+              derive_seed(b"secret", "ada", "a2_correlation", "corr1d")}
+    assert base not in others and len(others) == 4
+    assert 0 <= base < 2 ** 63
+    # no secret: a fixed default, the same every time
+    assert derive_seed(None, "ada", "a", "t") == derive_seed(b"", "ada", "a", "t") \
+        == derive_seed(DEFAULT_SECRET, "ada", "a", "t")
+    # the separator keeps ("ab", "c") and ("a", "bc") apart
+    assert derive_seed(None, "ab", "c", "t") != derive_seed(None, "a", "bc", "t")
+
+
+@pytest.mark.parametrize("function", ALL_FUNCTIONS)
+def test_same_seed_same_cases_other_seed_other_cases(function):
+    def fingerprint(checks):
+        return [repr(c.call.args) + repr(sorted(c.call.kwargs.items())) for c in checks]
+
+    assert fingerprint(checks_for(function, 11)) == fingerprint(checks_for(function, 11))
+    assert [c.label for c in checks_for(function, 11)] == [c.label for c in checks_for(function, 11)]
+    assert fingerprint(checks_for(function, 11)) != fingerprint(checks_for(function, 12))
+
+
+@pytest.mark.parametrize("function", ALL_FUNCTIONS)
+def test_trials_random_cases_then_the_edge_cases(function):
+    for trials in (1, 6, 9):
+        cases = make_cases(function, np.random.default_rng(3), trials)
+        random_part = cases[:trials]
+        assert all(c.note == "" for c in random_part)
+        assert all(c.note for c in cases[trials:]), "edge cases say why they exist"
+        assert len(cases) > trials
+
+
+# ----------------------------------------------------------------------------- the reference passes
+
+@pytest.mark.parametrize("function", ALL_FUNCTIONS)
+@pytest.mark.parametrize("seed", [0, 987654321])
+def test_the_reference_passes_every_check(function, seed):
+    for check in checks_for(function, seed):
+        result = check.judge(call_reference(check.call))
+        assert result.passed, f"{result.label}\n{result.feedback}"
+        assert result.feedback == "" and result.label == check.label
+
+
+@pytest.mark.parametrize("function", ALL_FUNCTIONS)
+def test_the_stub_fails_every_check_and_is_called_a_stub(function):
+    stub = CallOutcome("error", message="NotImplementedError: write corr2d here")
+    for check in checks_for(function):
+        result = check.judge(stub)
+        assert not result.passed
+        assert "it is still the stub" in result.feedback
+
+
+# ----------------------------------------------------------------------------- what the cases contain
+
+def _random_cases(function, seed=5):
+    return make_cases(function, np.random.default_rng(seed), GRADING.trials)[:GRADING.trials]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_layer_cases_break_every_symmetry(seed):
+    for function in ("conv2d_forward", "conv2d_backward"):
+        for case in _random_cases(function, seed):
+            x, w = np.asarray(case.args[0]), np.asarray(case.args[1])
+            n, c, h, wd = x.shape
+            f, c2, kh, kw = w.shape
+            assert c == c2
+            assert min(n, c, f, kh, kw) > 1
+            assert len({n, c, f}) == 3 and kh != kw and h != wd
+            assert _asymmetric(w)
+
+
+@pytest.mark.parametrize("function", ["corr2d", "convolve2d", "corr3d", "corr2d_multi_in"])
+def test_correlation_cases_have_asymmetric_kernels_and_non_square_inputs(function):
+    for case in _random_cases(function):
+        x, w = np.asarray(case.args[0]), np.asarray(case.args[1])
+        assert _asymmetric(w)
+        spatial = x.shape[-2:] if x.ndim != 3 or function == "corr2d_multi_in" else x.shape
+        assert len(set(spatial)) == len(spatial), f"{x.shape} has equal spatial sizes"
+        assert all(k > 1 for k in w.shape[-2:])
+
+
+@pytest.mark.parametrize("function", ["corr1d", "corr2d", "corr3d", "conv2d_forward",
+                                      "corr1d_backward"])
+def test_value_kinds_include_integers_and_python_lists(function):
+    assert set(KINDS) == {"float", "int_x", "int", "list"}
+    cases = _random_cases(function)
+    xs = [c.args[0] for c in cases]
+    ws = [c.args[1] for c in cases]
+    assert any(isinstance(x, list) for x in xs)
+    assert any(isinstance(x, np.ndarray) and x.dtype.kind == "i" for x in xs)
+    assert any(isinstance(x, np.ndarray) and x.dtype.kind == "i" and
+               isinstance(w, np.ndarray) and w.dtype.kind == "f" for x, w in zip(xs, ws))
+    assert any(isinstance(x, np.ndarray) and x.dtype == np.float64 for x in xs)
+
+
+def test_edge_cases_are_there():
+    notes = {f: [c.note for c in make_cases(f, np.random.default_rng(0), 2)] for f in ALL_FUNCTIONS}
+    for f in ("corr1d", "corr2d", "corr3d", "convolve1d", "convolve2d", "corr2d_multi_in",
+              "corr2d_multi_in_out"):
+        assert any("kernel as large as the input" in n for n in notes[f]), f
+    for f in ("corr1d", "corr2d", "corr3d"):
+        assert "kernel of size 1" in notes[f]
+    for f in ("conv2d_forward", "conv2d_backward"):
+        joined = " | ".join(notes[f])
+        assert "batch of 1" in joined and "stride 2 smaller than the kernel, padding 1" in joined
+        assert "one output pixel" in joined and "per-axis" in joined
+    assert "the lecture's worked example" in notes["corr2d"]
+    assert any("big" in n for n in notes["corr1d_backward"])
+    assert any("big" in n for n in notes["conv2d_backward"])
+
+
+def test_kernel_as_large_as_the_input_gives_one_output_pixel():
+    for f in ("corr2d", "corr3d", "corr2d_multi_in"):
+        case = next(c for c in make_cases(f, np.random.default_rng(0), 1)
+                    if "as large as" in c.note)
+        out = getattr(REFERENCES[ASSIGNMENT_OF[f]], f)(*case.args)
+        assert out.size == 1
+
+
+def test_the_lecture_example_is_checked_with_its_answer():
+    check = next(c for c in checks_for("corr2d") if "lecture" in c.label)
+    good = check.judge(CallOutcome("ok", value=np.array([[19.0, 25.0], [37.0, 43.0]])))
+    assert good.passed
+    bad = check.judge(CallOutcome("ok", value=np.array([[19.0, 25.0], [37.0, 42.0]])))
+    assert not bad.passed and "expected 43.0, got 42.0" in bad.feedback
+    assert "x = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]" in bad.feedback  # tiny inputs are shown
+
+
+def test_tensors_stay_small():
+    for function in ALL_FUNCTIONS:
+        sizes = [c.size for c in checks_for(function) if "big" not in c.label]
+        assert max(sizes) < 2000, (function, max(sizes))
+        assert np.median(sizes) < 600, (function, np.median(sizes))
+
+
+def test_labels_read_like_the_design():
+    labels = [c.label for c in checks_for("corr2d")]
+    assert labels[0].startswith("case 1 of ")
+    assert "x (" in labels[0] and "float64" in labels[0] or "int64" in labels[0] or "list" in labels[0]
+    assert any("(kernel of size 1)" in label for label in labels)
+    a1 = [c.label for c in checks_for("conv_output_length")]
+    assert any("n=28, k=3" in label for label in a1)
+
+
+# ----------------------------------------------------------------------------- a1 judges
+
+def test_a1_valueerror_cases_pass_only_on_valueerror():
+    checks = [c for c in checks_for("conv_output_length") if "k = 0" in c.label]
+    assert checks
+    check = checks[0]
+    assert check.judge(CallOutcome("error", message="ValueError: k must be >= 1")).passed
+    wrong_type = check.judge(CallOutcome("error", message="TypeError: nope"))
+    assert not wrong_type.passed and "expected ValueError" in wrong_type.feedback
+    returned = check.judge(CallOutcome("ok", value=9))
+    assert not returned.passed and "but your function returned 9" in returned.feedback
+    assert "invalid input is not refused" in returned.feedback
+
+
+def test_a1_has_many_valueerror_cases_and_rank_mismatch():
+    length = [c.label for c in checks_for("conv_output_length") if "ValueError" in repr(c)]
+    shape = [c for c in make_cases("conv_output_shape", np.random.default_rng(0), 6)]
+    assert sum(c.expect_error == "ValueError" for c in
+               make_cases("conv_output_length", np.random.default_rng(0), 6)) >= 5
+    assert any(c.note == "rank mismatch" for c in shape)
+    assert any(isinstance(c.kwargs.get("stride"), tuple) for c in shape)
+    assert any(isinstance(c.kwargs.get("stride"), int) for c in shape)
+    del length
+
+
+def test_a1_valid_input_raising_says_it_is_valid():
+    check = next(c for c in checks_for("conv_output_length") if "lecture" in c.label)
+    result = check.judge(CallOutcome("error", message="ValueError: no"))
+    assert not result.passed and "this input is valid: the answer is 26" in result.feedback
+    assert check.judge(CallOutcome("ok", value=26)).passed
+    floaty = check.judge(CallOutcome("ok", value=26.0))
+    assert not floaty.passed and "//" in floaty.feedback
+
+
+# ----------------------------------------------------------------------------- outcomes that are not values
+
+@pytest.mark.parametrize("status, message, words", [
+    ("timeout", "exceeded the 10 s time limit", "ran out of time"),
+    ("memory", "exceeded the 1024 MB memory limit", "more memory than allowed"),
+    ("crash", "the process exited with code 3", "process running your code died"),
+    ("missing", "corr2d is not defined", "no function called corr2d"),
+    ("skipped", "an earlier case timed out", "not run"),
+    ("bad_output", "returned a generator", "plain data"),
+    ("load_failed", "the notebook could not be read", "could not be loaded"),
+])
+def test_sandbox_statuses_pass_the_message_through_with_an_explanation(status, message, words):
+    check = checks_for("corr2d")[0]
+    result = check.judge(CallOutcome(status, message=message))
+    assert not result.passed
+    assert message in result.feedback and words in result.feedback
+
+
+def test_an_error_gets_a_hint():
+    check = checks_for("corr2d")[0]
+    result = check.judge(CallOutcome("error", message="IndexError: index 7 is out of bounds"))
+    assert "your function raised IndexError: index 7" in result.feedback
+    assert "hint: an index ran past the end" in result.feedback
+
+
+# ----------------------------------------------------------------------------- gradient judges
+
+def test_backward_judge_uses_the_numerical_check_and_points_at_the_element():
+    check = next(c for c in checks_for("corr1d_backward") if "size 1" not in c.label
+                 and "big" not in c.label)
+    right = call_reference(check.call).value
+    dx, dw = (np.array(a, dtype=float) for a in right)
+    dx[2] += 0.5
+    result = check.judge(CallOutcome("ok", value=(dx, dw)))
+    assert not result.passed
+    assert "dx: shape" in result.feedback and "worst at [2]" in result.feedback
+    assert "central differences of the forward pass give dx[2]" in result.feedback
+    assert "dw" not in result.feedback.replace("dx, dw", "")
+
+
+def test_big_backward_case_uses_a_random_direction():
+    check = next(c for c in checks_for("conv2d_backward") if "big" in c.label)
+    dx, dw, db = (np.array(a) for a in call_reference(check.call).value)
+    assert check.judge(CallOutcome("ok", value=(dx, dw, db))).passed
+    result = check.judge(CallOutcome("ok", value=(dx, dw * 1.001, db)))
+    assert not result.passed
+    assert "dw: numerical check failed: along a random direction u" in result.feedback
+
+
+def test_backward_judge_wants_a_tuple():
+    check = checks_for("conv2d_backward")[0]
+    dx, dw, db = call_reference(check.call).value
+    result = check.judge(CallOutcome("ok", value=dx))
+    assert not result.passed and "expected a tuple of 3 arrays (dx, dw, db)" in result.feedback
+    assert check.judge(CallOutcome("ok", value=[dx, dw, db])).passed
+
+
+def test_numerical_gradient_checks_x_comes_back_unchanged():
+    check = checks_for("numerical_gradient")[0]
+    assert check.call.return_args
+    good = call_reference(check.call)
+    assert check.judge(good).passed
+    x_after = np.array(check.call.args[1], dtype=float) - 1e-5
+    bad = CallOutcome("ok", value=good.value, args_after=(None, x_after))
+    result = check.judge(bad)
+    assert not result.passed
+    assert "x was changed by your function" in result.feedback
+    assert "likely mistake: x is changed in place" in result.feedback
+
+
+def test_numerical_gradient_one_sided_difference_fails_and_is_named():
+    from autograder.diagnose import _numgrad
+    failed = 0
+    for check in checks_for("numerical_gradient"):
+        args = check.call.args
+        h = args[2] if len(args) > 2 else check.call.kwargs.get("h", 1e-5)
+        value = _numgrad(args[0], args[1], h, "forward")
+        result = check.judge(CallOutcome("ok", value=value, args_after=(None, args[1])))
+        if not result.passed:
+            failed += 1
+            assert "one-sided difference" in result.feedback
+    assert failed >= len(checks_for("numerical_gradient")) - 2

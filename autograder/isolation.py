@@ -224,16 +224,18 @@ def bwrap_command(probe: Probe, *, rw_binds: list[tuple[str, str]], ro_binds: li
                  "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     args += ["--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv"]
     args += _system_binds()
+    # private /tmp, writable by the sandbox user (sticky, like a real /tmp); before the mount
+    # points below, some of which may live under /tmp
+    args += ["--perms", "1777", "--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc"]
     # bwrap would create the parents of mount points as 0700 root: unusable after the drop to 65534
     dests = [r for r in roots if os.path.isdir(r)] + [inside for _, inside in ro_binds + rw_binds]
-    parents = sorted({p for d in dests for p in _ancestors(d)}, key=lambda p: (p.count("/"), p))
+    parents = sorted({p for d in dests for p in _ancestors(d)} - {"/tmp"},
+                     key=lambda p: (p.count("/"), p))
     for parent in parents:
         args += ["--perms", "0755", "--dir", parent]
     for root in roots:
         if os.path.isdir(root):
             args += ["--ro-bind", root, root]
-    # private /tmp, writable by the sandbox user (sticky, like a real /tmp)
-    args += ["--perms", "1777", "--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc"]
     for host, inside in ro_binds:
         args += ["--ro-bind", host, inside]
     for host, inside in rw_binds:

@@ -169,6 +169,12 @@ class SandboxedKernelManager(AsyncKernelManager):
             _restore_owners(cwd, getattr(self, "_sb_owners", {}))
             self._sb_cwd = None
 
+    # AsyncKernelManager binds its public names to the base class's functions: re-point them
+    pre_start_kernel = _async_pre_start_kernel
+    _launch_kernel = _async_launch_kernel
+    interrupt_kernel = _async_interrupt_kernel
+    cleanup_resources = _async_cleanup_resources
+
     @staticmethod
     def _lend_to_nobody(cwd: str) -> dict[str, tuple[int, int]]:
         """chown the working folder (tree) to 65534 for the run; return the owners to restore."""

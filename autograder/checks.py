@@ -262,9 +262,10 @@ def _judge_backward(ctx: _Context, outcome: CallOutcome) -> CheckResult:
         numeric_ok = check.ok and len(grads) == len(spec.names)
         if not ctx.case.big:  # small: point at the wrong element
             for name, part in zip(spec.names, parts):
-                if name in grads and not part.ok:
+                if name in grads and not part.ok and part.worst is not None:
                     line = gradcheck.point_at_element(spec, ctx.case.args, ctx.case.kwargs, name,
-                                                      grads[name], rtol=max(ctx.rtol, 1e-9))
+                                                      grads[name], part.worst,
+                                                      rtol=max(ctx.rtol, 1e-9))
                     if line:
                         lines.append(line)
         else:

@@ -386,6 +386,10 @@ def _a4_numerical_gradient(rng, trials: int) -> list[Case]:
     cases.append(Case((_spec(rng, "sines", (1,)), np.array([0.3])), note="a single element"))
     cases.append(Case((_spec(rng, "quadratic", (2, 3)), np.round(rng.uniform(-1, 1, (2, 3)), 3)),
                       dict(h=1e-3), note="a larger step h = 1e-3 (exact for a quadratic)"))
+    # x + h on an integer array is cut back to x: the classic all-zero gradient
+    cases.append(Case((_spec(rng, "sines", (2, 3)), _ints(rng, (2, 3))), note="integer x"))
+    cases.append(Case((_spec(rng, "softplus", (5,)), np.round(rng.uniform(-1, 1, 5), 3).tolist()),
+                      note="x as a Python list"))
     return cases
 
 

@@ -256,6 +256,22 @@ def _numgrad(spec, x, h=1e-5, scheme: str = "forward"):
     return g
 
 
+def _numgrad_integer(spec, x, h=1e-5):
+    """Central differences on an integer x kept integer: x[i] +/- h is truncated toward zero
+    when stored, so the step is 0 or 1 depending on the sign of x[i]."""
+    x = np.array(x)
+    if x.dtype.kind not in "iub":
+        return None
+    f = make_function(spec)
+    g = np.zeros(x.shape)
+    for idx in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[idx] = np.trunc(plus[idx] + h)
+        minus[idx] = np.trunc(minus[idx] - h)
+        g[idx] = (f(plus) - f(minus)) / (2 * h)
+    return g
+
+
 # ----------------------------------------------------------------------------- the table
 
 _INT = ("integer truncation", "the output is an integer array, so every value stored in it is cut "
@@ -447,6 +463,9 @@ MISTAKES: list[Mistake] = [
             "x[i] += h and x[i] -= 2*h, element i stays at x[i] - h, so later elements are "
             "differentiated at the wrong point. Work on a copy (x.copy()) or restore x[i].",
             lambda r, f, x, h=1e-5: _numgrad(f, x, h, "not_restored")),
+    Mistake("numerical_gradient", "integer x", "x is an integer array, so x[i] + h is cut back "
+            "to x[i] and every difference is 0: work on a float copy, x = np.array(x, "
+            "dtype=float).", lambda r, f, x, h=1e-5: _numgrad_integer(f, x, h)),
     # --- every function that returns float arrays
     Mistake("*", *_INT, _same, match="integer"),
 ]

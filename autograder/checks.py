@@ -27,7 +27,7 @@ import numpy as np
 from . import gradcheck
 from .cases import Case, make_cases
 from .compare import (TINY, compare_array, compare_int, compare_int_tuple, compare_tuple,
-                      describe, fmt_array, fmt_num, index_str)
+                      fmt_array, fmt_num, index_str)
 from .diagnose import diagnose
 from .report import CheckResult
 from .testfunctions import FunctionSpec

@@ -192,7 +192,7 @@ def test_tensors_stay_small():
 def test_labels_read_like_the_design():
     labels = [c.label for c in checks_for("corr2d")]
     assert labels[0].startswith("case 1 of ")
-    assert "x (" in labels[0] and "float64" in labels[0] or "int64" in labels[0] or "list" in labels[0]
+    assert labels[0].split(": ", 1)[1].startswith("x ")
     assert any("(kernel of size 1)" in label for label in labels)
     a1 = [c.label for c in checks_for("conv_output_length")]
     assert any("n=28, k=3" in label for label in a1)
@@ -213,14 +213,12 @@ def test_a1_valueerror_cases_pass_only_on_valueerror():
 
 
 def test_a1_has_many_valueerror_cases_and_rank_mismatch():
-    length = [c.label for c in checks_for("conv_output_length") if "ValueError" in repr(c)]
-    shape = [c for c in make_cases("conv_output_shape", np.random.default_rng(0), 6)]
-    assert sum(c.expect_error == "ValueError" for c in
-               make_cases("conv_output_length", np.random.default_rng(0), 6)) >= 5
+    length = make_cases("conv_output_length", np.random.default_rng(0), 6)
+    shape = make_cases("conv_output_shape", np.random.default_rng(0), 6)
+    assert sum(c.expect_error == "ValueError" for c in length) >= 5
     assert any(c.note == "rank mismatch" for c in shape)
     assert any(isinstance(c.kwargs.get("stride"), tuple) for c in shape)
     assert any(isinstance(c.kwargs.get("stride"), int) for c in shape)
-    del length
 
 
 def test_a1_valid_input_raising_says_it_is_valid():

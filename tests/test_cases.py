@@ -312,3 +312,18 @@ def test_numerical_gradient_one_sided_difference_fails_and_is_named():
             failed += 1
             assert "one-sided difference" in result.feedback
     assert failed >= len(checks_for("numerical_gradient")) - 2
+
+
+# ----------------------------------------------------------------------------- any seed works
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(min_value=0, max_value=2 ** 63 - 1),
+       function=st.sampled_from(ALL_FUNCTIONS))
+def test_any_seed_gives_valid_cases_that_the_reference_passes(seed, function):
+    for check in checks_for(function, seed):
+        result = check.judge(call_reference(check.call))
+        assert result.passed, f"seed {seed}: {result.label}\n{result.feedback}"

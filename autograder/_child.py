@@ -35,7 +35,7 @@ def _setup(setup):
 
     isolation.apply_rlimits(setup["memory_mb"], setup["processes"], setup["cpu_hard_s"])
     if setup.get("drop", True):
-        isolation.drop_privileges()
+        isolation.drop_privileges(int(setup.get("uid", isolation.NOBODY)))
 
 
 def main():

@@ -6,16 +6,18 @@ _child.py, and run there as a script to start the Jupyter kernel:
 
     python -I isolation.py '<limits json>' -- python -m ipykernel_launcher -f conn.json
 
-(applies the rlimits, drops to uid 65534 when it is root, then execs the command).
+(applies the rlimits, drops to the sandbox uid when it is root, then execs the command).
 
 Two ways bubblewrap can run, chosen once per process by `probe()`:
 - "privileged" (the grader runs as root): bwrap makes mount/pid/net/ipc/uts namespaces without a
-  user namespace; the sandboxed process then drops to uid/gid 65534 for real. That is what makes
-  RLIMIT_NPROC count (the kernel never applies it to uid 0, and in a user namespace created by
-  root the student would still be uid 0 outside).
+  user namespace; the sandboxed process then drops for real to a throwaway uid/gid picked at
+  random for this sandbox (`new_sandbox_uid`). That is what makes RLIMIT_NPROC count (the kernel
+  never applies it to uid 0, and in a user namespace created by root the student would still be
+  uid 0 outside), and a uid of its own means concurrent sandboxes do not share one process
+  budget (with a common uid such as 65534, one fork bomb would starve every other sandbox).
 - "userns" (a normal user): bwrap adds a user namespace and maps the user to 65534 inside.
 Without bubblewrap (or when namespaces are refused) the caller decides: refuse, or run
-"UNPROTECTED" with rlimits, a new session and (as root) uid 65534 only.
+"UNPROTECTED" with rlimits, a new session and (as root) a throwaway uid only.
 """
 from __future__ import annotations
 
@@ -27,7 +29,8 @@ import shutil
 import subprocess
 import sys
 
-NOBODY = 65534
+NOBODY = 65534  # the uid inside a user namespace (userns mode)
+UID_BASE, UID_SPAN = 1_600_000_000, 100_000_000  # throwaway uids for root-run sandboxes
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`)"
 SCRATCH_FILE_MB = 64  # biggest file the student may write (RLIMIT_FSIZE); pipes are not affected
 
@@ -62,8 +65,17 @@ def apply_rlimits(memory_mb: float, processes: int, cpu_hard_s: float | None = N
         setlim(resource.RLIMIT_CPU, max(1, int(cpu_hard_s) + 1))
 
 
-def drop_privileges() -> None:
-    """Become uid/gid 65534 with no supplementary groups if we are root; verify it stuck.
+def new_sandbox_uid() -> int:
+    """The uid a new sandbox runs as: a random throwaway uid when we are root, else 65534."""
+    if os.geteuid() != 0:
+        return NOBODY
+    import random
+
+    return random.SystemRandom().randrange(UID_BASE, UID_BASE + UID_SPAN)
+
+
+def drop_privileges(uid: int = NOBODY) -> None:
+    """Become uid/gid `uid` with no supplementary groups if we are root; verify it stuck.
 
     Going from uid 0 to non-zero uids clears every capability (permitted, effective, ambient),
     and bubblewrap set no_new_privs, so nothing can climb back up.
@@ -71,10 +83,12 @@ def drop_privileges() -> None:
     if os.geteuid() != 0 and os.getuid() != 0:
         return
     os.setgroups([])
-    os.setresgid(NOBODY, NOBODY, NOBODY)
-    os.setresuid(NOBODY, NOBODY, NOBODY)
-    if os.getresuid() != (NOBODY,) * 3 or os.getresgid() != (NOBODY,) * 3 or os.getgroups():
-        raise SystemExit("isolation: could not drop privileges to uid 65534")
+    if uid == 0:
+        raise SystemExit("isolation: refusing to run student code as uid 0")
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    if os.getresuid() != (uid,) * 3 or os.getresgid() != (uid,) * 3 or os.getgroups():
+        raise SystemExit(f"isolation: could not drop privileges to uid {uid}")
 
 
 def sandbox_env(home: str) -> dict[str, str]:
@@ -119,8 +133,8 @@ class Probe:
     def describe(self) -> str:
         """One line for reports: what protects the student's process."""
         if self.mode == "privileged":
-            return ("bubblewrap (mount/pid/net/ipc/uts namespaces; uid 65534; only the scratch "
-                    "folder writable; course folder not visible)")
+            return ("bubblewrap (mount/pid/net/ipc/uts namespaces; a throwaway unprivileged uid; "
+                    "only the scratch folder writable; course folder not visible)")
         if self.mode == "userns":
             extra = "" if os.geteuid() != 0 else "; process limit not enforced (uid 0 outside)"
             return ("bubblewrap (user/mount/pid/net/ipc/uts namespaces; uid 65534 inside; only the "
@@ -129,7 +143,7 @@ class Probe:
 
 
 def others_can_read(path: str) -> bool:
-    """Can uid 65534 (an "other" user) reach and read `path`? Checks every folder on the way."""
+    """Can an unprivileged "other" uid reach and read `path`? Checks every folder on the way."""
     path = os.path.realpath(path)
     try:
         if not os.stat(path).st_mode & 0o004:
@@ -146,15 +160,15 @@ def others_can_read(path: str) -> bool:
 
 
 def unprotected_drops_privileges(needed: list[str]) -> bool:
-    """Without bwrap, running as root: drop to 65534 only if it can still read what it needs."""
+    """Without bwrap, running as root: drop privileges only if the uid can still read what it needs."""
     return os.geteuid() == 0 and all(others_can_read(p) for p in needed)
 
 
 def unprotected_description(drops: bool, reason: str = "") -> str:
     if drops:
-        who = "it runs as uid 65534"
+        who = "it runs as a throwaway unprivileged uid"
     elif os.geteuid() == 0:
-        who = "it runs as root (uid 65534 cannot read the Python install)"
+        who = "it runs as root (an unprivileged uid cannot read the Python install)"
     else:
         who = f"it runs as your own user (uid {os.geteuid()})"
     why = f" ({reason})" if reason else ""
@@ -218,7 +232,7 @@ def bwrap_command(probe: Probe, *, rw_binds: list[tuple[str, str]], ro_binds: li
     if probe.mode == "userns":
         args += ["--unshare-all", "--uid", str(NOBODY), "--gid", str(NOBODY)]
     else:
-        # no user namespace: we are root and drop to 65534 for real inside (see module doc)
+        # no user namespace: we are root and drop to the sandbox uid for real inside (module doc)
         args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                  "--unshare-cgroup-try", "--cap-drop", "ALL",
                  "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
@@ -227,7 +241,7 @@ def bwrap_command(probe: Probe, *, rw_binds: list[tuple[str, str]], ro_binds: li
     # private /tmp, writable by the sandbox user (sticky, like a real /tmp); before the mount
     # points below, some of which may live under /tmp
     args += ["--perms", "1777", "--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc"]
-    # bwrap would create the parents of mount points as 0700 root: unusable after the drop to 65534
+    # bwrap would create the parents of mount points as 0700 root: unusable after the drop
     dests = [r for r in roots if os.path.isdir(r)] + [inside for _, inside in ro_binds + rw_binds]
     parents = sorted({p for d in dests for p in _ancestors(d)} - {"/tmp"},
                      key=lambda p: (p.count("/"), p))
@@ -280,10 +294,10 @@ def probe() -> Probe:
                  "(sysctl kernel.unprivileged_userns_clone=1) or run the grader as root")
 
 
-def chown_for_sandbox(path: str) -> None:
-    """Make a folder we created writable by the sandbox user (privileged mode runs as 65534)."""
+def chown_for_sandbox(path: str, uid: int) -> None:
+    """Make a folder we created writable by the sandbox user (when we are root)."""
     if os.geteuid() == 0:
-        os.chown(path, NOBODY, NOBODY)
+        os.chown(path, uid, uid)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,13 +305,13 @@ def chown_for_sandbox(path: str) -> None:
 
 
 def _main(argv: list[str]) -> None:
-    """`isolation.py '{"memory_mb", "processes", "cpu_s", "cwd", "drop"}' -- cmd ...`."""
+    """`isolation.py '{"memory_mb", "processes", "cpu_s", "cwd", "drop", "uid"}' -- cmd ...`."""
     if len(argv) < 3 or argv[1] != "--":
         raise SystemExit("usage: isolation.py '<limits json>' -- command ...")
     limits = json.loads(argv[0])
     apply_rlimits(limits["memory_mb"], limits["processes"], limits.get("cpu_s"))
     if limits.get("drop", True):
-        drop_privileges()
+        drop_privileges(int(limits.get("uid", NOBODY)))
     if limits.get("cwd"):
         os.chdir(limits["cwd"])  # after the drop: bwrap's root has no DAC override
     os.execv(argv[2], argv[2:])

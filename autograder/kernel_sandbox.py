@@ -9,7 +9,8 @@ nbgrader integration puts this class back; nbclient's NotebookClient takes it as
 The ipykernel runs under bubblewrap (isolation.py): PID namespace with bwrap as pid 1, so when the
 kernel ends or is killed every process it started dies with it (a double-forked setsid daemon
 too); the network unshared, so the ZMQ channels use transport="ipc" (unix sockets in a private
-run folder bound into the sandbox at the same path); uid 65534; memory/process/CPU rlimits; the
+run folder bound into the sandbox at the same path); an unprivileged uid of its own (see
+isolation.py); memory/process/CPU rlimits; the
 only writable places are the notebook's working folder (the kernel's cwd, e.g.
 autograded/<student>/<assignment>/) and a private /tmp. The course root, gradebook, solutions/,
 other students' folders and the secret are not visible at all.
@@ -90,17 +91,18 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._sb_probe, self._sb_drop = probe, drop
         self._sb_limits = {"memory_mb": memory, "processes": processes, "cpu_s": cpu}
         self._sb_as_nobody = probe is not None or drop
+        self._sb_uid = isolation.new_sandbox_uid()
         self._sb_rundir = tempfile.mkdtemp(prefix="autograder-kernel-")
         os.chmod(self._sb_rundir, 0o700)
         if self._sb_as_nobody:
-            isolation.chown_for_sandbox(self._sb_rundir)
+            isolation.chown_for_sandbox(self._sb_rundir, self._sb_uid)
         self.transport = "ipc"
         self.ip = os.path.join(self._sb_rundir, "k")
         self.connection_file = os.path.join(self._sb_rundir, "kernel.json")
         cwd = os.path.abspath(kw.get("cwd") or os.getcwd())
         kw["cwd"] = cwd
         self._sb_cwd = cwd
-        self._sb_owners = self._lend_to_nobody(cwd) if self._sb_as_nobody else {}
+        self._sb_owners = self._lend(cwd, self._sb_uid) if self._sb_as_nobody else {}
         return await super()._async_pre_start_kernel(**kw)
 
     def _warn_once(self, description: str) -> None:
@@ -112,12 +114,12 @@ class SandboxedKernelManager(AsyncKernelManager):
     def write_connection_file(self, **kwargs) -> None:
         super().write_connection_file(**kwargs)
         if getattr(self, "_sb_as_nobody", False) and os.geteuid() == 0:
-            os.chown(self.connection_file, isolation.NOBODY, isolation.NOBODY)
+            os.chown(self.connection_file, self._sb_uid, self._sb_uid)
 
     def format_kernel_cmd(self, extra_arguments=None):
         """Our own ipykernel command (only Python kernels), wrapped in limits and the sandbox."""
         extra = list(extra_arguments or [])
-        limits = dict(self._sb_limits, cwd=self._sb_cwd, drop=self._sb_as_nobody)
+        limits = dict(self._sb_limits, cwd=self._sb_cwd, drop=self._sb_as_nobody, uid=self._sb_uid)
         kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file, *extra]
         if self._sb_probe is None:
             return [sys.executable, "-I", "-S", _ISOLATION_PY, json.dumps(limits), "--", *kernel]
@@ -176,15 +178,15 @@ class SandboxedKernelManager(AsyncKernelManager):
     cleanup_resources = _async_cleanup_resources
 
     @staticmethod
-    def _lend_to_nobody(cwd: str) -> dict[str, tuple[int, int]]:
-        """chown the working folder (tree) to 65534 for the run; return the owners to restore."""
+    def _lend(cwd: str, uid: int) -> dict[str, tuple[int, int]]:
+        """chown the working folder (tree) to the sandbox uid for the run; return the owners."""
         if os.geteuid() != 0:
             return {}
         owners: dict[str, tuple[int, int]] = {}
         for path in [cwd, *_walk(cwd)]:
             st = os.lstat(path)
             owners[path] = (st.st_uid, st.st_gid)
-            os.lchown(path, isolation.NOBODY, isolation.NOBODY)
+            os.lchown(path, uid, uid)
         return owners
 
 

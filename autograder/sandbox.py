@@ -273,12 +273,13 @@ class _Child:
         res_r, res_w = os.pipe()
         out_r, out_w = os.pipe()
         bwrap = self.probe is not None
-        setup = {"memory_mb": self.limits.memory_mb, "processes": self.limits.processes,
+        uid = isolation.new_sandbox_uid()
+        setup = {"uid": uid, "memory_mb": self.limits.memory_mb, "processes": self.limits.processes,
                  "cpu_hard_s": self.cpu_hard,
                  "drop": bwrap or self.drop,
                  "cwd": _SCRATCH_INSIDE if bwrap else self.scratch}
         if bwrap or self.drop:
-            isolation.chown_for_sandbox(self.scratch)
+            isolation.chown_for_sandbox(self.scratch, uid)
         if bwrap:
             ro = [(str(f), f"{_INSIDE}/{f.name}") for f in _runner_files()]
             prefix = isolation.bwrap_command(

@@ -82,7 +82,7 @@ def test_kernel_runs_code_sees_only_its_folder_and_leaves_nothing_behind(course)
     alice = course / "autograded" / "alice" / "a2"
     before = {p: p.read_bytes() for p in course.rglob("*") if p.is_file() and alice not in p.parents}
     cells = [
-        "import os, numpy as np\nprint(os.getuid(), int(np.arange(4).sum()))",
+        "import os, numpy as np\nprint(os.getuid() in (65534,) or os.getuid() >= 1_600_000_000, int(np.arange(4).sum()))",
         f"print([os.path.exists(p) for p in {[str(course / 'course.yml'), str(course / 'gradebook.db'), str(course / 'solutions'), str(course / 'autograded' / 'bob'), str(Path.cwd() / 'course.yml')]!r}])",
         "print(open('data.txt').read().strip()); open('result.txt', 'w').write('ok'); print('wrote')",
         # writing anywhere but the working folder (and the private /tmp) fails
@@ -100,7 +100,7 @@ def test_kernel_runs_code_sees_only_its_folder_and_leaves_nothing_behind(course)
     ]
     nb = _run(cells, alice)
     texts = [_text(c) for c in nb.cells]
-    assert texts[0] == "65534 6"
+    assert texts[0] == "True 6"
     assert texts[1] == "[False, False, False, False, False]"
     assert texts[2] == "alice's data\nwrote"
     assert "WROTE" not in texts[3] and texts[3].count("refused") == 3

@@ -443,7 +443,7 @@ def build_a1(b: Builder) -> None:
             shape = conv_output_shape(shape, (k, k), padding=p, stride=s, dilation=d)
             sizes.append(shape[0])
             print(f"{name:<24} {shape}")
-    except NotImplementedError:
+    except (NameError, NotImplementedError):
         print("Write conv_output_length and conv_output_shape above first; then run this cell again.")
     else:
         fig, ax = plt.subplots(figsize=(6, 2.4))
@@ -845,7 +845,7 @@ def build_a2(b: Builder) -> None:
             for name, k in kernels.items():
                 results[name] = corr2d(image, k)
             results["emboss, convolve2d"] = convolve2d(image, kernels["emboss"])
-        except NotImplementedError as exc:
+        except (NameError, NotImplementedError):
             missing = "convolve2d" if results else "corr2d"
             print(f"Write {missing} above first (section {4 if missing == 'corr2d' else 6}), "
                   "run its cell, then run this cell again.")
@@ -855,8 +855,8 @@ def build_a2(b: Builder) -> None:
         for ax, (name, img) in zip(axes.ravel(), results.items()):
             if name in ("identity", "box blur 5x5", "Gaussian blur", "sharpen"):
                 ax.imshow(img, cmap="gray", vmin=0, vmax=1)   # same brightness scale as the photo
-            else:
-                ax.imshow(img, cmap="gray")                   # edges: centred around 0, scale to fit
+            else:   # edges: around 0 with a few extreme pixels; stretch the middle 98 %
+                ax.imshow(img, cmap="gray", vmin=np.percentile(img, 1), vmax=np.percentile(img, 99))
             ax.set_title(f"{name}  {img.shape[0]}x{img.shape[1]}", fontsize=9)
             ax.axis("off")
         for ax in axes.ravel()[len(results):]:
@@ -958,8 +958,8 @@ def build_a3(b: Builder) -> None:
             if window is not None:                      # (row, col, kh, kw) seen on every sheet
                 r, c, kh, kw = window
                 ax.add_patch(Rectangle((ox + c * cell, oy + (h - r - kh) * cell), kw * cell,
-                                       kh * cell, facecolor="#f6b26b", edgecolor="#b45f06",
-                                       lw=1.2, alpha=0.9 if s == 0 else 0.5))
+                                       kh * cell, facecolor="#f6b26b" if s == 0 else "none",
+                                       edgecolor="#b45f06", lw=2, alpha=0.75))
         ax.text(x0 + (w * cell + (depth - 1) * shift) / 2, y0 - 0.35, label,
                 ha="center", va="top", fontsize=9)
 
@@ -973,7 +973,7 @@ def build_a3(b: Builder) -> None:
         ax.text(3.1, 1.6, "⋆", fontsize=22, ha="center", va="center")
         for f in range(F):
             y = 2.2 - 2.0 * f
-            draw_stack(ax, 4.0, y, CHANNEL_COLORS[:C], K, K, window=(0, 0, K, K))
+            draw_stack(ax, 4.0, y, CHANNEL_COLORS[:C], K, K)
             ax.text(3.8, y + 0.5, f"w[{f}]", ha="right", va="center", fontsize=9,
                     bbox=dict(facecolor=FILTER_COLORS[f], edgecolor="none"))
         ax.text(5.3, -0.6, f"kernels w: (F, C, KH, KW)\n= ({F}, {C}, {K}, {K})", ha="center",
@@ -1209,7 +1209,7 @@ def build_a3(b: Builder) -> None:
 
     try:
         maps = conv2d_forward(x_photo, w_layer, b_layer, stride=1, padding=1)
-    except NotImplementedError:
+    except (NameError, NotImplementedError):
         print("Write conv2d_forward above first (section 3), run its cell, then run this cell again.")
     else:
         print("input", x_photo.shape, "-> output", maps.shape)
@@ -1355,7 +1355,8 @@ def build_a4(b: Builder) -> None:
     inputs, each through one weight (colour = kernel index $p$). Backward (right), the gradient
     flows back along the same edges: edge $x[i+p] \to y[i]$ carries $dy[i] \cdot w[p]$ back to
     $x[i+p]$, and each $dx[m]$ is the sum of what arrives. The totals at the top come from *your*
-    `corr1d_backward` once you have written it: they must equal the sums of the edge labels.
+    `corr1d_backward`: they show "?" until you have written it, and the picture is drawn again
+    after the exercise.
     """)
     b.picture(r'''
     def draw_flow(x, w, dy):
@@ -1366,18 +1367,21 @@ def build_a4(b: Builder) -> None:
         try:
             dx, dw = corr1d_backward(x, w, dy)
             note = ""
-        except NotImplementedError:
-            dx, dw, note = None, None, "(write corr1d_backward to see dx and dw)"
+        except (NameError, NotImplementedError):   # not written (or its cell not run) yet
+            dx, dw, note = None, None, "(write corr1d_backward below, then run this cell again)"
         colors = ["#e06666", "#6aa84f", "#3d85c6", "#b45f06", "#8e7cc3"]
         fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
         for ax, backward in zip(axes, (False, True)):
             for i in range(len(y)):
                 for p in range(K):
                     xm, ym = i + p, i + (K - 1) / 2          # outputs sit under their window
-                    ax.plot([xm, ym], [1, 0], color=colors[p % len(colors)], lw=2, alpha=0.8)
+                    start, end = ((ym, 0.02), (xm, 0.98)) if backward else ((xm, 0.98), (ym, 0.02))
+                    ax.annotate("", xy=end, xytext=start, arrowprops=dict(
+                        arrowstyle="-|>", color=colors[p % len(colors)], lw=2, alpha=0.8))
                     t = 0.3 + 0.4 * (p / max(K - 1, 1))      # spread labels along the edges
                     lx, ly = xm + (ym - xm) * t, 1 - t
-                    label = f"{dy[i]:g}·{w[p]:g}" if backward else f"w{p}"
+                    label = f"{dy[i]:g}·{w[p]:g}" if w[p] >= 0 else f"{dy[i]:g}·({w[p]:g})"
+                    label = label if backward else f"w{p}"
                     ax.text(lx, ly, label, fontsize=8, ha="center", va="center",
                             bbox=dict(facecolor="white", edgecolor="none", pad=0.5))
             for m in range(L):
@@ -1440,6 +1444,15 @@ def build_a4(b: Builder) -> None:
     print("corr1d_backward: all visible tests passed")
     ''')
     b.md(r"""
+    The graph of section 1 again, now with the totals computed by your `corr1d_backward`; below
+    it a second example with a 2-tap kernel. At every `dx[m]` the arriving edge labels must add
+    up to the number shown.
+    """)
+    b.picture("""
+    draw_flow(x=[1, 2, 3, 4], w=[1, 0, -1], dy=[1, 2])
+    draw_flow(x=[2, -1, 0, 3, 1], w=[1, 2], dy=[1, -1, 2, 0])
+    """)
+    b.md(r"""
     ## 2. The multi-channel layer
 
     The layer of assignment 3 computes, with $x_{\text{pad}}$ the zero-padded input and $s$ the stride,
@@ -1478,34 +1491,7 @@ def build_a4(b: Builder) -> None:
     $\sum dx \cdot u$. Because the layer is linear in $x$ (and in $w$ and $b$), this holds for any
     step $h$ up to rounding. This is `check_directional` in the given cell: a whole gradient
     checked with two forward passes. Section 3 does it element by element.
-
-    The picture below uses *your* `conv2d_backward` with `w` and `dout` all ones: then $dx$ counts
-    how many windows each input pixel belongs to. With stride 1 the middle pixels are read 9
-    times and the corners once; with stride 2 the overlaps thin out. If you wrote `=` instead of
-    `+=`, every count shows 1.
     """)
-    b.picture(r'''
-    def show_window_counts(H=7, W=7, K=3):
-        try:
-            counts = [conv2d_backward(np.zeros((1, 1, H, W)), np.ones((1, 1, K, K)), np.zeros(1),
-                                      np.ones((1, 1, (H - K) // s + 1, (W - K) // s + 1)), stride=s)[0]
-                      for s in (1, 2)]
-        except NotImplementedError:
-            print("Write conv2d_backward below first, run its cell, then run this cell again.")
-            return
-        fig, axes = plt.subplots(1, 2, figsize=(7, 3.4))
-        for ax, dx, s in zip(axes, counts, (1, 2)):
-            ax.imshow(dx[0, 0], cmap="Oranges", vmin=0)
-            for (r, c), v in np.ndenumerate(dx[0, 0]):
-                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=9)
-            ax.set_title(f"dx with w = dout = 1, stride {s}", fontsize=10)
-            ax.set_xticks([]); ax.set_yticks([])
-        plt.tight_layout()
-        plt.show()
-
-
-    show_window_counts()
-    ''')
     b.md(r"""
     ### Your turn: `conv2d_backward`
 
@@ -1548,6 +1534,35 @@ def build_a4(b: Builder) -> None:
                                                     f"dw (stride={stride}, padding={padding})",
                                                     f"db (stride={stride}, padding={padding})"])
     print("conv2d_backward: all visible tests passed")
+    ''')
+    b.md(r"""
+    One more picture: it uses *your* `conv2d_backward` with `w` and `dout` all ones: then $dx$ counts
+    how many windows each input pixel belongs to. With stride 1 the middle pixels are read 9
+    times and the corners once; with stride 2 the overlaps thin out. If you wrote `=` instead of
+    `+=`, every count shows 1.
+    """)
+    b.picture(r'''
+    def show_window_counts(H=7, W=7, K=3):
+        try:
+            counts = [conv2d_backward(np.zeros((1, 1, H, W)), np.ones((1, 1, K, K)), np.zeros(1),
+                                      np.ones((1, 1, (H - K) // s + 1, (W - K) // s + 1)), stride=s)[0]
+                      for s in (1, 2)]
+        except (NameError, NotImplementedError):   # not written (or its cell not run) yet
+            print("Write conv2d_backward above first, run its cell, then run this cell again.")
+            return
+        fig, axes = plt.subplots(1, 2, figsize=(7, 3.4))
+        for ax, dx, s in zip(axes, counts, (1, 2)):
+            ax.imshow(dx[0, 0], cmap="Oranges", vmin=0)
+            for (r, c), v in np.ndenumerate(dx[0, 0]):
+                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=9,
+                        color="white" if v > dx.max() / 2 else "black")
+            ax.set_title(f"dx with w = dout = 1, stride {s}", fontsize=10)
+            ax.set_xticks([]); ax.set_yticks([])
+        plt.tight_layout()
+        plt.show()
+
+
+    show_window_counts()
     ''')
     b.md(r"""
     ## 3. Numerical gradients: a check for any backward pass
@@ -1611,7 +1626,7 @@ def build_a4(b: Builder) -> None:
     ax.loglog(hs, forward_err, label="one-sided (f(x+h) - f(x)) / h")
     ax.loglog(hs, central_err, label="central (f(x+h) - f(x-h)) / 2h")
     ax.axvline(1e-5, color="0.5", ls="--", lw=1)
-    ax.text(1.3e-5, 1e-13, "h = 1e-5", fontsize=8, color="0.3")
+    ax.text(1.5e-5, 1e-1, "h = 1e-5", fontsize=8, color="0.3")
     ax.set_xlabel("step h")
     ax.set_ylabel("error of the derivative")
     ax.set_title("small h: rounding noise wins; large h: the formula's own error wins", fontsize=9)
@@ -1648,7 +1663,7 @@ def build_a4(b: Builder) -> None:
         compare("conv2d_backward: dx", dx, numerical_gradient(lambda z: loss(z, w, b), x))
         compare("conv2d_backward: dw", dw, numerical_gradient(lambda z: loss(x, z, b), w))
         compare("conv2d_backward: db", db, numerical_gradient(lambda z: loss(x, w, z), b))
-    except NotImplementedError as exc:
+    except (NameError, NotImplementedError):
         print("Not all functions are written yet: finish corr1d_backward, conv2d_backward and "
               "numerical_gradient above, then run this cell again.")
     ''')

@@ -1,0 +1,288 @@
+"""The four student notebooks: structure of the sources, the nbgrader release, and real runs.
+
+1. Every source notebook is valid nbformat, carries no outputs, and has exactly one solution cell
+   and one locked test cell (with course.yml's points) per graded function, in course order.
+2. `nbgrader generate_assignment` (the real command, in a scratch course) releases each notebook
+   without hidden tests and without solution code.
+3. In a real Jupyter kernel (nbclient): the release filled from solutions/ runs top to bottom
+   without an error, passes its visible tests and draws its pictures; the untouched release runs
+   to the end with errors only in the graded test cells.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.course import load_course
+from autograder.notebook_fill import fill_solution_cells, reference_sources
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE = load_course(ROOT)
+IDS = [a.id for a in COURSE.assignments]
+SKIP_TAG = "autograder:skip"
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_notebooks  # noqa: E402
+
+
+def _read_source(assignment_id: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / COURSE.assignment(assignment_id).notebook, as_version=4)
+
+
+def _nbgrader_meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _solution_cells(nb) -> list:
+    return [c for c in nb.cells if _nbgrader_meta(c).get("solution")]
+
+
+def _grade_cells(nb) -> list:
+    return [c for c in nb.cells if _nbgrader_meta(c).get("grade")]
+
+
+# ----------------------------------------------------------------------------------------------
+# 1. the committed sources
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_source_is_clean_nbformat(assignment_id):
+    nb = _read_source(assignment_id)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"cell {i} of {assignment_id} has outputs; commit sources without them"
+            assert cell.execution_count is None, f"cell {i} of {assignment_id} has an execution count"
+
+
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_one_solution_and_one_test_cell_per_graded_function(assignment_id):
+    nb = _read_source(assignment_id)
+    assignment = COURSE.assignment(assignment_id)
+
+    solutions = [_nbgrader_meta(c)["grade_id"] for c in _solution_cells(nb)]
+    assert solutions == list(assignment.functions), (
+        f"{assignment_id}: solution cells {solutions}, course.yml grades {list(assignment.functions)}")
+    tests = {_nbgrader_meta(c)["grade_id"]: c for c in _grade_cells(nb)}
+    assert list(tests) == [f"test_{f}" for f in assignment.functions]
+
+    for function in assignment.functions:
+        cell = tests[f"test_{function}"]
+        meta = _nbgrader_meta(cell)
+        assert meta["locked"] and not meta["solution"] and meta["schema_version"] == 3
+        assert meta["points"] == assignment.points[function]
+        # visible asserts first, then the hidden block handing over to the autograder
+        visible, _, hidden = cell.source.partition("### BEGIN HIDDEN TESTS")
+        assert function in visible and "assert" in visible
+        assert hidden.strip().endswith("### END HIDDEN TESTS")
+        assert "autograder" in hidden
+
+
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_solution_cells_are_stubs_with_a_documented_signature(assignment_id):
+    for cell in _solution_cells(_read_source(assignment_id)):
+        name = _nbgrader_meta(cell)["grade_id"]
+        head, _, rest = cell.source.partition("### BEGIN SOLUTION")
+        body, _, tail = rest.partition("### END SOLUTION")
+        assert head.startswith(f"def {name}("), head
+        assert '"""' in head, f"{name}: the stub needs a docstring stating shapes"
+        assert body.strip().startswith("raise NotImplementedError("), body
+        assert len(body.strip().splitlines()) == 1 and tail.strip() == ""
+
+
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_markers_only_where_nbgrader_allows_them(assignment_id):
+    """nbgrader refuses solution/hidden markers outside solution/grade cells; so do we."""
+    for cell in _read_source(assignment_id).cells:
+        meta = _nbgrader_meta(cell)
+        if "BEGIN SOLUTION" in cell.source:
+            assert meta.get("solution"), cell.source[:80]
+        if "BEGIN HIDDEN TESTS" in cell.source:
+            assert meta.get("grade"), cell.source[:80]
+
+
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_picture_cells_are_tagged_and_do_not_define_graded_functions(assignment_id):
+    nb = _read_source(assignment_id)
+    graded = COURSE.assignment(assignment_id).functions
+    skipped = [c for c in nb.cells if SKIP_TAG in c.get("metadata", {}).get("tags", [])]
+    assert skipped, f"{assignment_id} has no picture cells"
+    for cell in skipped:
+        assert not _nbgrader_meta(cell), "a picture cell must not be an nbgrader cell"
+        for function in graded:
+            assert f"def {function}(" not in cell.source
+
+
+def test_committed_notebooks_match_the_builder():
+    assert build_notebooks.main(["--check"]) == 0, "run: python scripts/build_notebooks.py"
+
+
+# ----------------------------------------------------------------------------------------------
+# notebook_fill (no kernel needed)
+# ----------------------------------------------------------------------------------------------
+def test_reference_sources_are_self_contained_and_fill_only_named_cells(tmp_path):
+    (tmp_path / "toy.py").write_text(
+        "import numpy as np\n\n_SCALE = 2.0\n\n\n"
+        "def _inner(v):\n    return np.asarray(v, dtype=float) * _SCALE\n\n\n"
+        "def _outer(v):\n    return [_inner(a) for a in v]\n\n\n"
+        "def _unused():\n    return 0\n\n\n"
+        "def double(v):\n    \"\"\"Doubles.\"\"\"\n    return _outer([v])[0]\n\n\n"
+        "def triple(v):\n    return double(v) * 1.5\n"
+    )
+    sources = reference_sources(tmp_path, "toy")
+    assert set(sources) == {"double", "triple"}
+    assert "_inner" in sources["double"] and "_SCALE = 2.0" in sources["double"]
+    assert "_unused" not in sources["double"]
+    assert "def double" not in sources["triple"], "public functions come from their own cells"
+    namespace: dict = {}
+    exec(sources["double"], namespace)
+    assert namespace["double"](3).tolist() == 6.0
+
+    nb = _read_source("a2_correlation")
+    filled = fill_solution_cells(nb, {"corr2d": "def corr2d(x, w):\n    return 'filled'\n"})
+    by_id = {_nbgrader_meta(c).get("grade_id"): c for c in filled.cells}
+    assert by_id["corr2d"].source.startswith("def corr2d(x, w):\n    return 'filled'")
+    assert "NotImplementedError" in by_id["corr1d"].source, "unnamed cells stay as they are"
+    assert "NotImplementedError" in {_nbgrader_meta(c).get("grade_id"): c for c in nb.cells}["corr2d"].source, \
+        "the input notebook is not modified"
+
+
+def test_reference_sources_name_a_missing_module(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope.py"):
+        reference_sources(tmp_path, "nope")
+
+
+# ----------------------------------------------------------------------------------------------
+# 2. release with the real nbgrader
+# ----------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def release_dir(tmp_path_factory) -> Path:
+    """A scratch nbgrader course holding the four sources; every assignment released once."""
+    course = tmp_path_factory.mktemp("course")
+    for assignment_id in IDS:
+        shutil.copytree(ROOT / "assignments" / assignment_id, course / "source" / assignment_id)
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+        "c.CourseDirectory.source_directory = 'source'\n"
+        "c.CourseDirectory.release_directory = 'release'\n"
+        f"c.CourseDirectory.db_url = 'sqlite:///{course}/gradebook.db'\n"
+        f"c.CourseDirectory.course_id = {COURSE.course_id!r}\n"
+    )
+    # nbgrader runs the `alembic` command to set up the gradebook: it must be on PATH
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    # One real `nbgrader generate_assignment` for all of them ("*"): one start-up instead of four.
+    proc = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force"],
+        cwd=course, capture_output=True, text=True, timeout=180, env=env,
+    )
+    assert proc.returncode == 0, f"generate_assignment failed:\n{proc.stdout}\n{proc.stderr}"
+    return course / "release"
+
+
+def _released(release_dir: Path, assignment_id: str) -> nbformat.NotebookNode:
+    return nbformat.read(release_dir / assignment_id / f"{assignment_id}.ipynb", as_version=4)
+
+
+def _reference_body_lines(assignment_id: str) -> set[str]:
+    """Distinctive code lines of the reference (no signatures, docstrings, comments or imports)."""
+    lines = set()
+    for source in reference_sources(COURSE.solutions_dir, assignment_id).values():
+        text_lines = source.splitlines()
+        docstring_lines = set()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Expr) and isinstance(getattr(node, "value", None), ast.Constant) \
+                    and isinstance(node.value.value, str):
+                docstring_lines.update(range(node.lineno - 1, node.end_lineno))
+        for number, line in enumerate(text_lines):
+            line = line.strip()
+            if (number not in docstring_lines and len(line) >= 30
+                    and not line.startswith(("def ", "#", "import ", "from ", "raise ", "f\"", "\""))):
+                lines.add(line)
+    return lines
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_release_has_no_hidden_tests_and_no_solution(release_dir, assignment_id):
+    released = _released(release_dir, assignment_id)
+    text = "\n".join(c.source for c in released.cells)
+    assert "BEGIN HIDDEN TESTS" not in text and "END HIDDEN TESTS" not in text
+    assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+    leaked = [line for line in _reference_body_lines(assignment_id) if line in text]
+    assert not leaked, f"reference code in the release of {assignment_id}: {leaked[:3]}"
+
+    assignment = COURSE.assignment(assignment_id)
+    stubs = {_nbgrader_meta(c)["grade_id"]: c.source for c in _solution_cells(released)}
+    assert list(stubs) == list(assignment.functions)
+    for name, source in stubs.items():
+        assert source.startswith(f"def {name}(") and "raise NotImplementedError()" in source
+    points = {_nbgrader_meta(c)["grade_id"]: _nbgrader_meta(c)["points"] for c in _grade_cells(released)}
+    assert points == {f"test_{f}": p for f, p in assignment.points.items()}
+
+
+# ----------------------------------------------------------------------------------------------
+# 3. real kernel runs
+# ----------------------------------------------------------------------------------------------
+def _execute(nb: nbformat.NotebookNode, cwd: Path, allow_errors: bool) -> nbformat.NotebookNode:
+    from nbclient import NotebookClient
+
+    # The kernel must use the inline backend so that figures become image outputs; an inherited
+    # MPLBACKEND=Agg would silently draw nothing.
+    env_backend = os.environ.pop("MPLBACKEND", None)
+    try:
+        NotebookClient(nb, kernel_name="python3", timeout=120, allow_errors=allow_errors,
+                       resources={"metadata": {"path": str(cwd)}}).execute()
+    finally:
+        if env_backend is not None:
+            os.environ["MPLBACKEND"] = env_backend
+    return nb
+
+
+def _errors(nb) -> list[tuple[int, object, str]]:
+    return [(i, cell, out.get("ename", "") + ": " + out.get("evalue", ""))
+            for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            for out in cell.get("outputs", []) if out.output_type == "error"]
+
+
+def _printed(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_filled_release_runs_clean_and_draws(release_dir, assignment_id, tmp_path):
+    sources = reference_sources(COURSE.solutions_dir, assignment_id)
+    nb = fill_solution_cells(_released(release_dir, assignment_id), sources)
+    nb = _execute(nb, tmp_path, allow_errors=False)
+
+    assert not _errors(nb)
+    for cell in _grade_cells(nb):
+        function = _nbgrader_meta(cell)["grade_id"].removeprefix("test_")
+        assert f"{function}: all visible tests passed" in _printed(cell)
+    images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if "image/png" in o.get("data", {})]
+    assert len(images) >= 2, f"{assignment_id}: expected the pictures as image outputs, got {len(images)}"
+    for cell in nb.cells:
+        assert "first" not in _printed(cell) or "Write" not in _printed(cell), \
+            f"a picture cell still waits for a function: {_printed(cell)!r}"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_untouched_release_fails_only_in_graded_test_cells(release_dir, assignment_id, tmp_path):
+    nb = _execute(_released(release_dir, assignment_id), tmp_path, allow_errors=True)
+    errors = _errors(nb)
+    failing = {_nbgrader_meta(cell).get("grade_id") for _, cell, _ in errors}
+    expected = {f"test_{f}" for f in COURSE.assignment(assignment_id).functions}
+    assert failing == expected, [(i, msg) for i, _, msg in errors]
+    assert all("NotImplementedError" in msg for _, _, msg in errors), [msg for *_, msg in errors]
+    friendly = [c for c in nb.cells if "first" in _printed(c) and "Write" in _printed(c)]
+    assert friendly, "picture cells that need student code should say which function to write"

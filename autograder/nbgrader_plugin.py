@@ -27,6 +27,7 @@ the student's own code controls (a no-op `assert_allclose`, a fake `numpy` in `s
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any, Optional
 
@@ -49,6 +50,7 @@ from traitlets import Bool, Unicode
 from traitlets.utils.importstring import import_item
 
 from .course import Course, load_course
+from .submission import SKIP_TAG
 
 KERNEL_MANAGER = "autograder.kernel_sandbox.SandboxedKernelManager"
 BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
@@ -89,6 +91,10 @@ def configure(c: Any, course: Course) -> None:
     c.Autograde.exporter_class = TolerantNotebookExporter
 
     c.Execute.timeout = int(course.nbgrader.timeout_s)
+    # Picture-only cells grade nothing and double the time a notebook takes in the kernel
+    # (submission.py leaves them out of grading for the same reason). Instructors who want the
+    # students' pictures in the feedback can set c.Execute.skip_cells_with_tag = "" after this.
+    c.Execute.skip_cells_with_tag = SKIP_TAG
     c.Execute.kernel_manager_class = KERNEL_MANAGER
     c.TrustedGrades.course_root = str(root)
     c.Autograde.autograde_preprocessors = [
@@ -175,7 +181,11 @@ class SandboxedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         self._stopped_because: Optional[str] = None
         self.kernel_manager_class = self._configured_kernel_manager()
-        return super().preprocess(nb, resources, km)
+        started = time.monotonic()
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            self.log.info("notebook ran in the kernel in %.1f s", time.monotonic() - started)
 
     def preprocess_cell(self, cell, resources, index):
         if self._stopped_because is not None:
@@ -247,7 +257,9 @@ class TrustedGrades(NbGraderPreprocessor):
         info = resources["nbgrader"]
         assignment_id, student = info["assignment"], info["student"]
         course = load_course(self.course_root or None)
+        started = time.monotonic()
         report = grade_submission(read_notebook(nb), course, assignment_id, student)
+        seconds = time.monotonic() - started
         for warning in report.warnings:
             self.log.warning("%s/%s: %s", student, assignment_id, warning)
         tests = {t.name: t for t in report.tests}
@@ -296,7 +308,8 @@ class TrustedGrades(NbGraderPreprocessor):
                 if isinstance(cell.get("source"), str):
                     cell.source, _ = strip_hidden_tests(cell.source)
         self.log.info(
-            "%s/%s: trusted score %s / %s", student, assignment_id, _score_text(report.score), _score_text(report.max_score)
+            "%s/%s: trusted score %s / %s (graded in %.1f s)",
+            student, assignment_id, _score_text(report.score), _score_text(report.max_score), seconds,
         )
         return nb, resources
 

@@ -69,12 +69,12 @@ def _summarize(function: str, points: float, results: list[CheckResult]) -> Test
         feedback = f"all {total} checks passed"
     else:
         failing = [r for r in results if not r.passed]
-        smallest = min(failing, key=lambda r: r.size)
-        lines = [f"{passed} of {total} checks passed; the smallest failing case:", f"  {smallest.label}"]
+        # the smallest failing case is the easiest to read; one that names the mistake beats it
+        smallest = min(failing, key=lambda r: ("likely mistake" not in r.feedback, r.size))
+        lines = [f"{passed} of {total} checks passed; the failing case to look at first:", f"  {smallest.label}"]
         lines += [f"  {line}" for line in smallest.feedback.splitlines() if line.strip()]
-        others = sorted({r.label.split(":")[0] for r in failing if r is not smallest})
-        if others:
-            lines.append(f"  also failing: {', '.join(others[:8])}" + (" ..." if len(others) > 8 else ""))
+        if len(failing) > 1:
+            lines.append(f"  ({len(failing) - 1} other case(s) fail too)")
         feedback = "\n".join(lines)
     return TestResult(
         name=f"test_{function}",

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-import nbformat
-
 SKIP_TAG = "autograder:skip"
 
 
@@ -125,6 +123,8 @@ def read_submission(path: Path | str) -> Submission:
         chunk = _checked_chunk("module", text, problems)
         return Submission(path=path, chunks=[chunk] if chunk else [], problems=problems)
     if suffix == ".ipynb":
+        import nbformat  # imported here: it costs about two seconds, and .py submissions never need it
+
         try:
             nb = nbformat.reads(text, as_version=4)
         except (json.JSONDecodeError, nbformat.reader.NotJSONError) as error:

@@ -141,7 +141,7 @@ def assert_close(got, expected, what, rtol=1e-7, atol=1e-9):
         raise AssertionError(f"{what}: expected a float array, got dtype {got.dtype} "
                              "(convert the inputs with np.asarray(..., dtype=float))")
     if not np.allclose(got, expected, rtol=rtol, atol=atol):
-        worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape)
+        worst = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - expected)), got.shape))
         raise AssertionError(f"{what}: values differ, worst at {worst}: expected "
                              f"{expected[worst]:.6g}, got {got[worst]:.6g}\\n"
                              f"expected:\\n{expected}\\ngot:\\n{got}")
@@ -1601,8 +1601,11 @@ def build_a4(b: Builder) -> None:
     b.tests("numerical_gradient", r'''
     x = np.array([[1.0, -2.0, 0.5], [3.0, 0.0, -1.5]])
     x_before = x.copy()
-    assert_close(numerical_gradient(lambda z: np.sum(z ** 2), x), 2 * x, "gradient of sum(x**2) is 2x", rtol=1e-6, atol=1e-6)
-    assert np.array_equal(x, x_before), f"numerical_gradient changed its input x: it was\n{x_before}\nand is now\n{x}"
+    grad = numerical_gradient(lambda z: np.sum(z ** 2), x)
+    assert np.array_equal(x, x_before), (
+        f"numerical_gradient changed its input x (largest change {np.max(np.abs(x - x_before)):.3g}): "
+        "work on a float copy of x, or put every element back after nudging it")
+    assert_close(grad, 2 * x, "gradient of sum(x**2) is 2x", rtol=1e-6, atol=1e-6)
     assert_close(numerical_gradient(lambda z: np.sum(np.sin(z)), x), np.cos(x), "gradient of sum(sin(x)) is cos(x)", rtol=1e-6, atol=1e-6)
 
     # Integer input: nudging by 1e-5 needs a float copy (else the nudge rounds away to 0).

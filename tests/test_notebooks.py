@@ -286,3 +286,66 @@ def test_untouched_release_fails_only_in_graded_test_cells(release_dir, assignme
     assert all("NotImplementedError" in msg for _, _, msg in errors), [msg for *_, msg in errors]
     friendly = [c for c in nb.cells if "first" in _printed(c) and "Write" in _printed(c)]
     assert friendly, "picture cells that need student code should say which function to write"
+
+
+# ----------------------------------------------------------------------------------------------
+# visible tests catch typical mistakes and say what was expected (in-process, no kernel)
+# ----------------------------------------------------------------------------------------------
+MUTANTS = {
+    ("a1_output_size", "conv_output_length", "expected 26 (n - k + 1), got 25"): """
+def conv_output_length(n, k, padding=0, stride=1, dilation=1):
+    return (n + 2 * padding - dilation * (k - 1) - 1) // stride    # forgot the + 1
+""",
+    ("a2_correlation", "corr2d", "expected"): """
+def corr2d(x, w):
+    return convolve2d(x, w)                                         # flips the kernel
+""",
+    ("a3_multichannel", "corr2d_multi_in", "expected"): """
+def corr2d_multi_in(x, w):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    C, KH, KW = w.shape
+    out = np.zeros((x.shape[1] - KH + 1, x.shape[2] - KW + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[0, i:i + KH, j:j + KW] * w[0])     # only channel 0
+    return out
+""",
+    ("a4_backprop", "corr1d_backward", "expected"): """
+def corr1d_backward(x, w, dy):
+    x, w, dy = (np.asarray(a, dtype=float) for a in (x, w, dy))
+    return np.convolve(dy, w[::-1], mode="full"), corr1d(x, dy)     # kernel flipped in dx
+""",
+    ("a4_backprop", "numerical_gradient", "changed its input x"): """
+def numerical_gradient(f, x, h=1e-5):
+    g = np.zeros(np.shape(x))
+    for idx in np.ndindex(np.shape(x)):
+        x[idx] += h; up = f(x); x[idx] -= 2 * h; down = f(x)       # never puts x[idx] back
+        g[idx] = (up - down) / (2 * h)
+    return g
+""",
+}
+
+
+@pytest.mark.parametrize("assignment_id, function, message", list(MUTANTS))
+def test_visible_tests_explain_a_typical_mistake(assignment_id, function, message, monkeypatch):
+    """Run the notebook's code in-process with one function replaced by a classic mistake."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = fill_solution_cells(_read_source(assignment_id),
+                             reference_sources(COURSE.solutions_dir, assignment_id))
+    namespace: dict = {}
+    test_cell = None
+    for cell in nb.cells:
+        meta = _nbgrader_meta(cell)
+        if cell.cell_type != "code" or SKIP_TAG in cell.metadata.get("tags", []):
+            continue
+        if meta.get("grade"):
+            if meta["grade_id"] == f"test_{function}":
+                test_cell = cell
+            continue
+        exec(cell.source, namespace)
+    exec(MUTANTS[(assignment_id, function, message)], namespace)
+
+    with pytest.raises(AssertionError) as failure:
+        exec(test_cell.source, namespace)
+    assert message in str(failure.value), str(failure.value)
+    assert "got" in str(failure.value) or "largest change" in str(failure.value), str(failure.value)

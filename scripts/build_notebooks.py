@@ -1676,7 +1676,7 @@ def build_a4(b: Builder) -> None:
     | forward | gradient for the kernel | gradient for the input |
     |---|---|---|
     | $y = \text{corr1d}(x, w)$ | $dw = \text{corr1d}(x, dy)$ | $dx = $ full convolution of $dy$ with $w$ |
-    | layer, stride 1 | $dw[f, c] = \sum_n \text{corr2d}(x_{\text{pad}}[n, c], \text{dout}[n, f])$ | $dx[n, c] = \sum_f$ full convolution of $\text{dout}[n, f]$ with $w[f, c]$ |
+    | layer, stride 1, no padding | $dw[f, c] = \sum_n \text{corr2d}(x_{\text{pad}}[n, c], \text{dout}[n, f])$ | $dx[n, c] = \sum_f$ full convolution of $\text{dout}[n, f]$ with $w[f, c]$ |
 
     - The bias gradient is the upstream gradient summed over everything but the channel.
     - Overlapping windows mean gradients **add up** (`+=`).

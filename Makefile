@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# nbgrader starts helper commands (alembic, jupyter) by name: they must come from the venv
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: test demo bench reference clean
 

@@ -31,7 +31,9 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[1]
 AID = "a1_output_size"
 UNSANDBOXED = bool(os.environ.get("CONV_TEST_UNSANDBOXED"))
-MARK = "atk_"  # every process an attack starts renames itself atk_... (prctl) so we can find it
+# Every process an attack starts renames itself MARK + a suffix (prctl), so that this run's
+# leftovers can be told apart from anything else on the machine (another test run, say).
+MARK = f"atk{os.getpid() % 10**6:06d}"
 AUTOGRADE_SECONDS = 90  # one submission: kernel start, a few cells, the trusted grading
 
 # Where a submission would look for the course: up from its working folder, the environment, and
@@ -87,7 +89,7 @@ _roots = _course_roots()
 if os.fork() == 0:
     os.setsid()
     if os.fork() == 0:
-        _name_me("atk_daemon")
+        _name_me("@MARK@_dm")
         _end = time.time() + 45
         while time.time() < _end:
             for _root in _roots:
@@ -145,13 +147,13 @@ for _root in _course_roots():
     "atk_leftover": (5.0, NAME_PROCESS + '''
 import os, subprocess, sys, time
 subprocess.Popen(
-    [sys.executable, "-c", "import ctypes, time; ctypes.CDLL(None).prctl(15, b'atk_leftover', 0, 0, 0); time.sleep(300)"],
+    [sys.executable, "-c", "import ctypes, time; ctypes.CDLL(None).prctl(15, b'@MARK@_lo', 0, 0, 0); time.sleep(300)"],
     start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
 )
 if os.fork() == 0:
     os.setsid()
     if os.fork() == 0:
-        _name_me("atk_sleeper")
+        _name_me("@MARK@_sl")
         time.sleep(300)
         os._exit(0)
     os._exit(0)
@@ -164,6 +166,7 @@ HONEST_FUNCTIONS = {"atk_plant": "wrong", "atk_read": "stubs"}  # the others han
 def attacker_notebook(released, sources: dict[str, str], student: str):
     """The reference (or wrong/stub code) with the attack in the last solution cell."""
     _, attack = ATTACKS[student]
+    attack = attack.replace("@MARK@", MARK)
     kind = HONEST_FUNCTIONS.get(student, "reference")
     if kind == "reference":
         nb = fill_solution_cells(released, sources)

@@ -316,13 +316,14 @@ def student_notebook(course_dir: Path, assignment_id: str, student: str, solutio
 # the demo
 
 
-def _progress_updater(progress, task, pattern: str):
+def _progress_updater(progress, task, step: str, pattern: str):
+    """An nbgrader output-line callback that advances `task` on every line matching `pattern`."""
     regex = re.compile(pattern)
 
     def on_line(line: str) -> None:
         found = regex.search(line)
         if found:
-            progress.update(task, advance=1, description=f"{progress.tasks[task].fields['step']}: {found.group(1)}")
+            progress.update(task, advance=1, description=f"{step}: {found.group(1)}")
 
     return on_line
 
@@ -355,29 +356,29 @@ def run_demo(course_root: Optional[Path] = None, dest: Optional[Path] = None, co
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=False,
     ) as progress:
-        release = progress.add_task("release", total=len(ids), step="release")
+        release = progress.add_task("release", total=len(ids))
         for aid in ids:
             progress.update(release, description=f"release: nbgrader generate_assignment {aid}")
             check(nbgrader(course_dir, "generate_assignment", aid), f"nbgrader generate_assignment {aid}")
             progress.advance(release)
 
-        handed_in = progress.add_task("submissions", total=len(ids) * len(students), step="submissions")
+        handed_in = progress.add_task("submissions", total=len(ids) * len(students))
         for aid in ids:
             for hour, student in enumerate(students, start=9):
                 submit(course_dir, student, aid, student_notebook(course_dir, aid, student, course.solutions_dir), hour)
                 progress.update(handed_in, advance=1, description=f"submissions: {student}/{aid}")
 
-        graded = progress.add_task("autograde", total=len(ids) * len(students), step="autograde")
+        graded = progress.add_task("autograde", total=len(ids) * len(students))
         for aid in ids:
-            on_line = _progress_updater(progress, graded, r"Autograding .*?/autograded/([^/]+/[^/]+)/")
+            on_line = _progress_updater(progress, graded, "autograde", r"Autograding .*?/autograded/([^/]+/[^/]+)/")
             check(nbgrader(course_dir, "autograde", aid, on_line=on_line), f"nbgrader autograde {aid}")
 
-        feedback = progress.add_task("feedback", total=len(ids) * len(students), step="feedback")
+        feedback = progress.add_task("feedback", total=len(ids) * len(students))
         for aid in ids:
-            on_line = _progress_updater(progress, feedback, r"Converting notebook .*?/autograded/([^/]+/[^/]+)/")
+            on_line = _progress_updater(progress, feedback, "feedback", r"Converting notebook .*?/autograded/([^/]+/[^/]+)/")
             check(nbgrader(course_dir, "generate_feedback", aid, on_line=on_line), f"nbgrader generate_feedback {aid}")
 
-        export = progress.add_task("export: nbgrader export", total=1, step="export")
+        export = progress.add_task("export: nbgrader export", total=1)
         check(nbgrader(course_dir, "export"), "nbgrader export")
         progress.advance(export)
 

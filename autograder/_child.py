@@ -23,7 +23,6 @@ import os
 import resource
 import struct
 import sys
-import time
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 

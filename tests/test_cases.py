@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,18 +11,13 @@ from autograder.checks import (DEFAULT_SECRET, CallOutcome, build_checks, derive
 from autograder.course import STUDENT_API, Grading
 from autograder.testfunctions import FunctionSpec, make_function
 
-ROOT = Path(__file__).resolve().parents[1]
+from course_helpers import load_solution
 GRADING = Grading()
 ASSIGNMENT_OF = {f: a for a, fs in STUDENT_API.items() for f in fs}
 ALL_FUNCTIONS = list(ASSIGNMENT_OF)
 
 
-def load_reference(assignment_id: str):
-    spec = importlib.util.spec_from_file_location(f"_cases_ref_{assignment_id}",
-                                                  ROOT / "solutions" / f"{assignment_id}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+load_reference = load_solution
 
 
 REFERENCES = {a: load_reference(a) for a in STUDENT_API}

@@ -8,8 +8,6 @@ the sandbox, and require that the function loses points and that the feedback na
 from __future__ import annotations
 
 import copy
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,17 +16,12 @@ from autograder.checks import CallOutcome, build_checks, derive_seed
 from autograder.course import STUDENT_API, Grading
 from autograder.diagnose import MISTAKES, Mistake, diagnose, find, mistakes_for
 
-ROOT = Path(__file__).resolve().parents[1]
+from course_helpers import load_solution
 GRADING = Grading()
 ASSIGNMENT_OF = {f: a for a, fs in STUDENT_API.items() for f in fs}
 
 
-def load_reference(assignment_id: str):
-    spec = importlib.util.spec_from_file_location(f"_ref_{assignment_id}",
-                                                  ROOT / "solutions" / f"{assignment_id}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+load_reference = load_solution
 
 
 REFERENCES = {a: load_reference(a) for a in STUDENT_API}

@@ -18,6 +18,7 @@ from traitlets.config import Config
 from autograder import isolation, sandbox
 from autograder.kernel_sandbox import SandboxedKernelManager, sanitize_workdir
 from autograder.sandbox import SandboxUnavailable
+from course_helpers import processes_with
 
 needs_bwrap = pytest.mark.skipif(not isolation.probe().usable,
                                  reason=f"bubblewrap unusable: {isolation.probe().reason}")
@@ -63,18 +64,7 @@ def _text(cell) -> str:
     return "".join(parts).strip()
 
 
-def _processes_with(marker: str) -> list[str]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if marker in cmdline and "pytest" not in cmdline:
-                found.append(f"{entry}: {cmdline}")
-    return found
+_processes_with = processes_with
 
 
 @needs_bwrap

@@ -1,24 +1,16 @@
 """The reference for a1_output_size is right: checked against brute-force counting, the lecture's
 examples, PyTorch's documented formula and its error paths. Independent of the reference itself."""
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[1]
+from course_helpers import load_solution
 
 
-def _load(name):
-    """Import solutions/<name>.py by path, without the package being installed."""
-    path = ROOT / "solutions" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"reference_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+_load = load_solution
 
 
 ref = _load("a1_output_size")

@@ -1,8 +1,6 @@
 """The reference for a2_correlation is right: checked against scipy.signal, np.convolve, plain
 loops written here, the lecture's worked example, algebraic properties and its error paths."""
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,16 +9,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import signal
 
-ROOT = Path(__file__).resolve().parents[1]
+from course_helpers import load_solution
 
 
-def _load(name):
-    """Import solutions/<name>.py by path, without the package being installed."""
-    path = ROOT / "solutions" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"reference_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+_load = load_solution
 
 
 ref = _load("a2_correlation")

@@ -1,8 +1,6 @@
 """The reference for a3_multichannel is right: checked against per-channel scipy correlations,
 a plain six-fold loop with explicit padding and stride, PyTorch's conv2d, and its error paths."""
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,16 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import signal
 
-ROOT = Path(__file__).resolve().parents[1]
+from course_helpers import load_solution
 
 
-def _load(name):
-    """Import solutions/<name>.py by path, without the package being installed."""
-    path = ROOT / "solutions" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"reference_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+_load = load_solution
 
 
 ref = _load("a3_multichannel")

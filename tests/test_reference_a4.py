@@ -2,8 +2,6 @@
 implementations, central differences of a forward pass written here (scipy based), the adjoint
 identity, PyTorch autograd; numerical_gradient against known derivatives; plus error paths."""
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,16 +10,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import signal
 
-ROOT = Path(__file__).resolve().parents[1]
+from course_helpers import load_solution
 
 
-def _load(name):
-    """Import solutions/<name>.py by path, without the package being installed."""
-    path = ROOT / "solutions" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"reference_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+_load = load_solution
 
 
 ref = _load("a4_backprop")

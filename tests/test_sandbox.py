@@ -7,7 +7,6 @@ tests of the unprotected fallback.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import time
@@ -20,6 +19,7 @@ from autograder import isolation, sandbox
 from autograder.course import Limits
 from autograder.sandbox import Call, SandboxUnavailable, run_submission
 from autograder.submission import CodeChunk
+from course_helpers import load_solution, processes_with
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted((ROOT / "tests" / "submissions" / "cheating").glob("*.py"))
@@ -30,14 +30,7 @@ needs_bwrap = pytest.mark.skipif(not isolation.probe().usable,
                                  reason=f"bubblewrap unusable: {isolation.probe().reason}")
 
 
-def _reference():
-    spec = importlib.util.spec_from_file_location("ref_a2", ROOT / "solutions" / "a2_correlation.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-REF = _reference()
+REF = load_solution("a2_correlation")
 
 
 def _cases(function: str, rng: np.random.Generator) -> list[tuple]:
@@ -70,20 +63,7 @@ def _run(source: str, calls, limits=LIMITS, **kw):
     return run_submission([CodeChunk("module", source)], calls, limits, **kw)
 
 
-def _processes_with(marker: str) -> list[str]:
-    """Command lines of live processes containing `marker` (scans /proc; no psutil)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if marker in cmdline and "pytest" not in cmdline:
-            found.append(f"{entry}: {cmdline}")
-    return found
+_processes_with = processes_with
 
 
 _RESULTS: dict[str, tuple] = {}

@@ -224,11 +224,13 @@ def build_a1(b: Builder) -> None:
         span = dilation * (k - 1) + 1            # input cells one placement reaches across
         starts = list(range(0, total - span + 1, stride))
         rows = len(starts)
+        read = {s + t * dilation for s in starts for t in range(k)}
+        unread = [j - padding for j in range(padding, padding + n) if j not in read]
         fig, ax = plt.subplots(figsize=(0.42 * total + 1.6, 0.36 * (rows + 1) + 0.5))
         for j in range(total):                   # the input row on top
             is_pad = j < padding or j >= padding + n
-            ax.add_patch(Rectangle((j, rows + 0.2), 0.9, 0.8, edgecolor="black",
-                                   facecolor="0.85" if is_pad else "#cfe2f3"))
+            face = "0.85" if is_pad else ("#f4cccc" if j not in read else "#cfe2f3")
+            ax.add_patch(Rectangle((j, rows + 0.2), 0.9, 0.8, edgecolor="black", facecolor=face))
             ax.text(j + 0.45, rows + 0.6, "0" if is_pad else f"x{j - padding}",
                     ha="center", va="center", fontsize=8)
         for r, start in enumerate(starts):       # one row per placement
@@ -244,8 +246,11 @@ def build_a1(b: Builder) -> None:
         ax.set_xlim(-0.2, total + 2.2)
         ax.set_ylim(-0.2, rows + 1.1)
         ax.axis("off")
-        ax.set_title(f"n={n}, k={k}, padding={padding}, stride={stride}, dilation={dilation}: "
-                     f"{rows} output{'s' if rows != 1 else ''}", fontsize=9)
+        title = (f"n={n}, k={k}, padding={padding}, stride={stride}, dilation={dilation}: "
+                 f"{rows} output{'s' if rows != 1 else ''}")
+        if unread:                               # inputs no placement reaches (red)
+            title += "\nnever read: " + ", ".join(f"x{m}" for m in unread)
+        ax.set_title(title, fontsize=9)
         plt.show()
 
 
@@ -288,19 +293,19 @@ def build_a1(b: Builder) -> None:
 
     With **stride** $s$ the kernel jumps $s$ cells at a time, so it starts at positions
     $0, s, 2s, \dots$ as long as it still fits. The last admissible start is $n + 2p - k$ (from
-    section 2), and the starts that are multiples of $s$ up to it number
+    section 2). Counting the starts $0, s, 2s, \dots$ up to that point gives
 
     $$O = \left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1.$$
 
+    (The $+1$ counts the start at 0; the fraction counts the whole steps of size $s$ after it.)
     The floor $\lfloor\cdot\rfloor$ (round down) is there because a last step that would run
-    past the end is simply not taken: with $n = 8$, $k = 3$, $s = 2$ the kernel starts at 0, 2, 4
-    and would need to start at 6 to cover cells 6, 7, 8, but there is no cell 8. So the last
-    input cell is never looked at, and $\lfloor 5/2 \rfloor + 1 = 3$. Stride 2 roughly halves the
-    size, which is how CNNs shrink images cheaply. Picture: $n = 7$, $k = 3$, $s = 2$ gives
-    $\lfloor 4/2 \rfloor + 1 = 3$.
+    past the end is simply not taken. The picture shows $n = 8$, $k = 3$, $s = 2$: the kernel
+    starts at 0, 2, 4; a fourth placement would start at 6 and need cells 6, 7, 8, but there is
+    no cell 8. So $x_7$ (red) is never read, and $O = \lfloor 5/2 \rfloor + 1 = 3$. Stride 2
+    roughly halves the size, which is how CNNs shrink images cheaply.
     """)
     b.picture("""
-    draw_positions(n=7, k=3, stride=2)
+    draw_positions(n=8, k=3, stride=2)
     """)
     b.md(r"""
     ## 4. Dilation: spread the kernel out
@@ -436,16 +441,15 @@ def build_a1(b: Builder) -> None:
         ("conv 5x5, valid", 5, 0, 1, 1),
     ]
     try:
-        shape = (28, 28)
-        sizes = [shape[0]]
-        print(f"{'input':<24} {shape}")
+        shapes = [(28, 28)]
         for name, k, p, s, d in layers:
-            shape = conv_output_shape(shape, (k, k), padding=p, stride=s, dilation=d)
-            sizes.append(shape[0])
-            print(f"{name:<24} {shape}")
+            shapes.append(conv_output_shape(shapes[-1], (k, k), padding=p, stride=s, dilation=d))
     except (NameError, NotImplementedError):
         print("Write conv_output_length and conv_output_shape above first; then run this cell again.")
     else:
+        for name, shape in zip(["input"] + [layer[0] for layer in layers], shapes):
+            print(f"{name:<24} {shape}")
+        sizes = [shape[0] for shape in shapes]
         fig, ax = plt.subplots(figsize=(6, 2.4))
         ax.plot(range(len(sizes)), sizes, "o-")
         ax.set_xticks(range(len(sizes)), ["input"] + [f"layer {i + 1}" for i in range(len(layers))])
@@ -512,8 +516,12 @@ def build_a2(b: Builder) -> None:
     \qquad\qquad
     \text{convolution:}\quad y[i] = \sum_{p=0}^{K-1} w[p]\; x[i + K - 1 - p]$$
 
-    for $i = 0, \dots, L - K$. In the convolution, $w[0]$ meets the *last* input of the window
-    and $w[K-1]$ the first: convolving with $w$ is correlating with $w$ read backwards.
+    for $i = 0, \dots, L - K$. Where does the convolution's $x[i + K - 1 - p]$ come from? Take
+    the sum $\sum_m x[m]\, w[i' - m]$ above at $i' = i + K - 1$ and write $m = i + K - 1 - p$:
+    then $w[i' - m] = w[p]$ and $x[m] = x[i + K - 1 - p]$. The shift by $K - 1$ only renumbers the
+    outputs, so that output 0 is the first place where the whole kernel lies on the input, as in
+    valid-mode correlation. In the convolution, $w[0]$ meets the *last* input of the window and
+    $w[K-1]$ the first: convolving with $w$ is correlating with $w$ read backwards.
 
     A small example by hand, with $x = [1, 2, 3, 4]$ and $w = [1, 0, -1]$:
 
@@ -762,6 +770,9 @@ def build_a2(b: Builder) -> None:
     assert_close(convolve1d(x, [1, 0, 0]), x[2:9], "convolve1d(x, [1, 0, 0]) should be x[2:9]")
     print("convolve1d: all visible tests passed")
     ''')
+    b.md(r"""
+    Now `convolve2d`: the same idea in two dimensions, with the kernel rotated by 180 degrees.
+    """)
     b.solution("convolve2d", "convolve2d(x, w)", """
         Valid 2D convolution: correlation with the kernel rotated by 180 degrees.
 
@@ -798,14 +809,21 @@ def build_a2(b: Builder) -> None:
     - **box blur**: all weights equal ($1/25$ for a $5 \times 5$ box), every pixel becomes the
       average of its neighbourhood;
     - **Gaussian blur**: weights shaped like a bell curve, $\frac{1}{16}\begin{bmatrix}1&2&1\\2&4&2\\1&2&1\end{bmatrix}$,
-      a softer, more natural blur;
-    - **sharpen**: 5 in the middle and $-1$ at the four neighbours; the result is the image plus
-      the difference between each pixel and its neighbours, so edges get stronger;
+      a softer, more natural blur (near neighbours count more than far ones);
+    - **sharpen**: 5 in the middle and $-1$ at the four neighbours; that is the identity plus
+      "4 times the pixel minus its four neighbours", a term that is 0 on flat areas and large
+      where the pixel differs from its surroundings, so edges get stronger;
     - **edge detection**: 8 in the middle and $-1$ everywhere else; the weights add up to 0,
       so flat areas become 0 and only changes (edges) remain;
     - **emboss**: negative weights on one side and positive on the other, so brightness changes
       in one direction look like light falling on a relief;
     - **your own kernel**: edit `my_kernel` in the next cell and re-run the gallery.
+
+    Why the weights add up to what they do: on a flat patch where every pixel has brightness
+    $v$, the output is $v$ times the sum of the weights. The blurs and the sharpen kernel sum to
+    1, so flat areas keep their brightness; the edge detector sums to 0, so flat areas turn
+    black-grey (0) and only changes survive. Each kernel is drawn in the corner of its picture
+    (red negative, blue positive, darker means larger).
 
     The symmetric kernels give the same picture under correlation and convolution. The emboss
     kernel is not symmetric: with your `convolve2d` the light comes from the opposite side.
@@ -818,7 +836,9 @@ def build_a2(b: Builder) -> None:
     with cbook.get_sample_data("grace_hopper.jpg") as f:
         photo = plt.imread(f)                       # (600, 512, 3) uint8
     gray = photo[..., :3] @ np.array([0.299, 0.587, 0.114]) / 255.0   # luminance in [0, 1]
-    gray = gray[::4, ::4]                           # (150, 128): small enough for a loop-based corr2d
+    # Average 4x4 blocks -> (150, 128): small enough for a loop-based corr2d. (Keeping every 4th
+    # pixel instead would be faster still but makes fine detail flicker into noise.)
+    gray = gray.reshape(150, 4, 128, 4).mean(axis=(1, 3))
     print("photo:", photo.shape, "-> grey-scale, downsampled:", gray.shape)
 
     # Edit me: any 2D kernel works (try a 1x9 horizontal blur, or a vertical edge detector).
@@ -836,6 +856,17 @@ def build_a2(b: Builder) -> None:
         "emboss": np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], dtype=float),
         "my_kernel": my_kernel,
     }
+
+
+    def draw_kernel(ax, k):
+        """A kernel as a small grid: red negative, blue positive; whole-number weights written in."""
+        lim = np.max(np.abs(k)) or 1.0
+        ax.imshow(k, cmap="RdBu", vmin=-lim, vmax=lim)
+        if k.size <= 9 and np.all(k == np.round(k)):   # fractions (the blurs) would not fit
+            for (r, c), v in np.ndenumerate(k):
+                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=7,
+                        color="white" if abs(v) > lim / 2 else "black")
+        ax.set_xticks([]); ax.set_yticks([])
 
 
     def show_gallery(image, kernels):
@@ -859,6 +890,9 @@ def build_a2(b: Builder) -> None:
                 ax.imshow(img, cmap="gray", vmin=np.percentile(img, 1), vmax=np.percentile(img, 99))
             ax.set_title(f"{name}  {img.shape[0]}x{img.shape[1]}", fontsize=9)
             ax.axis("off")
+            k = kernels.get(name.split(",")[0])
+            if k is not None and k.ndim == 2 and max(k.shape) <= 7:
+                draw_kernel(ax.inset_axes([0.68, 0.0, 0.32, 0.32]), k)
         for ax in axes.ravel()[len(results):]:
             ax.axis("off")
         plt.tight_layout()

@@ -328,6 +328,34 @@ def _progress_updater(progress, task, step: str, pattern: str):
     return on_line
 
 
+def _points(value: float) -> str:
+    return f"{round(value, 2):g}"
+
+
+def score_table(course: Course, scores: dict, students: list[str]):
+    """Student x assignment table of the gradebook's totals (short headers: a1, a2 ...)."""
+    from rich.table import Table
+
+    table = Table(title="Gradebook after nbgrader autograde (points)", title_justify="left")
+    table.add_column("student")
+    for assignment in course.assignments:
+        table.add_column(f"{assignment.id.split('_')[0]} /{assignment.max_score:g}", justify="right")
+    table.add_column(f"total /{sum(a.max_score for a in course.assignments):g}", justify="right")
+    for student in students:
+        row, total = [student], 0.0
+        for assignment in course.assignments:
+            got = scores.get((student, assignment.id), {}).get("total")
+            if got is None:
+                row.append("[red]not graded[/red]")
+                continue
+            total += got
+            style = "green" if got >= assignment.max_score else ("yellow" if got > 0 else "red")
+            row.append(f"[{style}]{_points(got)}[/{style}]")
+        row.append(_points(total))
+        table.add_row(*row)
+    return table
+
+
 def run_demo(course_root: Optional[Path] = None, dest: Optional[Path] = None, console=None) -> int:
     """Grade a sample class end to end with the real nbgrader commands; print the table.
 
@@ -335,8 +363,6 @@ def run_demo(course_root: Optional[Path] = None, dest: Optional[Path] = None, co
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
-
     console = console or Console()
     source = load_course(course_root) if course_root else load_course()
     dest = Path(dest) if dest else source.root / DEMO_FOLDER
@@ -383,30 +409,13 @@ def run_demo(course_root: Optional[Path] = None, dest: Optional[Path] = None, co
         progress.advance(export)
 
     scores = gradebook_scores(course)
-    table = Table(title="Gradebook after nbgrader autograde (points)", title_justify="left")
-    table.add_column("student")
-    table.add_column("plays")
-    for aid in ids:
-        table.add_column(aid, justify="right")
-    table.add_column("total", justify="right")
+    console.print(score_table(course, scores, students))
     for student in students:
-        row, total, total_max = [student, ROLES[student]], 0.0, 0.0
-        for assignment in course.assignments:
-            got = scores.get((student, assignment.id), {}).get("total")
-            total_max += assignment.max_score
-            if got is None:
-                row.append("[red]-[/red]")
-                continue
-            total += got
-            style = "green" if got >= assignment.max_score else ("yellow" if got > 0 else "red")
-            row.append(f"[{style}]{got:g} / {assignment.max_score:g}[/{style}]")
-        row.append(f"{total:g} / {total_max:g}")
-        table.add_row(*row)
-    console.print(table)
-    for student in ("ben", "cy"):
-        console.print(
-            f"  {student}: " + "; ".join(f"{aid}: {desc}" for aid in ids for name, desc, _, _ in MISTAKES[aid] if name == student)
-        )
+        if student in ("ben", "cy"):
+            mistakes = [f"{aid.split('_')[0]}: {desc}" for aid in ids for name, desc, _, _ in MISTAKES[aid] if name == student]
+            console.print(f"  {student}: " + "; ".join(mistakes))
+        else:
+            console.print(f"  {student}: {ROLES[student]}")
     console.print(f"Feedback (one HTML per student and assignment): {course_dir / 'feedback'}")
     console.print(f"Grades exported by nbgrader export:             {course_dir / 'grades.csv'}")
     console.print(f"nbgrader's own output:                          {course_dir / 'nbgrader-commands.log'}")

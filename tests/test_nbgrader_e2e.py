@@ -26,9 +26,18 @@ from autograder.demo import (
     with_mistake,
 )
 from autograder.notebook_fill import fill_solution_cells, reference_sources
-from autograder.nbgrader_plugin import BEGIN_HIDDEN, END_HIDDEN
+from autograder.nbgrader_plugin import (
+    BEGIN_HIDDEN,
+    END_HIDDEN,
+    SandboxedExecute,
+    TrustedGrades,
+    absolute_db_url,
+    configure,
+    strip_hidden_tests,
+    trusted_outputs,
+)
 
-pytestmark = pytest.mark.e2e
+e2e = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[1]
 A2 = "a2_correlation"
@@ -158,12 +167,14 @@ def scores(course_dir):
     return gradebook_scores(load_course(course_dir[0]))
 
 
+@e2e
 def test_every_nbgrader_command_succeeds(course_dir):
     _, results = course_dir
     failed = {step: r.output[-4000:] for step, r in results.items() if r.returncode != 0}
     assert not failed, failed
 
 
+@e2e
 def test_reference_code_gets_full_marks_in_every_assignment(course_dir, scores):
     course = load_course(course_dir[0])
     for assignment in course.assignments:
@@ -173,6 +184,7 @@ def test_reference_code_gets_full_marks_in_every_assignment(course_dir, scores):
             assert grades[f"test_{function}"] == pytest.approx(points), (assignment.id, function, grades)
 
 
+@e2e
 def test_untouched_notebooks_get_zero(course_dir, scores):
     course = load_course(course_dir[0])
     for assignment in course.assignments:
@@ -181,6 +193,7 @@ def test_untouched_notebooks_get_zero(course_dir, scores):
         assert all(grades[f"test_{f}"] == 0 for f in assignment.functions), grades
 
 
+@e2e
 def test_typical_mistake_gets_partial_credit_and_is_named_in_the_feedback(course_dir, scores):
     course = load_course(course_dir[0])
     points = course.assignment(A2).points
@@ -195,6 +208,7 @@ def test_typical_mistake_gets_partial_credit_and_is_named_in_the_feedback(course
     assert "checks passed" in corr2d_part, corr2d_part[-2000:]
 
 
+@e2e
 @pytest.mark.parametrize("student", ["noop_assert", "fake_numpy", "custom_exc"])
 def test_in_kernel_cheats_score_exactly_their_honest_part(course_dir, scores, student):
     course = load_course(course_dir[0])
@@ -204,6 +218,7 @@ def test_in_kernel_cheats_score_exactly_their_honest_part(course_dir, scores, st
     assert grades["total"] == pytest.approx(assignment.max_score - assignment.points[CHEATED]), grades
 
 
+@e2e
 def test_a_kernel_that_dies_in_one_test_keeps_the_points_of_the_others(course_dir, scores):
     course_path, results = course_dir
     assignment = load_course(course_path).assignment(A2)
@@ -216,6 +231,7 @@ def test_a_kernel_that_dies_in_one_test_keeps_the_points_of_the_others(course_di
     assert "KernelDied" in feedback and "kernel stopped" in feedback, feedback
 
 
+@e2e
 def test_an_unreadable_notebook_scores_zero_with_a_clear_message(course_dir, scores):
     course_path, _ = course_dir
     assert scores[("broken_json", A2)]["total"] == 0
@@ -224,6 +240,7 @@ def test_an_unreadable_notebook_scores_zero_with_a_clear_message(course_dir, sco
     assert (course_path / "submitted" / "broken_json" / A2 / f"{A2}.ipynb").read_text().startswith('{"cells": [')
 
 
+@e2e
 def test_edited_or_deleted_test_cells_are_restored_and_graded(course_dir, scores):
     course_path, _ = course_dir
     max_score = load_course(course_path).assignment(A2).max_score
@@ -235,6 +252,7 @@ def test_edited_or_deleted_test_cells_are_restored_and_graded(course_dir, scores
     assert _cell(graded, "test_corr1d").outputs  # re-added by nbgrader, then graded by us
 
 
+@e2e
 def test_feedback_never_shows_hidden_tests_or_reference_code(course_dir):
     course_path, _ = course_dir
     course = load_course(course_path)
@@ -264,12 +282,14 @@ def test_feedback_never_shows_hidden_tests_or_reference_code(course_dir):
     assert not [ln for ln in body_lines if ln in text]
 
 
+@e2e
 def test_feedback_shows_scores_and_what_passed(course_dir):
     text = feedback_text(course_dir[0], "ref", A2)
     assert "course autograder" in text
     assert "checks passed" in text
 
 
+@e2e
 def test_export_writes_every_graded_submission(course_dir, scores):
     course_path, _ = course_dir
     with open(course_path / "grades.csv", newline="") as handle:
@@ -278,6 +298,7 @@ def test_export_writes_every_graded_submission(course_dir, scores):
         assert float(rows[key]["score"]) == pytest.approx(grades["total"]), (key, rows[key])
 
 
+@e2e
 def test_reautograde_gives_the_same_gradebook(course_dir, scores):
     course_path, _ = course_dir
     for student in ("flipped", "dies"):
@@ -285,3 +306,89 @@ def test_reautograde_gives_the_same_gradebook(course_dir, scores):
         assert result.returncode == 0, result.output[-3000:]
     again = gradebook_scores(load_course(course_path))
     assert again == scores
+
+
+# ------------------------------------------------------------------------------------------------
+# the pieces on their own (fast: no nbgrader subprocess)
+
+
+def test_relative_sqlite_urls_are_anchored_at_the_course_root(tmp_path):
+    assert absolute_db_url("sqlite:///gradebook.db", tmp_path) == f"sqlite:///{tmp_path}/gradebook.db"
+    assert absolute_db_url("sqlite:////srv/grades.db", tmp_path) == "sqlite:////srv/grades.db"
+    assert absolute_db_url("postgresql://u@db/grades", tmp_path) == "postgresql://u@db/grades"
+
+
+def test_hidden_regions_are_removed_and_an_unclosed_one_hides_the_rest():
+    source = "a = 1\n### BEGIN HIDDEN TESTS\nsecret()\n### END HIDDEN TESTS\nb = 2"
+    assert strip_hidden_tests(source) == ("a = 1\nb = 2", True)
+    assert strip_hidden_tests("a = 1\n### BEGIN HIDDEN TESTS\nsecret()") == ("a = 1", True)
+    assert strip_hidden_tests("a = 1") == ("a = 1", False)
+
+
+@pytest.mark.parametrize("score", [0.0, 0.272727, 2.5, 3.0])
+def test_nbgrader_reads_our_outputs_as_exactly_that_partial_credit(score):
+    from nbgrader.utils import determine_grade
+
+    cell = nbformat.v4.new_code_cell("assert True")
+    cell.metadata.nbgrader = {"grade": True, "solution": False, "locked": True, "grade_id": "test_f", "points": 3}
+    cell.outputs = trusted_outputs("f: some feedback", score)
+    assert determine_grade(cell) == (pytest.approx(score), 3.0)
+
+
+def test_configure_puts_trusted_grades_after_execute_and_right_before_the_gradebook():
+    from nbgrader.preprocessors import LimitOutput, SaveAutoGrades
+    from traitlets.config import Config
+
+    c = Config()
+    course = load_course(ROOT)
+    configure(c, course)
+    pipeline = list(c.Autograde.autograde_preprocessors)
+    assert pipeline[0] is SandboxedExecute
+    assert pipeline.index(TrustedGrades) == pipeline.index(SaveAutoGrades) - 1
+    assert pipeline.index(TrustedGrades) > pipeline.index(LimitOutput)
+    assert c.CourseDirectory.root == str(ROOT)
+    assert c.CourseDirectory.source_directory == "assignments"
+    assert c.CourseDirectory.course_id == course.course_id
+    assert c.CourseDirectory.db_url == f"sqlite:///{ROOT}/gradebook.db"
+    assert c.Execute.timeout == course.nbgrader.timeout_s
+    assert c.OverwriteCells.add_missing_cells is True
+
+
+def test_the_root_nbgrader_config_file_loads_the_course(tmp_path):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    assert config.CourseDirectory.root == str(ROOT)
+    assert config.Execute.kernel_manager_class == "autograder.kernel_sandbox.SandboxedKernelManager"
+
+
+def test_execute_uses_the_sandboxed_kernel_unless_configured_otherwise():
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets.config import Config
+
+    from autograder.kernel_sandbox import SandboxedKernelManager
+
+    c = Config()
+    configure(c, load_course(ROOT))
+    assert SandboxedExecute(config=c).kernel_manager_class is SandboxedKernelManager
+    c.Execute.kernel_manager_class = "jupyter_client.manager.AsyncKernelManager"
+    assert SandboxedExecute(config=c).kernel_manager_class is AsyncKernelManager
+
+
+def test_trusted_grades_overwrite_whatever_the_kernel_printed():
+    """A notebook whose stubs are untouched but whose test cells 'printed' full marks scores 0."""
+    from nbgrader.utils import determine_grade
+
+    nb = nbformat.read(ROOT / "assignments" / "a1_output_size" / "a1_output_size.ipynb", as_version=4)
+    test_cells = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "").startswith("test_")]
+    for cell in test_cells:
+        cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "2"}, execution_count=1)]
+    # fill nothing: the source notebook's solution cells are stubs
+    nb, _ = TrustedGrades(course_root=str(ROOT)).preprocess(
+        nb, {"nbgrader": {"assignment": "a1_output_size", "student": "unit", "notebook": "a1_output_size"}}
+    )
+    assert test_cells
+    for cell in test_cells:
+        assert determine_grade(cell)[0] == 0, cell.outputs
+        assert "course autograder" in cell.outputs[0]["text"]
+    assert all(BEGIN_HIDDEN not in c.source for c in nb.cells)

@@ -147,14 +147,26 @@ def assert_close(got, expected, what, rtol=1e-7, atol=1e-9):
                              f"expected:\\n{expected}\\ngot:\\n{got}")
 
 
+def _short(value):
+    """A readable stand-in for an argument or a result: big arrays by shape only."""
+    if isinstance(value, np.ndarray) and value.size > 8:
+        return f"<array of shape {value.shape}>"
+    return repr(value)
+
+
 def assert_raises(error, func, *args, **kwargs):
-    """Fail unless func(*args, **kwargs) raises `error`."""
-    call = f"{func.__name__}({', '.join([repr(a) for a in args] + [f'{k}={v!r}' for k, v in kwargs.items()])})"
+    """Fail unless func(*args, **kwargs) raises `error`; say what happened instead."""
+    call = f"{func.__name__}({', '.join([_short(a) for a in args] + [f'{k}={_short(v)}' for k, v in kwargs.items()])})"
     try:
         result = func(*args, **kwargs)
     except error:
         return
-    raise AssertionError(f"{call} should raise {error.__name__}, but it returned {result!r}")
+    except NotImplementedError:
+        raise
+    except Exception as other:
+        raise AssertionError(f"{call} should raise {error.__name__}, but it raised "
+                             f"{type(other).__name__}: {other}") from other
+    raise AssertionError(f"{call} should raise {error.__name__}, but it returned {_short(result)}")
 '''
 
 INTRO_HOW_TO = '''
@@ -969,9 +981,10 @@ def build_a3(b: Builder) -> None:
     and the layer's output is the sum,
     $\begin{bmatrix} 56&72\\104&120 \end{bmatrix}$.
 
-    The picture shows the blocks: an input with 3 channels (one colour per channel), 2 kernels
-    that each have 3 slices in the same colours, and an output with one channel per kernel. The
-    orange window and the orange output cell mark one multiply-and-add of a whole block.
+    The picture shows this as blocks: an input with 3 channels (one colour per channel), a kernel
+    with 3 slices in the same colours, and the single output map. The orange window and the
+    orange output cell mark one multiply-and-add of a whole block: $3 \times 3 \times 3 = 27$
+    products summed into one number. ($\star$ is the usual symbol for cross-correlation.)
     """)
     b.picture(r'''
     CHANNEL_COLORS = ["#f4cccc", "#d9ead3", "#cfe2f3", "#fff2cc"]
@@ -998,34 +1011,47 @@ def build_a3(b: Builder) -> None:
                 ha="center", va="top", fontsize=9)
 
 
-    def draw_blocks(C=3, H=5, W=5, F=2, K=3):
+    def draw_blocks(C=3, H=5, W=5, F=1, K=3, cell=0.32):
         """Input block (C, H, W), F kernel blocks (C, K, K), output block (F, H-K+1, W-K+1)."""
         OH, OW = H - K + 1, W - K + 1
-        fig, ax = plt.subplots(figsize=(9, 3.6))
-        draw_stack(ax, 0, 0.6, CHANNEL_COLORS[:C], H, W, window=(0, 0, K, K),
+        in_w = W * cell + (C - 1) * cell                # a stack is drawn `cell` wider per sheet
+        mid = (H * cell + (C - 1) * cell) / 2           # vertical centre of the input block
+        k_size, gap = K * cell + (C - 1) * cell, 0.55
+        k_total = F * k_size + (F - 1) * gap
+        kx = in_w + 1.8
+        out_x = kx + k_size + 1.3
+        out_h = OH * cell + (F - 1) * cell
+        fig, ax = plt.subplots(figsize=(9.5, 1.1 * max(k_total, 2 * mid) + 1.2))
+        draw_stack(ax, 0, 0, CHANNEL_COLORS[:C], H, W, window=(0, 0, K, K),
                    label=f"input x: (C, H, W) = ({C}, {H}, {W})")
-        ax.text(3.1, 1.6, "⋆", fontsize=22, ha="center", va="center")
+        ax.text(in_w + 0.5, mid, "⋆", fontsize=30, ha="center", va="center")
         for f in range(F):
-            y = 2.2 - 2.0 * f
-            draw_stack(ax, 4.0, y, CHANNEL_COLORS[:C], K, K)
-            ax.text(3.8, y + 0.5, f"w[{f}]", ha="right", va="center", fontsize=9,
-                    bbox=dict(facecolor=FILTER_COLORS[f], edgecolor="none"))
-        ax.text(5.3, -0.6, f"kernels w: (F, C, KH, KW)\n= ({F}, {C}, {K}, {K})", ha="center",
-                va="top", fontsize=9)
-        ax.text(6.6, 1.6, "=", fontsize=22, ha="center", va="center")
-        draw_stack(ax, 7.3, 0.9, FILTER_COLORS[:F], OH, OW, window=(0, 0, 1, 1),
-                   label=f"output y: (F, OH, OW) = ({F}, {OH}, {OW})")
-        ax.text(9.9, 1.6, "one output channel per kernel;\neach output pixel adds up\n"
-                f"C*KH*KW = {C * K * K} products:\nall {C} channels of its window",
-                fontsize=9, va="center")
-        ax.set_xlim(-0.3, 12.6)
-        ax.set_ylim(-1.5, 4.3)
+            y = mid + k_total / 2 - (f + 1) * k_size - f * gap
+            draw_stack(ax, kx, y, CHANNEL_COLORS[:C], K, K)
+            ax.text(kx - 0.15, y + k_size / 2, f"w[{f}]" if F > 1 else "w", ha="right",
+                    va="center", fontsize=9, bbox=dict(facecolor=FILTER_COLORS[f], edgecolor="none"))
+        k_label = (f"kernels w: (F, C, KH, KW)\n= ({F}, {C}, {K}, {K})" if F > 1
+                   else f"kernel w: (C, KH, KW)\n= ({C}, {K}, {K})")
+        ax.text(kx + k_size / 2, mid - k_total / 2 - 0.35, k_label, ha="center", va="top", fontsize=9)
+        ax.text(out_x - 0.65, mid, "=", fontsize=22, ha="center", va="center")
+        out_label = (f"output y: (F, OH, OW)\n= ({F}, {OH}, {OW})" if F > 1
+                     else f"output y: (OH, OW)\n= ({OH}, {OW})")
+        draw_stack(ax, out_x, mid - out_h / 2, FILTER_COLORS[:F], OH, OW, window=(0, 0, 1, 1),
+                   label=out_label)
+        note = (f"orange: one output pixel =\nsum of C*KH*KW = {C * K * K} products,\n"
+                f"all {C} channels of its window")
+        if F > 1:
+            note = "one output channel per kernel\n(same colour as its label);\n" + note
+        ax.text(out_x + OW * cell + (F - 1) * cell + 0.5, mid, note, fontsize=9, va="center")
+        bottom = min(-0.9, mid - k_total / 2 - 1.0)
+        ax.set_xlim(-0.3, out_x + 6.0)
+        ax.set_ylim(bottom, max(2 * mid, mid + k_total / 2) + 0.3)
         ax.set_aspect("equal")
         ax.axis("off")
         plt.show()
 
 
-    draw_blocks()
+    draw_blocks(F=1)
     ''')
     b.md(r"""
     ### Your turn: `corr2d_multi_in`
@@ -1076,6 +1102,13 @@ def build_a3(b: Builder) -> None:
     channel values of each pixel into $F$ new ones with the same $F \times C$ matrix everywhere.
     Networks use it to change the number of channels cheaply.
 
+    The blocks again, now with $F = 2$ kernels: each kernel block still spans all 3 input
+    channels, and each produces one sheet of the output.
+    """)
+    b.picture("""
+    draw_blocks(F=2)
+    """)
+    b.md(r"""
     Write `corr2d_multi_in_out(x, w)`. Raise a `ValueError` if the channel counts differ.
     """)
     b.solution("corr2d_multi_in_out", "corr2d_multi_in_out(x, w)", """
@@ -1164,8 +1197,11 @@ def build_a3(b: Builder) -> None:
 
     Write `conv2d_forward(x, w, b, stride=1, padding=0)`: pad, then for every output position
     take the window `xpad[n, :, i*s : i*s+KH, j*s : j*s+KW]`, multiply it with each kernel and sum,
-    then add the bias. Loops over `n`, `i` and `j` (with the channel and kernel sums done by
-    NumPy, e.g. `np.tensordot` or `np.einsum` between the window and `w`) are fine.
+    then add the bias. Loops over `n`, `i` and `j` are fine; NumPy can do the sums over channels
+    and kernel positions for all $F$ kernels at once: the window has shape `(C, KH, KW)` and `w`
+    has shape `(F, C, KH, KW)`, so `np.sum(window * w, axis=(1, 2, 3))` broadcasts the window
+    against every kernel and returns the $F$ values of output pixel $(i, j)$
+    (`np.tensordot(w, window, axes=3)` computes the same, faster).
 
     Check the shapes and raise a `ValueError` with a clear message when `x` is not 4D, `w` not
     4D, the channel counts of `x` and `w` differ, `b` does not have `F` entries, or the kernel
@@ -1224,6 +1260,10 @@ def build_a3(b: Builder) -> None:
     Since the $1 \times 1$ and $3 \times 3$ kernels must share one weight array, the $1 \times 1$ ones
     are written as $3 \times 3$ kernels that are zero except in the middle; padding 1 keeps the
     output the size of the input. A trained network's first layer learns kernels of this kind.
+
+    Look for a thin bright or dark frame around the two edge maps: that is the zero padding. At
+    the border the kernel sees a jump from the photo to the padded zeros, and reports it as an
+    edge. The grey and colour maps have no frame because their kernels only read the middle pixel.
     """)
     b.picture(r'''
     from matplotlib import cbook
@@ -1321,8 +1361,11 @@ def build_a4(b: Builder) -> None:
     b.md(r"""
     # Assignment 4 · Backpropagation through convolution
 
-    A network learns by gradient descent: after each batch it needs the derivative of the loss
-    $L$ with respect to every kernel weight, to nudge the weights downhill. To get there,
+    A network learns by **gradient descent**. Its output is scored by a **loss** $L$, a single
+    number that is small when the network's answers are good (for example the squared
+    difference between its outputs and the correct ones). After each batch the network needs the
+    derivative of $L$ with respect to every kernel weight, to nudge each weight a little in the
+    direction that makes $L$ smaller ("downhill"). To get those derivatives,
     **backpropagation** walks through the layers from the last to the first; each layer receives
     $\partial L / \partial y$ for its own output $y$ (the *upstream gradient*) and must return
 
@@ -1430,7 +1473,7 @@ def build_a4(b: Builder) -> None:
             ax.set_ylim(-0.6, 1.6)
             ax.axis("off")
         axes[0].set_title("forward: y[i] = sum_p w[p] x[i+p]", fontsize=10)
-        dw_text = ("dw = " + np.array2string(dw, precision=4)) if dw is not None else note
+        dw_text = ("dw = [" + ", ".join(f"{v:.4g}" for v in dw) + "]") if dw is not None else note
         axes[1].set_title("backward: dx[m] = sum of the arriving dy[i]·w[p]\n" + dw_text, fontsize=10)
         plt.tight_layout()
         plt.show()
@@ -1710,7 +1753,7 @@ def build_a4(b: Builder) -> None:
     | forward | gradient for the kernel | gradient for the input |
     |---|---|---|
     | $y = \text{corr1d}(x, w)$ | $dw = \text{corr1d}(x, dy)$ | $dx = $ full convolution of $dy$ with $w$ |
-    | layer, stride 1, no padding | $dw[f, c] = \sum_n \text{corr2d}(x_{\text{pad}}[n, c], \text{dout}[n, f])$ | $dx[n, c] = \sum_f$ full convolution of $\text{dout}[n, f]$ with $w[f, c]$ |
+    | layer, stride 1, no padding | $dw[f, c] = \sum_n \text{corr2d}(x[n, c], \text{dout}[n, f])$ | $dx[n, c] = \sum_f$ full convolution of $\text{dout}[n, f]$ with $w[f, c]$ |
 
     - The bias gradient is the upstream gradient summed over everything but the channel.
     - Overlapping windows mean gradients **add up** (`+=`).

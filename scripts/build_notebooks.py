@@ -541,7 +541,39 @@ def build_a2(b: Builder) -> None:
     - convolution, i.e. correlation with $[-1, 0, 1]$: $y = [2, 2]$.
 
     The same kernel measures "left minus right" in one and "right minus left" in the other.
+    The picture puts the two side by side: the same input, the same kernel, and for each output
+    the weight that lands on each input cell.
     """)
+    b.picture(r'''
+    def show_flip(x, w):
+        """Correlation (kernel as it is) next to convolution (kernel reversed), output by output."""
+        x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+        L, K = len(x), len(w)
+        fig, axes = plt.subplots(1, 2, figsize=(10, 0.55 * (L - K + 2) + 0.8))
+        for ax, flip in zip(axes, (False, True)):
+            taps = w[::-1] if flip else w
+            rows = L - K + 1
+            for m in range(L):                               # the input on top
+                ax.add_patch(Rectangle((m, rows + 0.2), 0.9, 0.8, facecolor="#cfe2f3", edgecolor="black"))
+                ax.text(m + 0.45, rows + 0.6, f"x{m}={x[m]:g}", ha="center", va="center", fontsize=8)
+            for i in range(rows):
+                y = rows - 1 - i
+                for p in range(K):
+                    idx = K - 1 - p if flip else p           # which weight sits on cell i + p
+                    ax.add_patch(Rectangle((i + p, y), 0.9, 0.8, facecolor="#f6b26b", edgecolor="0.6"))
+                    ax.text(i + p + 0.45, y + 0.4, f"w{idx}={taps[p]:g}", ha="center", va="center", fontsize=8)
+                value = float(np.dot(taps, x[i:i + K]))
+                ax.text(L + 0.2, y + 0.4, f"-> y[{i}] = {value:g}", va="center", fontsize=9)
+            ax.set_xlim(-0.2, L + 2.2)
+            ax.set_ylim(-0.2, rows + 1.1)
+            ax.axis("off")
+            ax.set_title("convolution: the kernel is read backwards" if flip
+                         else "correlation: the kernel as it is", fontsize=10)
+        plt.show()
+
+
+    show_flip([1, 2, 3, 4], [1, 0, -1])
+    ''')
     b.md(r"""
     ## 2. Why CNNs compute cross-correlation
 
@@ -607,7 +639,7 @@ def build_a2(b: Builder) -> None:
     The output is $(3 - 2 + 1) \times (3 - 2 + 1) = 2 \times 2$, and its top-left value is
     $0 \cdot 0 + 1 \cdot 1 + 2 \cdot 3 + 3 \cdot 4 = 19$. The picture below goes through all four
     positions: the orange window of the input is multiplied by the kernel, and the sum fills
-    the orange output cell.
+    the orange output cell. ($\star$ is the usual symbol for cross-correlation.)
     """)
     b.picture(r'''
     def draw_grid(ax, values, x0, y0, highlight=(), color="#f6b26b", blank=()):

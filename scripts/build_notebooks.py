@@ -135,7 +135,11 @@ def assert_close(got, expected, what, rtol=1e-7, atol=1e-9):
     if not isinstance(got, np.ndarray):
         raise AssertionError(f"{what}: expected a numpy array, got {type(got).__name__}: {got!r}")
     if got.shape != expected.shape:
-        raise AssertionError(f"{what}: expected shape {expected.shape}, got shape {got.shape}\\n"
+        hint = ""
+        if got.ndim == expected.ndim and all(abs(a - b) <= 1 for a, b in zip(got.shape, expected.shape)):
+            hint = ("\\n(off by one: a window of size k fits n - k + 1 times along an axis of "
+                    "length n; check the range of your loops)")
+        raise AssertionError(f"{what}: expected shape {expected.shape}, got shape {got.shape}{hint}\\n"
                              f"expected:\\n{expected}\\ngot:\\n{got}")
     if got.dtype.kind != "f":
         raise AssertionError(f"{what}: expected a float array, got dtype {got.dtype} "
@@ -1719,7 +1723,8 @@ def build_a4(b: Builder) -> None:
 
     # Integer input: nudging by 1e-5 needs a float copy (else the nudge rounds away to 0).
     xi = np.array([[1, 2], [3, 4]])
-    assert_close(numerical_gradient(lambda z: np.sum(z ** 3), xi), 3.0 * xi ** 2, "gradient of sum(x**3) at an int array", rtol=1e-6, atol=1e-6)
+    assert_close(numerical_gradient(lambda z: np.sum(z ** 3), xi), 3.0 * xi ** 2, "gradient of sum(x**3) at an int array "
+                 "(x + 1e-5 cannot be stored in an int array: nudge a float64 copy)", rtol=1e-6, atol=1e-6)
 
     # Any shape: a 3D array, and f receives arrays shaped like x.
     c = np.random.default_rng(2).normal(size=(2, 3, 4))

@@ -252,17 +252,6 @@ def _errors(nb) -> list[tuple[int, object, str]]:
             for out in cell.get("outputs", []) if out.output_type == "error"]
 
 
-def _seconds(cell) -> float:
-    """Wall time nbclient recorded for a cell (busy -> idle), 0 if it did not record one."""
-    from datetime import datetime
-
-    timing = cell.get("metadata", {}).get("execution", {})
-    if "iopub.status.busy" not in timing or "iopub.status.idle" not in timing:
-        return 0.0
-    parse = lambda stamp: datetime.fromisoformat(stamp.replace("Z", "+00:00"))  # noqa: E731
-    return (parse(timing["iopub.status.idle"]) - parse(timing["iopub.status.busy"])).total_seconds()
-
-
 def _printed(cell) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
 

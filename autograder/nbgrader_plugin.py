@@ -39,11 +39,15 @@ from nbgrader import utils
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
     Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
     NbGraderPreprocessor,
+    OverwriteCells,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 from traitlets import Bool, Unicode
@@ -107,6 +111,14 @@ def configure(c: Any, course: Course) -> None:
         AssignLatePenalties,
         CheckCellMetadata,
     ]
+    c.Autograde.sanitize_preprocessors = [
+        ClearOutput,
+        DeduplicateIds,
+        OverwriteKernelspec,
+        NoteTamperedTestCells,  # sees the cells as handed in, before OverwriteCells restores them
+        OverwriteCells,
+        CheckCellMetadata,
+    ]
     c.GenerateFeedback.preprocessors = [GetGrades, StripHiddenTests, CSSHTMLHeaderPreprocessor]
     c.NbGraderApp.logfile = str(root / ".nbgrader.log")
 
@@ -136,6 +148,50 @@ class StripHiddenTests(NbGraderPreprocessor):
         if isinstance(cell.get("source"), str):
             cell.source, _ = strip_hidden_tests(cell.source)
         return cell, resources
+
+
+# --------------------------------------------------------------------------------------------
+# edited or deleted test cells (noticed before nbgrader's OverwriteCells puts them back)
+
+NOTES_KEY = "autograder_notes"
+
+
+class NoteTamperedTestCells(NbGraderPreprocessor):
+    """Compare each test cell with the version students received (the gradebook's source cell
+    without its hidden region) and note edits and deletions in the notebook's metadata, where
+    TrustedGrades turns them into a line of feedback and a log warning. nbgrader's own
+    OverwriteCells, right after this, restores the cells; the note only makes it visible."""
+
+    def preprocess(self, nb, resources):
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        notes = []
+        with Gradebook(info["db_url"]) as gb:
+            notebook = gb.find_notebook(info["notebook"], info["assignment"])
+            answers = {cell.name for cell in notebook.solution_cells}  # graded answers: students edit those
+            tests = {g.name for g in notebook.grade_cells if g.cell_type == "code" and g.name not in answers}
+            released = {
+                cell.name: strip_hidden_tests(cell.source)[0].strip()
+                for cell in notebook.source_cells
+                if cell.name in tests
+            }
+        seen = set()
+        for cell in nb.cells:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if grade_id not in tests:
+                continue
+            seen.add(grade_id)
+            source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+            if strip_hidden_tests(source)[0].strip() != released.get(grade_id, "").strip():
+                notes.append(f"The test cell {grade_id} was changed in your notebook; it was put back as released before grading.")
+        for grade_id in sorted(tests - seen):
+            notes.append(f"The test cell {grade_id} was missing from your notebook; it was put back before grading.")
+        if notes:
+            nb.metadata[NOTES_KEY] = notes
+            for note in notes:
+                self.log.warning("%s/%s: %s", info["student"], info["assignment"], note)
+        return nb, resources
 
 
 # --------------------------------------------------------------------------------------------
@@ -298,7 +354,8 @@ class TrustedGrades(NbGraderPreprocessor):
                 f"is the notebook in the gradebook the one in assignments/? (nbgrader generate_assignment --force)"
             )
 
-        problems = [w for w in report.warnings if not _instructor_only(w)]
+        problems = list(nb.metadata.pop(NOTES_KEY, []))
+        problems += [w for w in report.warnings if not _instructor_only(w)]
         if problems:
             text = "**Notes from the autograder**\n\n" + "\n".join(f"- {p}" for p in problems)
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(text))

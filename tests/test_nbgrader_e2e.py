@@ -250,6 +250,10 @@ def test_edited_or_deleted_test_cells_are_restored_and_graded(course_dir, scores
     assert "I trust myself" not in _cell(graded, "test_corr2d").source
     graded = nbformat.read(course_path / "autograded" / "deleted_test" / A2 / f"{A2}.ipynb", as_version=4)
     assert _cell(graded, "test_corr1d").outputs  # re-added by nbgrader, then graded by us
+    # and the student is told
+    assert "test cell test_corr2d was changed" in feedback_text(course_path, "edited_test", A2)
+    assert "test cell test_corr1d was missing" in feedback_text(course_path, "deleted_test", A2)
+    assert "was changed" not in feedback_text(course_path, "ref", A2)
 
 
 @e2e

@@ -8,7 +8,9 @@
 
 Plain nbgrader scores a test cell from what the cell printed inside the student's kernel, which
 the student's own code controls (a no-op `assert_allclose`, a fake `numpy` in `sys.modules` ...).
-`configure()` changes the autograde pass to
+`configure()` adds NoteTamperedTestCells to the sanitize pass, right before OverwriteCells (it
+notes test cells the student edited or deleted, for the feedback), and changes the autograde
+pass to
 
     SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     TrustedGrades, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata

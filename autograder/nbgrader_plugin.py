@@ -278,12 +278,19 @@ class SandboxedExecute(Execute):
 
 
 def _kernel_note(outputs: list) -> str:
-    """One line on what the visible tests did in the student's kernel (information, not the score)."""
-    for output in outputs:
-        if output.get("output_type") == "error":
-            ename, evalue = output.get("ename", "error"), str(output.get("evalue", ""))
-            first = evalue.strip().splitlines()[0][:200] if evalue.strip() else ""
-            return f"In your notebook, the visible tests in this cell stopped with {ename}" + (f": {first}" if first else "")
+    """One line on what the visible tests did in the student's kernel (information, not the score).
+    A timeout or a dead kernel says more than the KeyboardInterrupt that comes with it."""
+    errors = [o for o in outputs if o.get("output_type") == "error"]
+    for output in errors:
+        if output.get("ename") == "CellTimeoutError":
+            return ("In your notebook, this cell ran past the time limit and was stopped "
+                    "(CellTimeoutError); the cells below it were not run.")
+        if output.get("ename") == "KernelDied":
+            return f"In your notebook, KernelDied: {output.get('evalue', '')}"
+    for output in errors:
+        ename, evalue = output.get("ename", "error"), str(output.get("evalue", ""))
+        first = evalue.strip().splitlines()[0][:200] if evalue.strip() else ""
+        return f"In your notebook, the visible tests in this cell stopped with {ename}" + (f": {first}" if first else "")
     return ""
 
 

@@ -93,6 +93,14 @@ def corr3d(x, w):
     os._exit(1)  # kills the kernel when the visible test calls it
 '''
 
+HANGS_IN = "corr1d"
+HANGS = '''
+def corr1d(x, w):
+    while True:  # never returns
+        pass
+'''
+CELL_TIMEOUT_S = 20  # nbgrader's per-cell timeout in the scratch course (course.yml says 120)
+
 FLIPPED = '''
 def corr2d(x, w):
     # flips the kernel: that is convolution, not cross-correlation
@@ -122,7 +130,10 @@ def course_dir(tmp_path_factory):
     """A scratch course with every assignment released, a class submitted and autograded,
     feedback generated and grades exported. Returns (course_dir, {step: CommandResult})."""
     course_dir = prepare_course(ROOT, tmp_path_factory.mktemp("e2e") / "course")
+    yml = course_dir / "course.yml"
+    yml.write_text(re.sub(r"timeout_s: *\d+", f"timeout_s: {CELL_TIMEOUT_S}", yml.read_text()))
     course = load_course(course_dir)
+    assert course.nbgrader.timeout_s == CELL_TIMEOUT_S
     results = {}
     for assignment in course.assignments:
         results[f"release {assignment.id}"] = nbgrader(course_dir, "generate_assignment", assignment.id)
@@ -141,6 +152,7 @@ def course_dir(tmp_path_factory):
     submit(course_dir, "fake_numpy", A2, fill_solution_cells(released, _with(sources, CHEATED, FAKE_NUMPY)))
     submit(course_dir, "custom_exc", A2, fill_solution_cells(released, _with(sources, CHEATED, CUSTOM_EXC)))
     submit(course_dir, "dies", A2, fill_solution_cells(released, _with(sources, KERNEL_DIES_IN, DIES)))
+    submit(course_dir, "hangs", A2, fill_solution_cells(released, _with(sources, HANGS_IN, HANGS)))
     submit(course_dir, "broken_json", A2, '{"cells": [{"cell_type": "code", "source": "def corr1d(')
 
     edited = fill_solution_cells(released, sources)
@@ -229,6 +241,18 @@ def test_a_kernel_that_dies_in_one_test_keeps_the_points_of_the_others(course_di
     test_cell = _cell(graded, f"test_{KERNEL_DIES_IN}")
     feedback = "".join(o.get("text", "") for o in test_cell.outputs)
     assert "KernelDied" in feedback and "kernel stopped" in feedback, feedback
+
+
+@e2e
+def test_a_cell_that_hangs_costs_one_timeout_and_only_its_own_points(course_dir, scores):
+    course_path, results = course_dir
+    assignment = load_course(course_path).assignment(A2)
+    grades = scores[("hangs", A2)]
+    assert grades[f"test_{HANGS_IN}"] == 0, grades
+    assert grades["total"] == pytest.approx(assignment.max_score - assignment.points[HANGS_IN]), grades
+    graded = nbformat.read(course_path / "autograded" / "hangs" / A2 / f"{A2}.ipynb", as_version=4)
+    feedback = "".join(o.get("text", "") for o in _cell(graded, f"test_{HANGS_IN}").outputs)
+    assert "CellTimeoutError" in feedback, feedback
 
 
 @e2e

@@ -99,7 +99,7 @@ def corr1d(x, w):
     while True:  # never returns
         pass
 '''
-CELL_TIMEOUT_S = 20  # nbgrader's per-cell timeout in the scratch course (course.yml says 120)
+CELL_TIMEOUT_S = 15  # nbgrader's per-cell timeout in the scratch course (course.yml says 120)
 
 FLIPPED = '''
 def corr2d(x, w):
@@ -329,9 +329,9 @@ def test_export_writes_every_graded_submission(course_dir, scores):
 @e2e
 def test_reautograde_gives_the_same_gradebook(course_dir, scores):
     course_path, _ = course_dir
-    for student in ("flipped", "dies"):
-        result = nbgrader(course_path, "autograde", A2, "--force", "--student", student)
-        assert result.returncode == 0, result.output[-3000:]
+    # partial credit from randomized cases is where a non-deterministic grader would show
+    result = nbgrader(course_path, "autograde", A2, "--force", "--student", "flipped")
+    assert result.returncode == 0, result.output[-3000:]
     again = gradebook_scores(load_course(course_path))
     assert again == scores
 

@@ -346,7 +346,8 @@ class TrustedGrades(NbGraderPreprocessor):
                     "%s: %s is worth %g points in the notebook but %g in course.yml; scaled",
                     assignment_id, test.name, points, test.max_score,
                 )
-            lines = [f"{test.function}: {_score_text(score)} / {_score_text(points)} points (course autograder)", test.feedback]
+            shown = f"{score:.2f}".rstrip("0").rstrip(".")  # people read 0.27, nbgrader stores 0.272727
+            lines = [f"{test.function}: {shown} / {_score_text(points)} points (course autograder)", test.feedback]
             note = _kernel_note(cell.get("outputs", []))
             if note:
                 lines.append(note)

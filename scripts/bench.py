@@ -137,8 +137,36 @@ def gradient_check_cost(course):
     )
 
 
+def kernel_run_seconds(course, assignment_id: str, sandboxed: bool) -> float:
+    """Execute the reference-filled notebook as `nbgrader autograde` does (picture cells skipped),
+    in a fresh working folder, with the sandboxed or the plain Jupyter kernel."""
+    import shutil
+    import tempfile
+
+    import nbformat
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+
+    from autograder.kernel_sandbox import SandboxedKernelManager
+    from autograder.notebook_fill import fill_solution_cells, reference_sources
+
+    source = course.root / course.assignment(assignment_id).notebook
+    nb = fill_solution_cells(nbformat.read(source, as_version=4), reference_sources(course.solutions_dir, assignment_id))
+    workdir = Path(tempfile.mkdtemp(prefix="bench-kernel-"))
+    try:
+        start = time.perf_counter()
+        NotebookClient(
+            nb, kernel_name="python3", timeout=120, allow_errors=True, skip_cells_with_tag="autograder:skip",
+            kernel_manager_class=SandboxedKernelManager if sandboxed else AsyncKernelManager,
+            resources={"metadata": {"path": str(workdir)}},
+        ).execute()
+        return time.perf_counter() - start
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main() -> int:
-    console = Console()
+    console = Console(width=140)
     course = load_course(ROOT)
     table = Table(title="make bench (median of %d runs)" % REPEATS, title_justify="left")
     table.add_column("what")
@@ -167,6 +195,14 @@ def main() -> int:
                 f"{assignment_id}: same calls, no bubblewrap", f"{r['plain'] * 1000:.0f} ms",
                 f"bubblewrap adds {100 * (r['sandbox'] - r['plain']) / r['plain']:+.0f} %",
             )
+
+    plain_s, _ = timed(lambda: kernel_run_seconds(course, "a3_multichannel", sandboxed=False))
+    boxed_s, _ = timed(lambda: kernel_run_seconds(course, "a3_multichannel", sandboxed=True))
+    table.add_row("a3 notebook in a plain Jupyter kernel", f"{plain_s:.2f} s", "what plain nbgrader autograde runs")
+    table.add_row(
+        "a3 notebook in the sandboxed kernel", f"{boxed_s:.2f} s",
+        f"sandbox adds {100 * (boxed_s - plain_s) / plain_s:+.0f} % per submission",
+    )
 
     cost = gradient_check_cost(course)
     table.add_row(

@@ -161,20 +161,19 @@ def _status_lines(function: str, outcome: CallOutcome) -> list[str]:
                 lines.append(f"hint: {hint}")
                 break
         return lines
-    explain = {
-        "timeout": "it ran out of time on this case: look for a loop that never ends, or a much "
-                   "slower algorithm than needed",
-        "memory": "it used more memory than allowed: maybe an array far larger than the output",
-        "crash": "the process running your code died (os._exit, sys.exit, a signal or a crash "
-                 "in native code), so this case got no answer",
-        "missing": f"no function called {function} was found after your code ran: check its name "
-                   f"and that the cell defining it runs without errors",
-        "skipped": "not run: an earlier case of this function ran out of time or memory",
+    # The sandbox's message already says what happened (and, for a timeout, a skipped case or a
+    # load failure, what to do); add a hint only where it cannot know the likely cause.
+    hint = {
+        "memory": "an array far larger than the output is the usual cause",
+        "crash": "sys.exit, os._exit, a signal or a crash in native code ends the process that runs "
+                 "your code, so this case got no answer",
+        "missing": f"check the name {function} and that the cell defining it runs without errors",
         "bad_output": "the grader accepts plain data only: return a numpy array (or the numbers "
                       "the assignment asks for)",
-        "load_failed": "your submission could not be loaded, so nothing could be called",
-    }.get(status, f"the call ended with status {status!r}")
-    lines = [f"{message}" if message else f"status: {status}", explain]
+    }.get(status)
+    lines = [message or f"the call ended with status {status!r}"]
+    if hint:
+        lines.append(f"hint: {hint}")
     return lines
 
 

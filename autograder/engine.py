@@ -5,14 +5,12 @@ decides a score (building cases, the reference, comparing) happens here, in the 
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Optional
 
 from .checks import build_checks, derive_seed
-from .course import Assignment, Course, CourseError
+from .course import Assignment, Course
+from .reference import load_reference, reference_path
 from .report import CheckResult, Report, TestResult
 from .sandbox import run_submission
 from .submission import CodeChunk, Submission, SubmissionError, read_submission
@@ -20,24 +18,8 @@ from .submission import CodeChunk, Submission, SubmissionError, read_submission
 REFERENCE_STUDENT = "reference"
 
 
-def load_reference(course: Course, assignment_id: str) -> ModuleType:
-    """Import solutions/<id>.py by path, in the trusted parent only."""
-    path = course.solutions_dir / f"{assignment_id}.py"
-    if not path.is_file():
-        raise CourseError(f"the reference solution {path} is missing; the grader cannot run without it")
-    name = f"_conv_reference_{assignment_id}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    missing = [f for f in course.assignment(assignment_id).functions if not hasattr(module, f)]
-    if missing:
-        raise CourseError(f"{path} does not define {', '.join(missing)}")
-    return module
-
-
-def _secret_warning(course: Course) -> Optional[str]:
-    if course.secret() is not None:
+def _secret_warning(course: Course, secret: Optional[bytes]) -> Optional[str]:
+    if secret is not None:
         return None
     source = course.grading.secret
     where = f"${source.env}" + (f" or {source.file}" if source.file else "")
@@ -119,10 +101,11 @@ def grade_submission(
         results = [next(judged) for _ in checks]
         tests.append(_summarize(function, assignment.points[function], results))
 
-    warnings = list(submission.problems) + list(run.load_problems)
+    notes = list(submission.problems) + list(run.load_problems)  # about the student's code
+    warnings = []  # about the course set-up: for the instructor, not the student
     if run.isolation.startswith("UNPROTECTED"):
         warnings.append(run.isolation)
-    secret_warning = _secret_warning(course)
+    secret_warning = _secret_warning(course, secret)
     if secret_warning:
         warnings.append(secret_warning)
     return Report(
@@ -131,6 +114,7 @@ def grade_submission(
         score=round(sum(t.score for t in tests), 6),
         max_score=assignment.max_score,
         tests=tests,
+        notes=notes,
         warnings=warnings,
         source=str(submission.path) if submission.path else "",
     )
@@ -148,7 +132,7 @@ def unreadable_report(assignment: Assignment, student: str, path: Path, reason: 
         )
         for f in assignment.functions
     ]
-    return Report(assignment.id, student, 0.0, assignment.max_score, tests, [reason], str(path))
+    return Report(assignment.id, student, 0.0, assignment.max_score, tests, notes=[reason], source=str(path))
 
 
 def student_name_for(path: Path, assignment_id: str) -> str:
@@ -178,8 +162,7 @@ def grade_path(
 
 def grade_reference(course: Course, assignment_id: str) -> Report:
     """Grade solutions/<id>.py through the same sandboxed pipeline (CI expects 100 %)."""
-    path = course.solutions_dir / f"{assignment_id}.py"
-    submission = read_submission(path)
+    submission = read_submission(reference_path(course, assignment_id))
     report = grade_submission(submission, course, assignment_id, REFERENCE_STUDENT)
     report.source = "reference"
     return report
@@ -203,7 +186,6 @@ __all__ = [
     "grade_path",
     "grade_reference",
     "grade_submission",
-    "load_reference",
     "student_name_for",
     "submissions_in",
 ]

@@ -325,8 +325,8 @@ class TrustedGrades(NbGraderPreprocessor):
         started = time.monotonic()
         report = grade_submission(read_notebook(nb), course, assignment_id, student)
         seconds = time.monotonic() - started
-        for warning in report.warnings:
-            self.log.warning("%s/%s: %s", student, assignment_id, warning)
+        for message in report.notes + report.warnings:
+            self.log.warning("%s/%s: %s", student, assignment_id, message)
         tests = {t.name: t for t in report.tests}
 
         graded = set()
@@ -365,7 +365,7 @@ class TrustedGrades(NbGraderPreprocessor):
             )
 
         problems = list(nb.metadata.pop(NOTES_KEY, []))
-        problems += [w for w in report.warnings if not _instructor_only(w)]
+        problems += report.notes  # set-up warnings (secret, isolation) stay in the instructor's log
         if problems:
             text = "**Notes from the autograder**\n\n" + "\n".join(f"- {p}" for p in problems)
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(text))
@@ -379,12 +379,6 @@ class TrustedGrades(NbGraderPreprocessor):
             student, assignment_id, _score_text(report.score), _score_text(report.max_score), seconds,
         )
         return nb, resources
-
-
-def _instructor_only(warning: str) -> bool:
-    """Warnings about the course set-up (seeds, isolation) go to the log, not to the student."""
-    lowered = warning.lower()
-    return "secret" in lowered or "seed" in lowered or lowered.startswith("unprotected")
 
 
 # --------------------------------------------------------------------------------------------

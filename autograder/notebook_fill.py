@@ -14,29 +14,14 @@ from __future__ import annotations
 
 import ast
 import copy
-import importlib.util
-import sys
 import types
 from pathlib import Path
 
 import nbformat
 
+from .reference import import_by_path
+
 __all__ = ["reference_sources", "fill_solution_cells"]
-
-
-def _load_module(path: Path) -> types.ModuleType:
-    """Import `path` under a private name, without touching sys.modules for good."""
-    name = f"_reference_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses and the like look their module up while executing
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(name, None)
-    return module
 
 
 def _global_names(code: types.CodeType) -> set[str]:
@@ -113,7 +98,7 @@ def reference_sources(solutions_dir: Path, assignment_id: str) -> dict[str, str]
         raise FileNotFoundError(f"no reference solution at {path}")
     text = path.read_text()
     tree = ast.parse(text, filename=str(path))
-    module = _load_module(path)
+    module = import_by_path(path)
     definitions = _top_level_definitions(tree, text)
     imports = _imports(tree, text)
 

@@ -43,7 +43,8 @@ class Report:
     score: float
     max_score: float
     tests: list[TestResult]
-    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the student's code: syntax errors, cells that raised
+    warnings: list[str] = field(default_factory=list)  # about the set-up (secret, isolation): instructors only
     source: str = ""  # what was graded (a path, or "reference")
 
     @property
@@ -66,6 +67,7 @@ class Report:
                 }
                 for t in self.tests
             ],
+            "notes": list(self.notes),
             "warnings": list(self.warnings),
         }
 
@@ -97,6 +99,8 @@ def render_report(report: Report, console: Console) -> None:
             Text(test.feedback),
         )
     console.print(table)
+    for note in report.notes:
+        console.print(Text(f"note: {note}", style="yellow"))
     for warning in report.warnings:
         console.print(Text(f"warning: {warning}", style="yellow"))
     console.print(

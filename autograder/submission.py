@@ -64,17 +64,35 @@ def _syntax_problem(label: str, error: SyntaxError) -> str:
     )
 
 
-def _checked_chunk(label: str, source: str, problems: list[str]) -> Optional[CodeChunk]:
-    source = strip_ipython_syntax(source)
-    if not source.strip():
-        return None
+def _compiles(source: str, label: str) -> Optional[SyntaxError]:
     try:
         compile(source, f"<{label}>", "exec")
     except SyntaxError as error:
+        return error
+    return None
+
+
+def _checked_chunk(
+    label: str, source: str, problems: list[str], *, ipython: bool = True
+) -> Optional[CodeChunk]:
+    """The chunk to run, or None (with a problem recorded) if it is not Python.
+
+    Valid Python is never altered: IPython lines are stripped only from a notebook cell that does
+    not compile as it is (a line starting with `%` may be a modulo inside brackets).
+    """
+    try:
+        error = _compiles(source, label)
+        if error is not None and ipython:
+            stripped = strip_ipython_syntax(source)
+            if _compiles(stripped, label) is None:
+                source, error = stripped, None
+    except ValueError as bad:  # e.g. null bytes in the source
+        problems.append(f"{label} could not be read as Python ({bad}); it was skipped.")
+        return None
+    if error is not None:
         problems.append(_syntax_problem(label, error))
         return None
-    except ValueError as error:  # e.g. null bytes in the source
-        problems.append(f"{label} could not be read as Python ({error}); it was skipped.")
+    if not source.strip():
         return None
     return CodeChunk(label=label, source=source)
 
@@ -120,7 +138,7 @@ def read_submission(path: Path | str) -> Submission:
         raise SubmissionError(f"{path}: not a UTF-8 text file ({error.reason})") from error
     if suffix == ".py":
         problems: list[str] = []
-        chunk = _checked_chunk("module", text, problems)
+        chunk = _checked_chunk("module", text, problems, ipython=False)
         return Submission(path=path, chunks=[chunk] if chunk else [], problems=problems)
     if suffix == ".ipynb":
         import nbformat  # imported here: it costs about two seconds, and .py submissions never need it

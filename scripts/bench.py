@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from autograder.checks import build_checks, derive_seed  # noqa: E402
 from autograder.course import load_course  # noqa: E402
-from autograder.engine import grade_reference, load_reference  # noqa: E402
+from autograder.engine import grade_reference  # noqa: E402
+from autograder.reference import load_reference  # noqa: E402
 from autograder.sandbox import run_submission  # noqa: E402
 from autograder.submission import read_submission  # noqa: E402
 

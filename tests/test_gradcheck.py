@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,15 +11,10 @@ from autograder import gradcheck
 from autograder.testfunctions import DESCRIPTIONS, FunctionSpec, make_function
 from autograder.cases import _spec
 
-ROOT = Path(__file__).resolve().parents[1]
+from course_helpers import ROOT, load_solution
 
 
-def load_reference(assignment_id: str):
-    spec = importlib.util.spec_from_file_location(f"_gc_ref_{assignment_id}",
-                                                  ROOT / "solutions" / f"{assignment_id}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+load_reference = load_solution
 
 
 A3, A4 = load_reference("a3_multichannel"), load_reference("a4_backprop")

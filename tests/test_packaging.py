@@ -13,12 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(out), str(ROOT)],
-        check=True,
         capture_output=True,
         text=True,
     )
+    assert done.returncode == 0, f"building the wheel and sdist failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return out
 
 

@@ -78,3 +78,22 @@ def test_missing_file_and_wrong_suffix(tmp_path):
     other.write_text("hello")
     with pytest.raises(SubmissionError, match="expected a .py module or an .ipynb notebook"):
         read_submission(other)
+
+
+def test_valid_python_is_never_altered_even_with_lines_starting_with_percent_or_bang(tmp_path):
+    source = "def conv_output_length(n, k, padding=0, stride=1, dilation=1):\n    span = (n + 2 * padding\n            - dilation * (k - 1) - 1)\n    ok = (span\n          != -1)\n    return (span\n            // stride) + 1 if (n\n                               % 1 == 0) else 0\n"
+    module = tmp_path / "carol.py"
+    module.write_text(source)
+    assert read_submission(module).chunks[0].source == source
+    nb = notebook(nbformat.v4.new_code_cell(source))
+    path = tmp_path / "carol.ipynb"
+    nbformat.write(nb, path)
+    sub = read_submission(path)
+    assert sub.problems == [] and sub.chunks[0].source == source
+
+
+def test_a_py_module_with_a_magic_is_a_syntax_error_not_silently_changed(tmp_path):
+    module = tmp_path / "dan.py"
+    module.write_text("%matplotlib inline\nx = 1\n")
+    sub = read_submission(module)
+    assert sub.chunks == [] and "syntax error on line 1" in sub.problems[0]

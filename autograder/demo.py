@@ -31,6 +31,7 @@ import nbformat
 
 from .course import Course, load_course
 from .notebook_fill import fill_solution_cells, reference_sources
+from .report import format_points, score_style
 
 DEMO_FOLDER = "demo_course"
 DEMO_SECRET = "conv101-demo-secret"  # fixed, so re-runs draw the same cases (never a real secret)
@@ -328,10 +329,6 @@ def _progress_updater(progress, task, step: str, pattern: str):
     return on_line
 
 
-def _points(value: float) -> str:
-    return f"{round(value, 2):g}"
-
-
 def score_table(course: Course, scores: dict, students: list[str]):
     """Student x assignment table of the gradebook's totals (short headers: a1, a2 ...)."""
     from rich.table import Table
@@ -349,9 +346,9 @@ def score_table(course: Course, scores: dict, students: list[str]):
                 row.append("[red]not graded[/red]")
                 continue
             total += got
-            style = "green" if got >= assignment.max_score else ("yellow" if got > 0 else "red")
-            row.append(f"[{style}]{_points(got)}[/{style}]")
-        row.append(_points(total))
+            style = score_style(got, assignment.max_score)
+            row.append(f"[{style}]{format_points(got)}[/{style}]")
+        row.append(format_points(total))
         table.add_row(*row)
     return table
 

@@ -56,6 +56,7 @@ from traitlets import Bool, Unicode
 from traitlets.utils.importstring import import_item
 
 from .course import Course, load_course
+from .report import format_points
 from .submission import SKIP_TAG
 
 KERNEL_MANAGER = "autograder.kernel_sandbox.SandboxedKernelManager"
@@ -346,8 +347,8 @@ class TrustedGrades(NbGraderPreprocessor):
                     "%s: %s is worth %g points in the notebook but %g in course.yml; scaled",
                     assignment_id, test.name, points, test.max_score,
                 )
-            shown = f"{score:.2f}".rstrip("0").rstrip(".")  # people read 0.27, nbgrader stores 0.272727
-            lines = [f"{test.function}: {shown} / {_score_text(points)} points (course autograder)", test.feedback]
+            # people read 0.27; nbgrader stores the score in the cell's result at full precision
+            lines = [f"{test.function}: {format_points(score)} / {format_points(points)} points (course autograder)", test.feedback]
             note = _kernel_note(cell.get("outputs", []))
             if note:
                 lines.append(note)

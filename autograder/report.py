@@ -78,8 +78,14 @@ def write_json(reports: list[Report], path: Path) -> None:
     Path(path).write_text(json.dumps(data, indent=2) + "\n")
 
 
-def _points(value: float) -> str:
-    return f"{value:g}"
+def format_points(value: float) -> str:
+    """Points as people read them: 7.27, 3, 0.67 (the JSON and the gradebook keep full precision)."""
+    return f"{round(float(value), 2):g}"
+
+
+def score_style(score: float, max_score: float) -> str:
+    """Green for full marks, yellow for partial credit, red for nothing."""
+    return "green" if score >= max_score else ("yellow" if score > 0 else "red")
 
 
 def render_report(report: Report, console: Console) -> None:
@@ -92,10 +98,10 @@ def render_report(report: Report, console: Console) -> None:
     table.add_column("points", justify="right", no_wrap=True)
     table.add_column("feedback", overflow="fold")
     for test in report.tests:
-        style = "green" if test.passed else ("yellow" if test.score > 0 else "red")
+        style = score_style(test.score, test.max_score)
         table.add_row(
             Text(test.function, style=style),
-            Text(f"{_points(test.score)} / {_points(test.max_score)}", style=style),
+            Text(f"{format_points(test.score)} / {format_points(test.max_score)}", style=style),
             Text(test.feedback),
         )
     console.print(table)
@@ -105,7 +111,7 @@ def render_report(report: Report, console: Console) -> None:
         console.print(Text(f"warning: {warning}", style="yellow"))
     console.print(
         Text(
-            f"total: {_points(round(report.score, 2))} / {_points(report.max_score)}"
+            f"total: {format_points(report.score)} / {format_points(report.max_score)}"
             f"  ({report.percent:.0f} %)",
             style="bold",
         )
@@ -123,12 +129,7 @@ def render_summary(reports: list[Report], console: Console) -> None:
         table.add_row(
             report.student,
             report.assignment,
-            f"{_points(round(report.score, 2))} / {_points(report.max_score)}",
+            f"{format_points(report.score)} / {format_points(report.max_score)}",
             f"{report.percent:.0f}",
         )
     console.print(table)
-
-
-def cell_feedback(test: TestResult) -> str:
-    """The text written under a test cell in nbgrader's autograded notebook and feedback HTML."""
-    return f"{test.function}   {_points(round(test.score, 3))} / {_points(test.max_score)}\n{test.feedback}\n"

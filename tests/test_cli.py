@@ -124,3 +124,11 @@ def test_a_broken_course_file_is_a_setup_error(tmp_path):
     done = grade("--reference", "-a", "a1_output_size", cwd=tmp_path)
     assert done.returncode == 2
     assert "grading.trials" in done.stderr
+
+
+def test_a_missing_reference_solution_is_a_setup_error_not_a_traceback(tmp_path):
+    (tmp_path / "course.yml").write_text((ROOT / "course.yml").read_text())
+    done = grade("--reference", "-a", "a2_correlation", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "reference solution" in done.stderr and "a2_correlation.py is missing" in done.stderr.replace("\n", "")
+    assert "Traceback" not in done.stderr

@@ -22,6 +22,7 @@ from typing import Callable
 import numpy as np
 
 from .testfunctions import FunctionSpec
+from .shapes import output_length, pair
 
 
 @dataclass
@@ -291,14 +292,9 @@ def _a3_forward(rng, trials: int) -> list[Case]:
 
 # ----------------------------------------------------------------------------- a4
 
-def _out_len(n: int, k: int, p: int, s: int) -> int:
-    return (n + 2 * p - k) // s + 1
-
-
 def _dout_shape(xs, ws, s, p) -> tuple:
-    sh, sw = s if isinstance(s, tuple) else (s, s)
-    ph, pw = p if isinstance(p, tuple) else (p, p)
-    return (xs[0], ws[0], _out_len(xs[2], ws[2], ph, sh), _out_len(xs[3], ws[3], pw, sw))
+    (sh, sw), (ph, pw) = pair(s), pair(p)
+    return (xs[0], ws[0], output_length(xs[2], ws[2], ph, sh), output_length(xs[3], ws[3], pw, sw))
 
 
 def _a4_corr1d_backward(rng, trials: int) -> list[Case]:

@@ -24,6 +24,7 @@ import numpy as np
 
 from .compare import matches
 from .testfunctions import make_function
+from .shapes import output_length, pair
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,8 @@ def _same(r, *a, **k):
     return None
 
 
-def _pair(v):
-    return (int(v[0]), int(v[1])) if isinstance(v, (tuple, list)) else (int(v), int(v))
-
-
 # ----------------------------------------------------------------------------- a1 formulas
 
-def _length(n, k, p=0, s=1, d=1):
-    return (n + 2 * p - d * (k - 1) - 1) // s + 1
 
 
 def _per_axis(formula):
@@ -74,7 +69,7 @@ def _zip_shorter(r, input_shape, kernel_shape, padding=0, stride=1, dilation=1):
     m = min(len(input_shape), len(kernel_shape))
     ex = [tuple(v)[:m] if isinstance(v, (tuple, list)) else (v,) * m
           for v in (padding, stride, dilation)]
-    return tuple(_length(n, k, p, s, d) for n, k, p, s, d in zip(input_shape, kernel_shape, *ex))
+    return tuple(output_length(n, k, p, s, d) for n, k, p, s, d in zip(input_shape, kernel_shape, *ex))
 
 
 def _first_entry(r, input_shape, kernel_shape, padding=0, stride=1, dilation=1):
@@ -82,25 +77,25 @@ def _first_entry(r, input_shape, kernel_shape, padding=0, stride=1, dilation=1):
     first = [v[0] if isinstance(v, (tuple, list)) else v for v in (padding, stride, dilation)]
     if all(not isinstance(v, (tuple, list)) for v in (padding, stride, dilation)):
         return None
-    return tuple(_length(n, k, *first) for n, k in zip(input_shape, kernel_shape))
+    return tuple(output_length(n, k, *first) for n, k in zip(input_shape, kernel_shape))
 
 
 _A1_FORMULAS = [  # (name, explanation, per-axis formula)
     ("off by one", "the size is one too small: the formula ends with + 1 (the kernel's first "
      "position counts too): floor((n + 2p - d(k-1) - 1) / s) + 1",
-     lambda n, k, p, s, d: _length(n, k, p, s, d) - 1),
+     lambda n, k, p, s, d: output_length(n, k, p, s, d) - 1),
     ("off by one", "the size is one too large: check the - 1 in floor((n + 2p - d(k-1) - 1) / s) "
-     "+ 1", lambda n, k, p, s, d: _length(n, k, p, s, d) + 1),
+     "+ 1", lambda n, k, p, s, d: output_length(n, k, p, s, d) + 1),
     ("off by one", "the - 1 inside the floor is missing: floor((n + 2p - d(k-1) - 1) / s) + 1",
      lambda n, k, p, s, d: (n + 2 * p - d * (k - 1)) // s + 1),
     ("padding ignored", "the padding is ignored: zeros are added at both ends, so the input "
-     "counts as n + 2*padding", lambda n, k, p, s, d: _length(n, k, 0, s, d)),
+     "counts as n + 2*padding", lambda n, k, p, s, d: output_length(n, k, 0, s, d)),
     ("padding counted once", "the padding is counted once; it is added at BOTH ends: n + 2*padding",
      lambda n, k, p, s, d: (n + p - d * (k - 1) - 1) // s + 1),
     ("stride ignored", "the stride is ignored: the kernel moves `stride` positions at a time, so "
-     "divide by the stride (floor division) before adding 1", lambda n, k, p, s, d: _length(n, k, p, 1, d)),
+     "divide by the stride (floor division) before adding 1", lambda n, k, p, s, d: output_length(n, k, p, 1, d)),
     ("dilation ignored", "the dilation is ignored: a kernel of size k with dilation d covers "
-     "d*(k-1) + 1 input positions", lambda n, k, p, s, d: _length(n, k, p, s, 1)),
+     "d*(k-1) + 1 input positions", lambda n, k, p, s, d: output_length(n, k, p, s, 1)),
     ("dilation as d*k", "the dilated kernel covers d*(k-1) + 1 positions, not d*k",
      lambda n, k, p, s, d: (n + 2 * p - d * k) // s + 1),
     ("ceil instead of floor", "the division is rounded up; a last partial step does not count, so "
@@ -117,18 +112,6 @@ def _a1_length_variant(formula):
 
 
 # ----------------------------------------------------------------------------- a2 helpers
-
-def _resized(y: np.ndarray, deltas) -> np.ndarray:
-    out = y
-    for axis, delta in enumerate(deltas):
-        if delta < 0:
-            out = np.take(out, range(out.shape[axis] + delta), axis=axis)
-        elif delta > 0:
-            pad = [(0, 0)] * out.ndim
-            pad[axis] = (0, delta)
-            out = np.pad(out, pad)
-    return out
-
 
 def _flip(w, axes) -> np.ndarray:
     return np.flip(_a(w), axis=axes)
@@ -183,7 +166,7 @@ def _conv2d_backward_loops(x, w, b, dout, stride=1, padding=0, assign: str = "",
     assign="positions": n and f vectorised, `=` across output positions (i, j).
     use_stride=False: windows at (i, j) instead of (i*sh, j*sw)."""
     x, w, dout = _a(x), _a(w), _a(dout)
-    (sh, sw), (ph, pw) = _pair(stride), _pair(padding)
+    (sh, sw), (ph, pw) = pair(stride), pair(padding)
     if not use_stride:
         sh = sw = 1
     N, C, H, W = x.shape
@@ -221,7 +204,7 @@ def _n_last(r, x, w, b, dout, stride=1, padding=0):
 
 
 def _dx_uncropped(r, x, w, b, dout, stride=1, padding=0):
-    (ph, pw) = _pair(padding)
+    (ph, pw) = pair(padding)
     if ph == pw == 0:
         return None
     xp = np.pad(_a(x), ((0, 0), (0, 0), (ph, ph), (pw, pw)))
@@ -295,8 +278,8 @@ MISTAKES: list[Mistake] = [
             "one): compare len(input_shape) with len(kernel_shape) first", _zip_shorter,
             on_invalid=True),
     Mistake("conv_output_length", "invalid input accepted", _INVALID,
-            _a1_length_variant(_length), on_invalid=True),
-    Mistake("conv_output_shape", "invalid input accepted", _INVALID, _per_axis(_length),
+            _a1_length_variant(output_length), on_invalid=True),
+    Mistake("conv_output_shape", "invalid input accepted", _INVALID, _per_axis(output_length),
             on_invalid=True),
     Mistake("conv_output_shape", "first entry for every axis", "a per-axis tuple was applied as if "
             "its first entry held for every axis: use padding[i], stride[i], dilation[i] for axis i",

@@ -26,12 +26,9 @@ import numpy as np
 
 from .compare import fmt_num, index_str
 from .testfunctions import FunctionSpec, _corr2d
+from .shapes import pair
 
 # ----------------------------------------------------------------------------- forward passes
-
-
-def _pair(v) -> tuple[int, int]:
-    return (int(v[0]), int(v[1])) if isinstance(v, (tuple, list)) else (int(v), int(v))
 
 
 def corr1d_forward(x, w) -> np.ndarray:
@@ -43,7 +40,7 @@ def corr1d_forward(x, w) -> np.ndarray:
 def conv2d_forward(x, w, b, stride=1, padding=0) -> np.ndarray:
     """The conv layer: x (N, C, H, W), w (F, C, KH, KW), b (F,) -> (N, F, OH, OW)."""
     x, w, b = (np.asarray(a, dtype=np.float64) for a in (x, w, b))
-    (sh, sw), (ph, pw) = _pair(stride), _pair(padding)
+    (sh, sw), (ph, pw) = pair(stride), pair(padding)
     xpad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     windows = np.lib.stride_tricks.sliding_window_view(xpad, w.shape[2:], axis=(2, 3))
     windows = windows[:, :, ::sh, ::sw]

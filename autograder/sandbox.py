@@ -37,6 +37,7 @@ from typing import Any, Iterable, Optional
 import numpy as np
 
 from . import isolation
+from .testfunctions import FunctionSpec
 
 STATUSES = ("ok", "error", "timeout", "memory", "crash", "missing", "skipped", "bad_output",
             "load_failed")
@@ -153,11 +154,11 @@ def _encode(value: Any, blobs: list[bytes]) -> Any:
             return plain(value)
     if isinstance(value, list):
         return {"L": [_encode(v, blobs) for v in value]}
-    if isinstance(value, tuple) and type(value).__name__ != "FunctionSpec":
+    if isinstance(value, tuple):
         return {"T": [_encode(v, blobs) for v in value]}
     if isinstance(value, dict):
         return {"D": [[str(k), _encode(v, blobs)] for k, v in value.items()]}
-    if type(value).__name__ == "FunctionSpec":
+    if isinstance(value, FunctionSpec):
         return {"F": value.name, "P": _encode(dict(value.params), blobs)}
     raise TypeError(f"cannot send a {type(value).__name__} to the sandbox")
 

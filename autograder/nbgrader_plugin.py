@@ -144,13 +144,19 @@ def strip_hidden_tests(source: str) -> tuple[str, bool]:
     return "\n".join(kept).rstrip("\n"), removed
 
 
+def strip_hidden_in(nb: NotebookNode) -> None:
+    """Hidden-test regions out of every cell of a notebook, in place."""
+    for cell in nb.cells:
+        if isinstance(cell.get("source"), str):
+            cell.source, _ = strip_hidden_tests(cell.source)
+
+
 class StripHiddenTests(NbGraderPreprocessor):
     """Hidden-test regions out of every cell (autograded notebooks and feedback HTML)."""
 
-    def preprocess_cell(self, cell, resources, index):
-        if isinstance(cell.get("source"), str):
-            cell.source, _ = strip_hidden_tests(cell.source)
-        return cell, resources
+    def preprocess(self, nb, resources):
+        strip_hidden_in(nb)
+        return nb, resources
 
 
 # --------------------------------------------------------------------------------------------
@@ -372,9 +378,7 @@ class TrustedGrades(NbGraderPreprocessor):
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(text))
 
         if self.strip_hidden:
-            for cell in nb.cells:
-                if isinstance(cell.get("source"), str):
-                    cell.source, _ = strip_hidden_tests(cell.source)
+            strip_hidden_in(nb)
         self.log.info(
             "%s/%s: trusted score %s / %s (graded in %.1f s)",
             student, assignment_id, _score_text(report.score), _score_text(report.max_score), seconds,

@@ -374,15 +374,11 @@ class _Child:
         finally:
             self.sel.unregister(key.fileobj)
 
-    def _read(self, which: str) -> bool:
-        fd = self.res_r if which == "res" else self.out_r
-        try:
-            data = os.read(fd, 1 << 20)
-        except BlockingIOError:
-            return True
-        if not data:
-            self.sel.unregister(fd)
-            return False
+    def _fd(self, which: str) -> int:
+        return self.res_r if which == "res" else self.out_r
+
+    def _keep(self, which: str, data: bytes) -> None:
+        """Results are buffered whole (bounded); printed output is kept up to its cap."""
         if which == "res":
             self.res_buf += data
             if len(self.res_buf) > self.max_frame + (16 << 20):
@@ -392,7 +388,31 @@ class _Child:
             if room > 0:
                 self.out_buf += data[:room]
             self.out_dropped += max(0, len(data) - max(room, 0))
+
+    def _read(self, which: str) -> bool:
+        """One read of a ready pipe; False (and unregistered) at end of file."""
+        fd = self._fd(which)
+        try:
+            data = os.read(fd, 1 << 20)
+        except BlockingIOError:
+            return True
+        if not data:
+            self.sel.unregister(fd)
+            return False
+        self._keep(which, data)
         return True
+
+    def _drain(self, which: str) -> None:
+        """Everything a pipe holds right now (the child may be gone)."""
+        fd = self._fd(which)
+        for _ in range(1000):
+            try:
+                data = os.read(fd, 1 << 20)
+            except OSError:  # nothing more for now (BlockingIOError), or closed
+                return
+            if not data:
+                return
+            self._keep(which, data)
 
     def _died(self) -> _Died:
         rc = self.proc.wait(timeout=10) if self.proc else None
@@ -407,15 +427,17 @@ class _Child:
     def _check(self, deadline: float) -> None:
         if self.proc.poll() is not None:
             # gone: collect what it managed to write; a complete last message still counts
-            self._drain_output()
-            self._drain_res()
+            self._drain("out")
+            self._drain("res")
             if self._parse_complete():
                 return
             raise self._died()
         if time.monotonic() >= deadline:
             raise _Timeout()
 
-    def _parse(self) -> Optional[tuple[dict, list[bytes]]]:
+    def _frame_header(self) -> Optional[tuple[int, tuple[int, ...], int]]:
+        """(JSON length, blob lengths, total frame length) of the frame at the buffer's start, or
+        None while the header is incomplete; _Protocol for a frame that cannot be ours."""
         buf = self.res_buf
         if len(buf) < 12:
             return None
@@ -430,9 +452,17 @@ class _Child:
         total = 12 + 8 * nblobs + jlen + sum(lens)
         if total > self.max_frame:
             raise _Protocol("frame too large")
+        return jlen, lens, total
+
+    def _parse(self) -> Optional[tuple[dict, list[bytes]]]:
+        buf = self.res_buf
+        header = self._frame_header()
+        if header is None:
+            return None
+        jlen, lens, total = header
         if len(buf) < total:
             return None
-        pos = 12 + 8 * nblobs
+        pos = 12 + 8 * len(lens)
         try:
             obj = json.loads(bytes(buf[pos:pos + jlen]))
         except ValueError as exc:
@@ -461,43 +491,16 @@ class _Child:
             self._check(deadline)
 
     def _parse_complete(self) -> bool:
-        buf = self.res_buf
-        if len(buf) < 12 or buf[:4] != b"AGF1":
+        """Does the buffer hold a whole frame (what a child that just died managed to send)?"""
+        try:
+            header = self._frame_header()
+        except _Protocol:
             return False
-        jlen, nblobs = struct.unpack("<II", buf[4:12])
-        if len(buf) < 12 + 8 * nblobs:
-            return False
-        lens = struct.unpack(f"<{nblobs}Q", buf[12:12 + 8 * nblobs])
-        return len(buf) >= 12 + 8 * nblobs + jlen + sum(lens)
-
-    def _drain_res(self) -> None:
-        while True:
-            try:
-                data = os.read(self.res_r, 1 << 20)
-            except (BlockingIOError, OSError):
-                return
-            if not data:
-                return
-            self.res_buf += data
-            if len(self.res_buf) > self.max_frame + (16 << 20):
-                raise _Protocol("result too large")
-
-    def _drain_output(self) -> None:
-        for _ in range(1000):
-            try:
-                data = os.read(self.out_r, 1 << 20)
-            except (BlockingIOError, OSError):
-                return
-            if not data:
-                return
-            room = self.out_cap - len(self.out_buf)
-            if room > 0:
-                self.out_buf += data[:room]
-            self.out_dropped += max(0, len(data) - max(room, 0))
+        return header is not None and len(self.res_buf) >= header[2]
 
     def take_output(self) -> str:
         if hasattr(self, "out_r"):
-            self._drain_output()
+            self._drain("out")
         text = bytes(self.out_buf).decode("utf-8", errors="replace")
         if self.out_dropped:
             text += f"\n... [output cut: {self.out_dropped} more bytes were printed; the limit is {self.limits.output_kb} KB]"

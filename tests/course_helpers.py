@@ -32,3 +32,19 @@ def processes_with(marker: str) -> list[str]:
         if marker in cmdline and "pytest" not in cmdline:
             found.append(f"{entry}: {cmdline}")
     return found
+
+
+def buggy_submission(patch: Path, folder: Path) -> Path:
+    """A whole buggy submission: the reference of the patch's assignment, then the patch.
+
+    The files in tests/submissions/buggy/ hold only the function that differs (and a docstring
+    with `assignment:`), so the corpus does not repeat the reference thirty times.
+    """
+    import re
+
+    text = Path(patch).read_text()
+    assignment = re.search(r"^assignment: (\S+)", text, flags=re.M).group(1)
+    reference = (ROOT / "solutions" / f"{assignment}.py").read_text()
+    whole = Path(folder) / Path(patch).name
+    whole.write_text(reference + "\n\n# ---- the buggy part ----\n" + text)
+    return whole

@@ -1,9 +1,10 @@
 """The corpus of buggy submissions: each loses points on its buggy function, and only there, and
 the feedback names its mistake.
 
-Every module in tests/submissions/buggy/ is a full submission of one assignment, correct except
-one function with a classic bug; its docstring says which (`assignment:`, `function:`) and a
-piece of the feedback that must appear (`expect:`).
+Every module in tests/submissions/buggy/ holds one function of one assignment with a classic bug;
+the whole submission is the reference followed by it (course_helpers.buggy_submission). Its
+docstring says which (`assignment:`, `function:`) and a piece of the feedback that must appear
+(`expect:`).
 
 Two paths: the judges fed in-process (the corpus is our own code, so it may run here; fast, and
 independent of the sandbox), and the real pipeline, autograder.engine.grade_path, which runs each
@@ -19,9 +20,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder import engine
 from autograder.checks import CallOutcome, build_checks, derive_seed
 from autograder.course import STUDENT_API, load_course
 from autograder.testfunctions import FunctionSpec, make_function
+from course_helpers import buggy_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted((ROOT / "tests" / "submissions" / "buggy").glob("*.py"))
@@ -80,10 +83,10 @@ def test_the_corpus_covers_every_assignment_and_the_listed_mistakes():
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
-def test_judges_fail_the_bug_and_name_it(path: Path):
+def test_judges_fail_the_bug_and_name_it(path: Path, tmp_path: Path):
     info = meta(path)
     assignment, buggy = info["assignment"], info["function"]
-    module = load(path, f"_buggy_{path.stem}")
+    module = load(buggy_submission(path, tmp_path), f"_buggy_{path.stem}")
     reference = REFERENCES[assignment]
     for function in STUDENT_API[assignment]:
         seed = derive_seed(None, "corpus", assignment, function)
@@ -101,19 +104,10 @@ def test_judges_fail_the_bug_and_name_it(path: Path):
             f"{min(failing, key=lambda r: r.size).feedback}")
 
 
-def _engine():
-    try:
-        from autograder import engine
-    except ImportError as error:  # pragma: no cover - while the engine is being written
-        pytest.skip(f"autograder.engine is not importable yet ({error})")
-    return engine
-
-
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
-def test_graded_by_the_engine_below_full_marks_with_the_mistake_named(path: Path):
-    engine = _engine()
+def test_graded_by_the_engine_below_full_marks_with_the_mistake_named(path: Path, tmp_path: Path):
     info = meta(path)
-    report = engine.grade_path(path, COURSE, info["assignment"], student="corpus")
+    report = engine.grade_path(buggy_submission(path, tmp_path), COURSE, info["assignment"], student="corpus")
     assert report.score < report.max_score
     by_function = {t.function: t for t in report.tests}
     buggy = by_function[info["function"]]

@@ -7,9 +7,16 @@ from pathlib import Path
 import pytest
 
 from autograder.course import STUDENT_API
+from course_helpers import buggy_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 BUGGY = ROOT / "tests" / "submissions" / "buggy"
+
+
+@pytest.fixture
+def flipped(tmp_path):
+    """A whole a2 submission whose corr2d flips the kernel."""
+    return buggy_submission(BUGGY / "a2_kernel_flipped.py", tmp_path)
 
 
 def grade(*args, cwd=ROOT):
@@ -40,9 +47,9 @@ def test_reference_scores_100_and_stub_notebook_scores_0(tmp_path, assignment):
     assert all("NotImplementedError" in t["feedback"] or "stub" in t["feedback"] for t in report["tests"])
 
 
-def test_json_report_follows_the_contract(tmp_path):
+def test_json_report_follows_the_contract(tmp_path, flipped):
     out = tmp_path / "r.json"
-    done = grade(BUGGY / "a2_kernel_flipped.py", "-a", "a2_correlation", "--student", "bob", "--json", out)
+    done = grade(flipped, "-a", "a2_correlation", "--student", "bob", "--json", out)
     assert done.returncode == 0, done.stderr
     report = json.loads(out.read_text())
     assert {"assignment", "student", "score", "max_score", "tests"} <= set(report)
@@ -58,13 +65,13 @@ def test_json_report_follows_the_contract(tmp_path):
     assert "corr2d" in done.stdout and "total:" in done.stdout
 
 
-def test_same_submission_same_student_same_score_and_students_get_different_cases(tmp_path, monkeypatch):
+def test_same_submission_same_student_same_score_and_students_get_different_cases(tmp_path, monkeypatch, flipped):
     env_secret = {"CONV_COURSE_SECRET": "test-secret"}
     reports = []
     for student in ("alice", "alice", "carol"):
         out = tmp_path / f"{student}-{len(reports)}.json"
         done = subprocess.run(
-            [sys.executable, "-m", "autograder", "grade", str(BUGGY / "a2_kernel_flipped.py"),
+            [sys.executable, "-m", "autograder", "grade", str(flipped),
              "-a", "a2_correlation", "-s", student, "--json", str(out)],
             cwd=ROOT, capture_output=True, text=True, timeout=600,
             env={**__import__("os").environ, **env_secret},
@@ -80,7 +87,7 @@ def test_same_submission_same_student_same_score_and_students_get_different_case
     monkeypatch.setenv("CONV_COURSE_SECRET", "test-secret")
     course = load_course(ROOT)
     labels = {
-        student: [c.label for t in grade_path(BUGGY / "a2_kernel_flipped.py", course, "a2_correlation", student).tests for c in t.checks]
+        student: [c.label for t in grade_path(flipped, course, "a2_correlation", student).tests for c in t.checks]
         for student in ("alice", "carol")
     }
     assert labels["alice"] != labels["carol"]

@@ -48,3 +48,11 @@ def buggy_submission(patch: Path, folder: Path) -> Path:
     whole = Path(folder) / Path(patch).name
     whole.write_text(reference + "\n\n# ---- the buggy part ----\n" + text)
     return whole
+
+
+CHEATING = ROOT / "tests" / "submissions" / "cheating"
+
+
+def cheating_source(path: Path) -> str:
+    """A whole cheating a2 submission: the corpus's honest functions, then the cheat file."""
+    return (CHEATING / "_honest.py").read_text() + "\n\n# ---- the cheating part ----\n" + Path(path).read_text()

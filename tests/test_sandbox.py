@@ -1,6 +1,7 @@
 """The sandbox that runs student code: isolation, limits, and the cheating corpus.
 
-Every file in tests/submissions/cheating/ defines the a2_correlation API; its docstring says which
+Every file in tests/submissions/cheating/ cheats on some a2_correlation functions; the honest ones
+come from the corpus's _honest.py (course_helpers.cheating_source). Its docstring says which
 functions are honest. Run through `run_submission`, exactly the honest ones must come back right.
 Short limits (1.5 s) keep this file fast; it needs bubblewrap (CI installs it) except for the
 tests of the unprotected fallback.
@@ -19,10 +20,10 @@ from autograder import isolation, sandbox
 from autograder.course import Limits
 from autograder.sandbox import Call, SandboxUnavailable, run_submission
 from autograder.submission import CodeChunk
-from course_helpers import load_solution, processes_with
+from course_helpers import CHEATING, cheating_source, load_solution, processes_with
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = sorted((ROOT / "tests" / "submissions" / "cheating").glob("*.py"))
+CORPUS = sorted(p for p in CHEATING.glob("*.py") if not p.name.startswith("_"))
 FUNCTIONS = ("corr1d", "corr2d", "corr3d", "convolve1d", "convolve2d")
 LIMITS = Limits(time_s=1.5, cpu_s=1.5, memory_mb=768, processes=32, output_kb=16)
 
@@ -73,7 +74,7 @@ def _corpus_run(path: Path):
     if path.name not in _RESULTS:
         calls = _calls()
         start = time.monotonic()
-        run = _run(path.read_text(), calls)
+        run = _run(cheating_source(path), calls)
         _RESULTS[path.name] = (calls, run, time.monotonic() - start)
     return _RESULTS[path.name]
 

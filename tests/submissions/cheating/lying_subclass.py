@@ -8,29 +8,6 @@ cheating: corr2d, convolve2d
 """
 import numpy as np
 
-def corr1d(x, w):
-    """Honest: valid 1-D cross-correlation, x (L,), w (K,) -> (L-K+1,)."""
-    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
-    n = x.shape[0] - w.shape[0] + 1
-    return np.array([np.dot(x[i:i + w.shape[0]], w) for i in range(n)])
-
-def corr3d(x, w):
-    """Honest: valid 3-D cross-correlation, x (D, H, W), w (KD, KH, KW)."""
-    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
-    out = [s - k + 1 for s, k in zip(x.shape, w.shape)]
-    y = np.zeros(out)
-    for d in range(out[0]):
-        for i in range(out[1]):
-            for j in range(out[2]):
-                y[d, i, j] = np.sum(x[d:d + w.shape[0], i:i + w.shape[1], j:j + w.shape[2]] * w)
-    return y
-
-def convolve1d(x, w):
-    """Honest: true convolution = correlation with the flipped kernel."""
-    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
-    n = x.shape[0] - w.shape[0] + 1
-    return np.array([np.dot(x[i:i + w.shape[0]], w[::-1]) for i in range(n)])
-
 
 class AlwaysEqual(np.ndarray):
     """Every comparison says True, every reduction says "all good"."""

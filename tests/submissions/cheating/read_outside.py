@@ -8,25 +8,6 @@ cheating: corr2d, corr3d
 """
 import numpy as np
 
-def corr1d(x, w):
-    """Honest: valid 1-D cross-correlation, x (L,), w (K,) -> (L-K+1,)."""
-    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
-    n = x.shape[0] - w.shape[0] + 1
-    return np.array([np.dot(x[i:i + w.shape[0]], w) for i in range(n)])
-
-def convolve1d(x, w):
-    """Honest: true convolution = correlation with the flipped kernel."""
-    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
-    n = x.shape[0] - w.shape[0] + 1
-    return np.array([np.dot(x[i:i + w.shape[0]], w[::-1]) for i in range(n)])
-
-def convolve2d(x, w):
-    """Honest: true 2-D convolution = 2-D correlation with the kernel flipped both ways."""
-    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)[::-1, ::-1]
-    oh, ow = x.shape[0] - w.shape[0] + 1, x.shape[1] - w.shape[1] + 1
-    return np.array([[np.sum(x[i:i + w.shape[0], j:j + w.shape[1]] * w) for j in range(ow)]
-                     for i in range(oh)])
-
 
 import os
 

@@ -96,6 +96,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         os.chmod(self._sb_rundir, 0o700)
         if self._sb_as_nobody:
             isolation.chown_for_sandbox(self._sb_rundir, self._sb_uid)
+        # the run folder is bound at its own path and is the kernel's: a warm font cache there
+        self._sb_mplconfig = isolation.seed_matplotlib_config(
+            self._sb_rundir, self._sb_uid if self._sb_as_nobody else None)
         self.transport = "ipc"
         self.ip = os.path.join(self._sb_rundir, "k")
         self.connection_file = os.path.join(self._sb_rundir, "kernel.json")
@@ -128,7 +131,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             rw_binds=[(self._sb_cwd, self._sb_cwd), (self._sb_rundir, self._sb_rundir)],
             ro_binds=[(_ISOLATION_PY, _INSIDE)],
             chdir="/",
-            env=_kernel_env("/tmp"),
+            env=_kernel_env("/tmp", self._sb_mplconfig),
             protected=self._protected(),
         )
         return prefix + [sys.executable, "-I", "-S", _INSIDE, json.dumps(limits), "--", *kernel]
@@ -144,7 +147,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         home = "/tmp" if self._sb_probe is not None else self._sb_cwd
-        kw["env"] = _kernel_env(home)  # nothing of the grader's environment leaks
+        kw["env"] = _kernel_env(home, self._sb_mplconfig)  # nothing of the grader's environment leaks
         kw["stdin"] = None
         return await super()._async_launch_kernel(kernel_cmd, **kw)
 
@@ -190,9 +193,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         return owners
 
 
-def _kernel_env(home: str) -> dict[str, str]:
+def _kernel_env(home: str, mplconfigdir: str) -> dict[str, str]:
     # JPY_PARENT_PID=1: ipykernel skips its parent poller (our parent is bwrap, pid 1 inside)
-    return dict(isolation.sandbox_env(home), JPY_PARENT_PID="1")
+    return dict(isolation.sandbox_env(home, mplconfigdir), JPY_PARENT_PID="1")
 
 
 def _walk(top: str):

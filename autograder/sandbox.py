@@ -281,17 +281,22 @@ class _Child:
                  "cwd": _SCRATCH_INSIDE if bwrap else self.scratch}
         if bwrap or self.drop:
             isolation.chown_for_sandbox(self.scratch, uid)
+        isolation.seed_matplotlib_config(self.scratch, uid if (bwrap or self.drop) else None)
         if bwrap:
             ro = [(str(f), f"{_INSIDE}/{f.name}") for f in _runner_files()]
+            env = isolation.sandbox_env(
+                _SCRATCH_INSIDE, mplconfigdir=f"{_SCRATCH_INSIDE}/{isolation.MPL_FOLDER}")
             prefix = isolation.bwrap_command(
                 self.probe, rw_binds=[(self.scratch, _SCRATCH_INSIDE)], ro_binds=ro,
-                chdir="/", env=isolation.sandbox_env(_SCRATCH_INSIDE),  # chdir after the drop
+                chdir="/", env=env,  # chdir after the drop
                 protected=_protected_paths())
             argv = prefix + [sys.executable, "-I", "-B", f"{_INSIDE}/_child.py"]
             env, cwd = None, None
         else:
             argv = [sys.executable, "-I", "-B", str(_HERE / "_child.py")]
-            env, cwd = isolation.sandbox_env(self.scratch), self.scratch
+            env = isolation.sandbox_env(
+                self.scratch, mplconfigdir=os.path.join(self.scratch, isolation.MPL_FOLDER))
+            cwd = self.scratch
         argv += [str(cmd_r), str(res_w), json.dumps(setup)]
         try:
             self.proc = subprocess.Popen(

@@ -84,9 +84,6 @@ class SandboxRun:
 # ---------------------------------------------------------------------------------------------
 # what protects us (probed once per process)
 
-_ISOLATION_CACHE: dict[bool, tuple[str, Optional[isolation.Probe], bool]] = {}
-
-
 def _runner_files() -> list[Path]:
     return [_HERE / name for name in _CHILD_FILES if (_HERE / name).exists()]
 
@@ -97,29 +94,25 @@ def _protected_paths() -> list[str]:
 
 
 def resolve_isolation(allow_unprotected: bool = False) -> tuple[str, Optional[isolation.Probe], bool]:
-    """(description, usable probe or None, drop privileges when unprotected). Cached.
+    """(description, usable probe or None, drop privileges when unprotected). Cheap: the probe
+    itself is cached by isolation.probe(); the rest is a few stat calls.
 
     Raises SandboxUnavailable (why + how to fix) when bubblewrap is unusable and
     allow_unprotected is False.
     """
-    if allow_unprotected in _ISOLATION_CACHE:
-        return _ISOLATION_CACHE[allow_unprotected]
     probe = isolation.probe()
     if probe.usable:
-        result = (probe.describe(), probe, False)
-    elif not allow_unprotected:
+        return probe.describe(), probe, False
+    if not allow_unprotected:
         raise SandboxUnavailable(
             f"cannot grade safely: {probe.reason}. Student code would run with access to the "
             "course folder, solutions/ and the gradebook. Fix: install bubblewrap (`apt-get install "
             "bubblewrap`), or, if you accept the risk, set grading.sandbox.allow_unprotected: true "
             "in course.yml."
         )
-    else:
-        needed = [os.path.dirname(os.__file__), os.path.dirname(np.__file__), str(_HERE)]
-        drops = isolation.unprotected_drops_privileges(needed)
-        result = (isolation.unprotected_description(drops, probe.reason), None, drops)
-    _ISOLATION_CACHE[allow_unprotected] = result
-    return result
+    needed = [os.path.dirname(os.__file__), os.path.dirname(np.__file__), str(_HERE)]
+    drops = isolation.unprotected_drops_privileges(needed)
+    return isolation.unprotected_description(drops, probe.reason), None, drops
 
 
 # ---------------------------------------------------------------------------------------------

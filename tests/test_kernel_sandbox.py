@@ -15,7 +15,7 @@ import pytest
 from nbclient import NotebookClient
 from traitlets.config import Config
 
-from autograder import isolation, sandbox
+from autograder import isolation
 from autograder.kernel_sandbox import SandboxedKernelManager, sanitize_workdir
 from autograder.sandbox import SandboxUnavailable
 from course_helpers import processes_with
@@ -122,7 +122,6 @@ def test_interrupt_on_timeout_keeps_the_kernel_and_memory_is_limited(course):
 
 def test_refuses_without_bubblewrap_unless_allowed(course, monkeypatch, capfd):
     monkeypatch.setenv("AUTOGRADER_NO_BWRAP", "1")
-    monkeypatch.setattr(sandbox, "_ISOLATION_CACHE", {})
     monkeypatch.setattr(SandboxedKernelManager, "_warned", False, raising=False)
     isolation.probe.cache_clear()
     alice = course / "autograded" / "alice" / "a2"

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import isolation, sandbox
+from autograder import isolation
 from autograder.course import Limits
 from autograder.sandbox import Call, SandboxUnavailable, run_submission
 from autograder.submission import CodeChunk
@@ -232,7 +232,6 @@ def test_course_folder_is_invisible_and_only_scratch_is_writable(monkeypatch):
 
 def test_refuses_without_bubblewrap_unless_allowed(monkeypatch):
     monkeypatch.setenv("AUTOGRADER_NO_BWRAP", "1")
-    monkeypatch.setattr(sandbox, "_ISOLATION_CACHE", {})
     isolation.probe.cache_clear()
     try:
         with pytest.raises(SandboxUnavailable, match="apt-get install bubblewrap"):

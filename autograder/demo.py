@@ -68,6 +68,9 @@ def nbgrader_env(course_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["CONV_COURSE_ROOT"] = str(course_dir)
+    # the commands run in the scratch course: do not carry the caller's folder (the real course)
+    env["PWD"] = str(course_dir)
+    env.pop("OLDPWD", None)
     env["CONV_COURSE_SECRET"] = DEMO_SECRET
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env

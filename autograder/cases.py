@@ -358,6 +358,8 @@ def _spec(rng, name: str, shape) -> FunctionSpec:
     raise ValueError(name)
 
 
+COARSE_STEP = 0.25  # big enough that its central difference differs clearly from the exact gradient
+
 _NG_PLAN = [  # (function, x shape, how h is passed)
     ("quadratic", (3, 4), None),
     ("sines", (7,), None),
@@ -382,6 +384,10 @@ def _a4_numerical_gradient(rng, trials: int) -> list[Case]:
     cases.append(Case((_spec(rng, "sines", (1,)), np.array([0.3])), note="a single element"))
     cases.append(Case((_spec(rng, "quadratic", (2, 3)), np.round(rng.uniform(-1, 1, (2, 3)), 3)),
                       dict(h=1e-3), note="a larger step h = 1e-3 (exact for a quadratic)"))
+    # a coarse step: the answer is the central difference with THIS h (not the exact gradient),
+    # so a function that ignores h and uses its own step is caught
+    cases.append(Case((_spec(rng, "sines", (4,)), np.round(rng.uniform(-1.5, 1.5, 4), 3)),
+                      dict(h=COARSE_STEP), note=f"a coarse step h = {COARSE_STEP}"))
     # x + h on an integer array is cut back to x: the classic all-zero gradient
     cases.append(Case((_spec(rng, "sines", (2, 3)), _ints(rng, (2, 3))), note="integer x"))
     cases.append(Case((_spec(rng, "softplus", (5,)), np.round(rng.uniform(-1, 1, 5), 3).tolist()),

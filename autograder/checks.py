@@ -25,12 +25,12 @@ from typing import Callable
 import numpy as np
 
 from . import gradcheck
-from .cases import Case, make_cases
+from .cases import COARSE_STEP, Case, make_cases
 from .compare import (TINY, compare_array, compare_int, compare_int_tuple, compare_tuple,
                       fmt_array, fmt_num, index_str)
 from .diagnose import diagnose
 from .report import CheckResult
-from .testfunctions import FunctionSpec
+from .testfunctions import FunctionSpec, make_function
 
 from .sandbox import Call, CallOutcome
 
@@ -325,6 +325,9 @@ def _expected(function: str, reference: ModuleType, case: Case):
     """The right answer, or (None, message) when the reference raises the expected error."""
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
     if function == "numerical_gradient":
+        if kwargs.get("h", 0) >= COARSE_STEP:  # the central difference with that very step
+            return np.asarray(reference.numerical_gradient(make_function(args[0]), args[1], **kwargs),
+                              dtype=np.float64), ""
         return gradcheck.exact_gradient(args[0], args[1]), ""
     fn = getattr(reference, function)
     if case.expect_error:

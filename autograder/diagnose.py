@@ -229,6 +229,8 @@ def _numgrad(spec, x, h=1e-5, scheme: str = "forward"):
             g[idx] = (f(x + e) - f0) / h
         elif scheme == "backward":
             g[idx] = (f0 - f(x - e)) / h
+        elif scheme == "central":
+            g[idx] = (f(x + e) - f(x - e)) / (2 * h)
         elif scheme == "over_h":
             g[idx] = (f(x + e) - f(x - e)) / h
         elif scheme == "not_restored":  # x[i] += h; f; x[i] -= 2h; f; (x[i] never put back)
@@ -436,6 +438,9 @@ MISTAKES: list[Mistake] = [
     Mistake("numerical_gradient", "one-sided difference", "this is a one-sided difference "
             "(f(x) - f(x - h)) / h; use the central difference (f(x + h e_i) - f(x - h e_i)) / "
             "(2h).", lambda r, f, x, h=1e-5: _numgrad(f, x, h, "backward")),
+    Mistake("numerical_gradient", "h ignored", "the step h you were given was ignored (your "
+            "result is the central difference with another step): use the h argument.",
+            lambda r, f, x, h=1e-5: _numgrad(f, x, 1e-5, "central") if h != 1e-5 else None),
     Mistake("numerical_gradient", "divided by h", "the central difference is divided by h; the "
             "two points are 2h apart, so divide by 2h.",
             lambda r, f, x, h=1e-5: _numgrad(f, x, h, "over_h")),

@@ -230,28 +230,26 @@ def test_in_kernel_cheats_score_exactly_their_honest_part(course_dir, scores, st
     assert grades["total"] == pytest.approx(assignment.max_score - assignment.points[CHEATED]), grades
 
 
+def _lost_only_and_feedback(course_dir, scores, student: str, function: str) -> str:
+    """Assert the student lost exactly `function`'s points in A2; return that test cell's feedback."""
+    course_path, _ = course_dir
+    assignment = load_course(course_path).assignment(A2)
+    grades = scores[(student, A2)]
+    assert grades[f"test_{function}"] == 0, grades
+    assert grades["total"] == pytest.approx(assignment.max_score - assignment.points[function]), grades
+    graded = nbformat.read(course_path / "autograded" / student / A2 / f"{A2}.ipynb", as_version=4)
+    return "".join(o.get("text", "") for o in _cell(graded, f"test_{function}").outputs)
+
+
 @e2e
 def test_a_kernel_that_dies_in_one_test_keeps_the_points_of_the_others(course_dir, scores):
-    course_path, results = course_dir
-    assignment = load_course(course_path).assignment(A2)
-    grades = scores[("dies", A2)]
-    assert grades[f"test_{KERNEL_DIES_IN}"] == 0, grades
-    assert grades["total"] == pytest.approx(assignment.max_score - assignment.points[KERNEL_DIES_IN]), grades
-    graded = nbformat.read(course_path / "autograded" / "dies" / A2 / f"{A2}.ipynb", as_version=4)
-    test_cell = _cell(graded, f"test_{KERNEL_DIES_IN}")
-    feedback = "".join(o.get("text", "") for o in test_cell.outputs)
+    feedback = _lost_only_and_feedback(course_dir, scores, "dies", KERNEL_DIES_IN)
     assert "KernelDied" in feedback and "kernel stopped" in feedback, feedback
 
 
 @e2e
 def test_a_cell_that_hangs_costs_one_timeout_and_only_its_own_points(course_dir, scores):
-    course_path, results = course_dir
-    assignment = load_course(course_path).assignment(A2)
-    grades = scores[("hangs", A2)]
-    assert grades[f"test_{HANGS_IN}"] == 0, grades
-    assert grades["total"] == pytest.approx(assignment.max_score - assignment.points[HANGS_IN]), grades
-    graded = nbformat.read(course_path / "autograded" / "hangs" / A2 / f"{A2}.ipynb", as_version=4)
-    feedback = "".join(o.get("text", "") for o in _cell(graded, f"test_{HANGS_IN}").outputs)
+    feedback = _lost_only_and_feedback(course_dir, scores, "hangs", HANGS_IN)
     assert "CellTimeoutError" in feedback, feedback
 
 

@@ -1,8 +1,9 @@
 """The runner inside the sandbox: executes the student's chunks once, then answers calls.
 
 Started by autograder/sandbox.py as `python -I _child.py CMD_FD RESULT_FD SETUP_JSON`. It never
-imports the autograder package (the course folder is not visible here); it imports isolation.py and
-testfunctions.py that sit next to it (bind-mounted read-only).
+imports the autograder package (the course folder is not visible here); it loads isolation.py and
+testfunctions.py that sit next to it (bind-mounted read-only) by path, under private names, and
+their folder is covered (isolation.enter) before the student's code runs.
 
 Protocol (both directions, over private pipes, never stdout/stderr): a frame is
     b"AGF1" | u32 json length | u32 blob count | u64 length per blob | JSON | blobs
@@ -27,14 +28,25 @@ import sys
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _setup(setup):
-    # Limits and privileges first: nothing of the student's has run yet.
-    sys.path.insert(0, _HERE)
-    import isolation
+def _load_helpers():
+    """isolation.py and testfunctions.py from beside this file, loaded by path under private
+    names and then forgotten by sys.modules and sys.path: the student's code cannot import them,
+    and isolation.enter covers their folder before it runs."""
+    import importlib.util
 
-    isolation.apply_rlimits(setup["memory_mb"], setup["processes"], setup["cpu_hard_s"])
-    if setup.get("drop", True):
-        isolation.drop_privileges(int(setup.get("uid", isolation.NOBODY)))
+    modules = []
+    for name in ("isolation", "testfunctions"):
+        spec = importlib.util.spec_from_file_location(f"_grader_{name}", os.path.join(_HERE, f"{name}.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            del sys.modules[spec.name]
+        modules.append(module)
+    while _HERE in sys.path:  # `python _child.py` put the runner's folder first on the path
+        sys.path.remove(_HERE)
+    return modules
 
 
 def main():
@@ -42,24 +54,23 @@ def main():
 
     cmd_fd, res_fd = int(sys.argv[1]), int(sys.argv[2])
     setup = json.loads(sys.argv[3])
-    _setup(setup)
-    os.chdir(setup.get("cwd") or os.getcwd())
-    runner = Runner(cmd_fd, res_fd)
+    isolation, testfunctions = _load_helpers()
+    # limits, private folders, runner files covered, privileges dropped: before any student code
+    isolation.enter(setup)
+    runner = Runner(cmd_fd, res_fd, testfunctions)
     runner.serve()
 
 
 class Runner:
-    def __init__(self, cmd_fd, res_fd):
+    def __init__(self, cmd_fd, res_fd, testfunctions):
         import io
         import json
         import traceback
 
         import numpy as np
 
-        try:
-            from testfunctions import FunctionSpec, make_function
-        except Exception:  # helper module missing: FunctionSpec arguments are then refused
-            FunctionSpec = make_function = None
+        self.FunctionSpec = testfunctions.FunctionSpec
+        make_function = testfunctions.make_function
         self.cmd_fd, self.res_fd = cmd_fd, res_fd
         # captured now: the student may replace module attributes later
         self.np = np
@@ -192,11 +203,7 @@ class Runner:
         if "D" in node:
             return {k: self.decode(v, blobs) for k, v in node["D"]}
         if "F" in node:
-            if self.make_function is None:
-                raise RuntimeError("testfunctions.py is not available in the sandbox")
-            from testfunctions import FunctionSpec
-
-            return self.make_function(FunctionSpec(node["F"], self.decode(node["P"], blobs)))
+            return self.make_function(self.FunctionSpec(node["F"], self.decode(node["P"], blobs)))
         raise ValueError("unknown node")
 
     # ---- serving ---------------------------------------------------------------------------

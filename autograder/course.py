@@ -39,6 +39,9 @@ class Limits(_Strict):
     memory_mb: int = Field(1024, ge=64, description="address space of the student's process")
     processes: int = Field(32, ge=1, description="processes and threads the student may start")
     output_kb: int = Field(256, ge=1, description="printed output kept per test")
+    disk_mb: int = Field(128, ge=1, description="size of each private folder (/tmp, the working "
+                         "folder): files count against the sandbox, never the host's disk")
+    files: int = Field(4096, ge=64, description="files and folders each private folder may hold")
 
 
 class SecretSource(_Strict):

@@ -15,7 +15,16 @@ Two ways bubblewrap can run, chosen once per process by `probe()`:
   never applies it to uid 0, and in a user namespace created by root the student would still be
   uid 0 outside), and a uid of its own means concurrent sandboxes do not share one process
   budget (with a common uid such as 65534, one fork bomb would starve every other sandbox).
-- "userns" (a normal user): bwrap adds a user namespace and maps the user to 65534 inside.
+- "userns" (a normal user): bwrap adds a user namespace and maps the user to uid 0 inside, which
+  is only needed to set up the private folders below; every capability is then dropped for good
+  (capset, with bwrap's no_new_privs), so the student's code is an ordinary uid without any power.
+
+Inside, before the first line of student code (`enter`, shared by the child and the kernel): the
+writable places are tmpfs mounts private to this sandbox, capped in size AND in number of files
+(limits.disk_mb, limits.files; bwrap can only cap the size, so `enter` remounts them with
+nr_inodes), the seed files are copied in (a warm matplotlib cache, the kernel's working folder),
+the runner's own files under /grader are covered by an empty mount, and only then are rlimits set
+and privileges dropped. Nothing the sandbox writes lands on the host, so nothing is left behind.
 Without bubblewrap (or when namespaces are refused) the caller decides: refuse, or run
 "UNPROTECTED" with rlimits, a new session and (as root) a throwaway uid only.
 """
@@ -28,13 +37,14 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 from typing import Optional
 
 NOBODY = 65534  # the uid inside a user namespace (userns mode)
 UID_BASE, UID_SPAN = 1_600_000_000, 100_000_000  # throwaway uids for root-run sandboxes
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`)"
 SCRATCH_FILE_MB = 64  # biggest file the student may write (RLIMIT_FSIZE); pipes are not affected
+RUNNER = "/grader"  # the runner's files inside the sandbox; covered before student code runs
+SEEDS = "/grader/seed"  # read-only copies of what `enter` copies into the private folders
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,6 +101,122 @@ def drop_privileges(uid: int = NOBODY) -> None:
     os.setresuid(uid, uid, uid)
     if os.getresuid() != (uid,) * 3 or os.getresgid() != (uid,) * 3 or os.getgroups():
         raise SystemExit(f"isolation: could not drop privileges to uid {uid}")
+
+
+_MS_NOSUID, _MS_NODEV, _MS_REMOUNT = 2, 4, 32
+
+
+def _libc():
+    import ctypes
+    import ctypes.util
+
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+
+def _mount(source: str, target: str, fstype: str, flags: int, options: str) -> None:
+    import ctypes
+
+    if _libc().mount(source.encode(), target.encode(), fstype.encode(), flags, options.encode()):
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {fstype} on {target}: {os.strerror(err)}")
+
+
+def cap_tmpfs(path: str, size_mb: float, files: int) -> None:
+    """Remount bwrap's tmpfs at `path` with a size AND a file-count cap (bwrap sets only the size).
+    A remount keeps the same file system, so what is bound below `path` stays where it is."""
+    _mount("tmpfs", path, "tmpfs", _MS_REMOUNT | _MS_NOSUID | _MS_NODEV,
+           f"size={max(1, int(size_mb))}m,nr_inodes={max(16, int(files))}")
+
+
+def cover(path: str) -> None:
+    """An empty read-only tmpfs over `path`: the files under it can no longer be read."""
+    _mount("tmpfs", path, "tmpfs", _MS_NOSUID | _MS_NODEV | 1, "size=4k,nr_inodes=4,mode=0555")
+
+
+def drop_capabilities() -> None:
+    """Clear every capability (permitted, effective, inheritable; ambient follows permitted) and
+    check it stuck. bwrap set no_new_privs, so no exec can bring one back, not even for uid 0."""
+    import ctypes
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    header, data = Header(0x20080522, 0), (Data * 2)()  # _LINUX_CAPABILITY_VERSION_3, all zero
+    if _libc().capset(ctypes.byref(header), data):
+        raise SystemExit(f"isolation: capset failed: {os.strerror(ctypes.get_errno())}")
+    with open("/proc/self/status") as status:
+        caps = dict(line.split(":\t", 1) for line in status if line.startswith(("Cap", "NoNewPrivs")))
+    left = {k: v.strip() for k, v in caps.items() if k in ("CapPrm", "CapEff", "CapAmb", "CapInh")}
+    if any(int(v, 16) for v in left.values()) or caps.get("NoNewPrivs", "0").strip() != "1":
+        raise SystemExit(f"isolation: capabilities still held after dropping them: {caps}")
+
+
+def copy_into(source: str, dest: str, owner: int | None, max_files: int) -> None:
+    """Copy the regular files and folders under `source` into `dest` (links, devices and FIFOs
+    are skipped; a full file system or `max_files` files end the copy quietly: what fits is
+    what the student's code sees). Iterative, so a deep tree cannot crash the set-up."""
+    stack, copied = [(source, dest)], 0
+    while stack:
+        src, dst = stack.pop()
+        try:
+            entries = list(os.scandir(src))
+        except OSError:
+            continue
+        for entry in entries:
+            copied += 1
+            if copied > max_files:
+                return
+            target = os.path.join(dst, entry.name)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    os.mkdir(target, 0o755)
+                    stack.append((entry.path, target))
+                elif entry.is_file(follow_symlinks=False):
+                    shutil.copyfile(entry.path, target, follow_symlinks=False)
+                else:
+                    continue
+                if owner is not None:
+                    os.lchown(target, owner, owner)
+            except OSError:
+                return  # no space or no more inodes: the rest does not fit
+
+
+def enter(setup: dict) -> None:
+    """Everything between bwrap and the student's first line, in this order (module doc):
+    cap the private folders, copy the seeds in, cover the runner's files, set the rlimits, drop
+    to the sandbox uid, drop every capability, go to the working folder.
+
+    setup: {"private": [path, ...], "disk_mb", "files", "seeds": [[from, to], ...],
+            "cover": [path, ...], "memory_mb", "processes", "cpu_hard_s", "drop", "uid",
+            "capabilities": bool (bwrap gave us some that must go), "cwd"}
+    """
+    uid = int(setup.get("uid", NOBODY))
+    owner = uid if setup.get("drop") and os.geteuid() == 0 else None
+    files = int(setup.get("files", 10_000))
+    private = setup.get("private", [])
+    for path in private:
+        cap_tmpfs(path, setup.get("disk_mb", 100), files)
+    for source, dest in setup.get("seeds", []):  # still as root: the folders are root's 0700
+        os.makedirs(dest, exist_ok=True)
+        copy_into(source, dest, owner, files // 2)
+        if owner is not None:
+            os.chown(dest, owner, owner)
+    if owner is not None:
+        for path in private:
+            os.chown(path, owner, owner)
+    for path in setup.get("cover", []):
+        cover(path)
+    apply_rlimits(setup["memory_mb"], setup["processes"], setup.get("cpu_hard_s"))
+    if setup.get("drop", True):
+        drop_privileges(uid)
+    if setup.get("capabilities"):
+        drop_capabilities()
+    if setup.get("cwd"):
+        os.chdir(setup["cwd"])  # after the drop: bwrap's root has no DAC override
 
 
 def sandbox_env(home: str, mplconfigdir: str = "/tmp/matplotlib") -> dict[str, str]:
@@ -222,29 +348,36 @@ def check_binds_hide(roots: list[str], protected: list[str]) -> None:
 
 
 def bwrap_command(probe: Probe, *, rw_binds: list[tuple[str, str]], ro_binds: list[tuple[str, str]],
-                  chdir: str, env: dict[str, str], protected: list[str] = ()) -> list[str]:
+                  chdir: str, env: dict[str, str], protected: list[str] = (),
+                  private: list[str] = (), disk_mb: float = 100) -> list[str]:
     """The bwrap prefix (ending in "--") that runs a command in the sandbox.
 
     rw_binds/ro_binds: (host path, path inside). Everything not listed is invisible, except /usr,
-    /lib*, /bin, a few /etc files and the Python install (read-only); /tmp is a private tmpfs.
+    /lib*, /bin, a few /etc files and the Python install (read-only; an installed copy of the
+    grader itself is covered). /tmp and each `private` path are tmpfs mounts of `disk_mb` that
+    live and die with the sandbox (`enter` adds the file-count cap inside).
     """
     roots = python_roots()
     check_binds_hide(roots, list(protected))
     args = [probe.bwrap or "bwrap"]
+    # CAP_SYS_ADMIN only for `enter` to cap the tmpfs mounts; it drops every capability after
     if probe.mode == "userns":
-        args += ["--unshare-all", "--uid", str(NOBODY), "--gid", str(NOBODY)]
+        # uid 0 in the new user namespace is what may remount; it keeps no capability (enter)
+        args += ["--unshare-all", "--uid", "0", "--gid", "0", "--cap-add", "CAP_SYS_ADMIN"]
     else:
         # no user namespace: we are root and drop to the sandbox uid for real inside (module doc)
         args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-                 "--unshare-cgroup-try", "--cap-drop", "ALL",
-                 "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+                 "--unshare-cgroup-try", "--cap-drop", "ALL", "--cap-add", "CAP_SYS_ADMIN",
+                 "--cap-add", "CAP_CHOWN", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     args += ["--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv"]
     args += _system_binds()
+    size = str(max(1, int(disk_mb)) * 1024 * 1024)
     # private /tmp, writable by the sandbox user (sticky, like a real /tmp); before the mount
     # points below, some of which may live under /tmp
-    args += ["--perms", "1777", "--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc"]
+    args += ["--size", size, "--perms", "1777", "--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc"]
     # bwrap would create the parents of mount points as 0700 root: unusable after the drop
-    dests = [r for r in roots if os.path.isdir(r)] + [inside for _, inside in ro_binds + rw_binds]
+    dests = ([r for r in roots if os.path.isdir(r)] + [inside for _, inside in ro_binds + rw_binds]
+             + list(private))
     parents = sorted({p for d in dests for p in _ancestors(d)} - {"/tmp"},
                      key=lambda p: (p.count("/"), p))
     for parent in parents:
@@ -252,6 +385,11 @@ def bwrap_command(probe: Probe, *, rw_binds: list[tuple[str, str]], ro_binds: li
     for root in roots:
         if os.path.isdir(root):
             args += ["--ro-bind", root, root]
+    for package in installed_grader(roots):
+        # a normal (non-editable) install puts the grader beside numpy: it must not be importable
+        args += ["--size", "4096", "--perms", "0555", "--tmpfs", package]
+    for path in private:
+        args += ["--size", size, "--perms", "0700", "--tmpfs", path]
     for host, inside in ro_binds:
         args += ["--ro-bind", host, inside]
     for host, inside in rw_binds:
@@ -260,6 +398,12 @@ def bwrap_command(probe: Probe, *, rw_binds: list[tuple[str, str]], ro_binds: li
         args += ["--setenv", key, value]
     args += ["--chdir", chdir, "--"]
     return args
+
+
+def installed_grader(roots: list[str]) -> list[str]:
+    """This package's folder when it lies inside a Python install that the sandbox shows."""
+    package = os.path.dirname(os.path.realpath(__file__))
+    return [package] if any(package.startswith(r.rstrip("/") + "/") for r in roots) else []
 
 
 def _ancestors(path: str) -> list[str]:
@@ -278,13 +422,22 @@ def probe() -> Probe:
         return Probe(None, None, f"bubblewrap (bwrap) is not installed; {INSTALL_HINT}")
     modes = ["privileged", "userns"] if os.geteuid() == 0 else ["userns"]
     errors = []
+    here = os.path.realpath(__file__)
+    setup = {"private": ["/tmp", "/scratch"], "disk_mb": 1, "files": 64, "cover": [RUNNER],
+             "memory_mb": 1024, "processes": 32, "uid": new_sandbox_uid(), "capabilities": True,
+             "cwd": "/scratch"}
     for mode in modes:
         trial = Probe(mode, bwrap, "")
         try:
-            cmd = bwrap_command(trial, rw_binds=[], ro_binds=[], chdir="/tmp",
-                                env={"PATH": "/usr/bin:/bin"})
-            proc = subprocess.run(cmd + [sys.executable, "-I", "-S", "-c", "pass"],
-                                  stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+            # the whole way in, as a sandbox goes: caps, cover, drop, then a Python that runs
+            cmd = bwrap_command(trial, rw_binds=[], ro_binds=[(here, f"{RUNNER}/isolation.py")],
+                                chdir="/", env={"PATH": "/usr/bin:/bin"}, private=["/scratch"],
+                                disk_mb=1)
+            run = [sys.executable, "-I", "-S", f"{RUNNER}/isolation.py",
+                   json.dumps(dict(setup, drop=mode == "privileged")), "--",
+                   sys.executable, "-I", "-S", "-c", "pass"]
+            proc = subprocess.run(cmd + run, stdin=subprocess.DEVNULL, capture_output=True,
+                                  timeout=30, env={"PATH": "/usr/bin:/bin"})
         except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
             errors.append(f"{mode}: {exc}")
             continue
@@ -302,54 +455,15 @@ def chown_for_sandbox(path: str, uid: int) -> None:
         os.chown(path, uid, uid)
 
 
-MPL_FOLDER = ".matplotlib"
-
-
-@functools.lru_cache(maxsize=1)
-def _warm_font_cache() -> Optional[str]:
-    """matplotlib's font list, built once per grader process in a throwaway subprocess (the grader
-    itself never imports matplotlib). None if that fails: sandboxes then build their own."""
-    folder = tempfile.mkdtemp(prefix="autograder-mplcache-")
-    env = {"PATH": "/usr/bin:/bin", "MPLCONFIGDIR": folder, "MPLBACKEND": "Agg", "HOME": folder}
-    try:
-        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=env,
-                       stdin=subprocess.DEVNULL, capture_output=True, timeout=120, check=True)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return folder if any(name.startswith("fontlist") for name in os.listdir(folder)) else None
-
-
-def seed_matplotlib_config(parent: str, uid: Optional[int]) -> str:
-    """A matplotlib config folder inside `parent` (a folder the sandbox may write), holding a
-    copy of the warm font list, so a student's `import matplotlib.pyplot` does not rebuild it
-    (about 0.3 s per sandbox). Returns the folder's path as seen from the host."""
-    folder = os.path.join(parent, MPL_FOLDER)
-    os.makedirs(folder, exist_ok=True)
-    warm = _warm_font_cache()
-    if warm is not None:
-        for name in os.listdir(warm):
-            if name.startswith("fontlist"):
-                shutil.copyfile(os.path.join(warm, name), os.path.join(folder, name))
-    if uid is not None and os.geteuid() == 0:
-        for path in [folder, *(os.path.join(folder, n) for n in os.listdir(folder))]:
-            os.chown(path, uid, uid)
-    return folder
-
-
 # ---------------------------------------------------------------------------------------------
 # script mode: limits + privileges, then exec (used to start the Jupyter kernel)
 
 
 def _main(argv: list[str]) -> None:
-    """`isolation.py '{"memory_mb", "processes", "cpu_s", "cwd", "drop", "uid"}' -- cmd ...`."""
+    """`isolation.py '<setup json, see enter()>' -- cmd ...`: enter the sandbox, then exec."""
     if len(argv) < 3 or argv[1] != "--":
-        raise SystemExit("usage: isolation.py '<limits json>' -- command ...")
-    limits = json.loads(argv[0])
-    apply_rlimits(limits["memory_mb"], limits["processes"], limits.get("cpu_s"))
-    if limits.get("drop", True):
-        drop_privileges(int(limits.get("uid", NOBODY)))
-    if limits.get("cwd"):
-        os.chdir(limits["cwd"])  # after the drop: bwrap's root has no DAC override
+        raise SystemExit("usage: isolation.py '<setup json>' -- command ...")
+    enter(json.loads(argv[0]))
     os.execv(argv[2], argv[2:])
 
 

@@ -10,14 +10,14 @@ The ipykernel runs under bubblewrap (isolation.py): PID namespace with bwrap as 
 kernel ends or is killed every process it started dies with it (a double-forked setsid daemon
 too); the network unshared, so the ZMQ channels use transport="ipc" (unix sockets in a private
 run folder bound into the sandbox at the same path); an unprivileged uid of its own (see
-isolation.py); memory/process/CPU rlimits; the
-only writable places are the notebook's working folder (the kernel's cwd, e.g.
-autograded/<student>/<assignment>/) and a private /tmp. The course root, gradebook, solutions/,
-other students' folders and the secret are not visible at all.
+isolation.py); memory/process/CPU rlimits. The course root, gradebook, solutions/, other
+students' folders and the secret are not visible at all.
 
-After the kernel is gone, the working folder is cleaned of what could trick a later step running
-as the instructor: symlinks, FIFOs, sockets and device nodes are removed (nbgrader writes the
-executed notebook into that folder next), and the ownership changed for the run is restored.
+The kernel's working folder (autograded/<student>/<assignment>/ for nbgrader) is NOT writable:
+inside, the same path is a private tmpfs, capped in size and file count (limits.disk_mb, files),
+holding a copy of the folder's files. Whatever the kernel writes there (a huge file, a folder
+tree thousands of levels deep, an extra notebook, a symlink to the gradebook) vanishes with the
+sandbox, so nothing of it reaches autograded/, feedback/ or a later `autograde --force`.
 
 Without usable bubblewrap it refuses (SandboxUnavailable) unless course.yml sets
 grading.sandbox.allow_unprotected: true; then it prints one warning line per kernel.
@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -35,11 +33,15 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Float, Integer, default
 
-from . import isolation
+from . import fontcache, isolation
+from .cleanup import remove_tree
 from .sandbox import SandboxUnavailable, resolve_isolation
 
 _ISOLATION_PY = str(Path(isolation.__file__).resolve())
-_INSIDE = "/grader/isolation.py"
+_INSIDE = f"{isolation.RUNNER}/isolation.py"
+_WORK_SEED = f"{isolation.SEEDS}/work"  # the working folder's files, read-only, copied in by enter()
+_MPL_SEED = f"{isolation.SEEDS}/mpl"
+_MPL_INSIDE = "/tmp/matplotlib"
 
 
 def _course_settings():
@@ -78,34 +80,43 @@ class SandboxedKernelManager(AsyncKernelManager):
         memory = self.memory_mb or max(int(limits.memory_mb), 1024)
         processes = self.processes or max(int(limits.processes), 32)
         cpu = self.cpu_s or max(600.0, 5.0 * timeout_s)
-        return memory, processes, cpu, allow
+        return limits, memory, processes, cpu, allow
 
     async def _async_pre_start_kernel(self, **kw):
-        memory, processes, cpu, allow = self._settings()
+        limits, memory, processes, cpu, allow = self._settings()
         try:
             description, probe, drop = resolve_isolation(allow)
         except SandboxUnavailable as exc:
             raise SandboxUnavailable(f"nbgrader autograde: {exc}") from None
         if probe is None:
             self._warn_once(description)
-        self._sb_probe, self._sb_drop = probe, drop
-        self._sb_limits = {"memory_mb": memory, "processes": processes, "cpu_s": cpu}
-        self._sb_as_nobody = probe is not None or drop
+        self._sb_probe = probe
         self._sb_uid = isolation.new_sandbox_uid()
+        # a uid of its own: dropped to for real by root (privileged bwrap, or unprotected as root)
+        self._sb_drop = (probe.mode == "privileged") if probe is not None else drop
         self._sb_rundir = tempfile.mkdtemp(prefix="autograder-kernel-")
         os.chmod(self._sb_rundir, 0o700)
-        if self._sb_as_nobody:
+        if self._sb_drop:
             isolation.chown_for_sandbox(self._sb_rundir, self._sb_uid)
-        # the run folder is bound at its own path and is the kernel's: a warm font cache there
-        self._sb_mplconfig = isolation.seed_matplotlib_config(
-            self._sb_rundir, self._sb_uid if self._sb_as_nobody else None)
         self.transport = "ipc"
         self.ip = os.path.join(self._sb_rundir, "k")
         self.connection_file = os.path.join(self._sb_rundir, "kernel.json")
-        cwd = os.path.abspath(kw.get("cwd") or os.getcwd())
-        kw["cwd"] = cwd
-        self._sb_cwd = cwd
-        self._sb_owners = self._lend(cwd, self._sb_uid) if self._sb_as_nobody else {}
+        folder = os.path.abspath(kw.get("cwd") or os.getcwd())
+        self._sb_setup = {"uid": self._sb_uid, "memory_mb": memory, "processes": processes,
+                          "cpu_hard_s": cpu, "disk_mb": limits.disk_mb, "files": limits.files,
+                          "drop": self._sb_drop}
+        if probe is not None:
+            self._sb_folder, self._sb_copy = folder, None
+            kw["cwd"] = folder  # bwrap starts in /; enter() goes to the private copy at this path
+        else:
+            # unprotected: the kernel works in a throwaway copy, so the folder stays as it was
+            self._sb_copy = tempfile.mkdtemp(prefix="autograder-work-")
+            isolation.copy_into(folder, self._sb_copy, self._sb_uid if self._sb_drop else None,
+                                int(limits.files))
+            if self._sb_drop:
+                isolation.chown_for_sandbox(self._sb_copy, self._sb_uid)
+            self._sb_folder = kw["cwd"] = self._sb_copy
+        self._sb_setup["cwd"] = self._sb_folder
         return await super()._async_pre_start_kernel(**kw)
 
     def _warn_once(self, description: str) -> None:
@@ -116,25 +127,35 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def write_connection_file(self, **kwargs) -> None:
         super().write_connection_file(**kwargs)
-        if getattr(self, "_sb_as_nobody", False) and os.geteuid() == 0:
+        if getattr(self, "_sb_drop", False) and os.geteuid() == 0:
             os.chown(self.connection_file, self._sb_uid, self._sb_uid)
 
     def format_kernel_cmd(self, extra_arguments=None):
         """Our own ipykernel command (only Python kernels), wrapped in limits and the sandbox."""
         extra = list(extra_arguments or [])
-        limits = dict(self._sb_limits, cwd=self._sb_cwd, drop=self._sb_as_nobody, uid=self._sb_uid)
         kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file, *extra]
         if self._sb_probe is None:
-            return [sys.executable, "-I", "-S", _ISOLATION_PY, json.dumps(limits), "--", *kernel]
+            setup = json.dumps(self._sb_setup)
+            return [sys.executable, "-I", "-S", _ISOLATION_PY, setup, "--", *kernel]
+        folder, warm = self._sb_folder, fontcache.warm_font_cache()
+        ro = [(_ISOLATION_PY, _INSIDE), (folder, _WORK_SEED)]
+        seeds = [[_WORK_SEED, folder]]
+        if warm:
+            ro.append((warm, _MPL_SEED))
+            seeds.append([_MPL_SEED, _MPL_INSIDE])
+        setup = dict(self._sb_setup, private=["/tmp", folder], seeds=seeds,
+                     cover=[isolation.RUNNER], capabilities=True)
         prefix = isolation.bwrap_command(
             self._sb_probe,
-            rw_binds=[(self._sb_cwd, self._sb_cwd), (self._sb_rundir, self._sb_rundir)],
-            ro_binds=[(_ISOLATION_PY, _INSIDE)],
+            rw_binds=[(self._sb_rundir, self._sb_rundir)],
+            ro_binds=ro,
             chdir="/",
-            env=_kernel_env("/tmp", self._sb_mplconfig),
+            env=_kernel_env("/tmp"),
             protected=self._protected(),
+            private=[folder],
+            disk_mb=self._sb_setup["disk_mb"],
         )
-        return prefix + [sys.executable, "-I", "-S", _INSIDE, json.dumps(limits), "--", *kernel]
+        return prefix + [sys.executable, "-I", "-S", _INSIDE, json.dumps(setup), "--", *kernel]
 
     def _protected(self) -> list[str]:
         """The course root must never be bound, even by accident (cwd is a folder inside it)."""
@@ -146,8 +167,12 @@ class SandboxedKernelManager(AsyncKernelManager):
             return []
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
-        home = "/tmp" if self._sb_probe is not None else self._sb_cwd
-        kw["env"] = _kernel_env(home, self._sb_mplconfig)  # nothing of the grader's environment leaks
+        # nothing of the grader's environment leaks, not even into bwrap (pid 1 inside)
+        if self._sb_probe is not None:
+            kw["env"] = _kernel_env("/tmp")
+        else:
+            kw["env"] = _kernel_env(self._sb_folder, os.path.join(self._sb_folder, fontcache.MPL_FOLDER))
+            fontcache.seed_matplotlib_config(self._sb_folder, self._sb_uid if self._sb_drop else None)
         kw["stdin"] = None
         return await super()._async_launch_kernel(kernel_cmd, **kw)
 
@@ -164,15 +189,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         await super()._async_cleanup_resources(restart=restart)
         if restart:
             return
-        rundir = getattr(self, "_sb_rundir", None)
-        if rundir:
-            shutil.rmtree(rundir, ignore_errors=True)
-            self._sb_rundir = None
-        cwd = getattr(self, "_sb_cwd", None)
-        if cwd:
-            sanitize_workdir(cwd)
-            _restore_owners(cwd, getattr(self, "_sb_owners", {}))
-            self._sb_cwd = None
+        for name in ("_sb_rundir", "_sb_copy"):
+            folder = getattr(self, name, None)
+            if folder:
+                problem = remove_tree(folder)  # iterative, never follows links, never raises
+                if problem:
+                    self.log.warning("kernel clean-up: %s", problem)
+                setattr(self, name, None)
 
     # AsyncKernelManager binds its public names to the base class's functions: re-point them
     pre_start_kernel = _async_pre_start_kernel
@@ -180,60 +203,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     interrupt_kernel = _async_interrupt_kernel
     cleanup_resources = _async_cleanup_resources
 
-    @staticmethod
-    def _lend(cwd: str, uid: int) -> dict[str, tuple[int, int]]:
-        """chown the working folder (tree) to the sandbox uid for the run; return the owners."""
-        if os.geteuid() != 0:
-            return {}
-        owners: dict[str, tuple[int, int]] = {}
-        for path in [cwd, *_walk(cwd)]:
-            st = os.lstat(path)
-            owners[path] = (st.st_uid, st.st_gid)
-            os.lchown(path, uid, uid)
-        return owners
 
-
-def _kernel_env(home: str, mplconfigdir: str) -> dict[str, str]:
+def _kernel_env(home: str, mplconfigdir: str = _MPL_INSIDE) -> dict[str, str]:
     # JPY_PARENT_PID=1: ipykernel skips its parent poller (our parent is bwrap, pid 1 inside)
     return dict(isolation.sandbox_env(home, mplconfigdir), JPY_PARENT_PID="1")
-
-
-def _walk(top: str):
-    """Every path under `top` (not following symlinks)."""
-    for folder, dirs, files in os.walk(top, followlinks=False):
-        for name in dirs + files:
-            yield os.path.join(folder, name)
-
-
-def sanitize_workdir(top: str) -> list[str]:
-    """Remove symlinks, FIFOs, sockets and device nodes under `top`; return what was removed.
-
-    The kernel could plant `a2.ipynb -> /course/gradebook.db` or a FIFO that blocks the next
-    writer; nbgrader, running as the instructor, writes into this folder after the kernel.
-    """
-    removed = []
-    for path in list(_walk(top)):
-        try:
-            mode = os.lstat(path).st_mode
-        except FileNotFoundError:
-            continue
-        if stat.S_ISLNK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) \
-                or stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-            os.unlink(path)
-            removed.append(path)
-        elif stat.S_ISREG(mode) and mode & (stat.S_ISUID | stat.S_ISGID):
-            os.chmod(path, stat.S_IMODE(mode) & ~(stat.S_ISUID | stat.S_ISGID), follow_symlinks=False)
-    return removed
-
-
-def _restore_owners(top: str, owners: dict[str, tuple[int, int]]) -> None:
-    """Give the folder back: old paths to their owners, new ones to the folder's owner."""
-    if not owners or os.geteuid() != 0:
-        return
-    default_owner = owners.get(top, (0, 0))
-    for path in [top, *_walk(top)]:
-        uid, gid = owners.get(path, default_owner)
-        try:
-            os.lchown(path, uid, gid)
-        except OSError:
-            pass

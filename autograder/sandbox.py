@@ -23,7 +23,6 @@ import io
 import json
 import os
 import selectors
-import shutil
 import signal
 import struct
 import subprocess
@@ -36,7 +35,8 @@ from typing import Any, Iterable, Optional
 
 import numpy as np
 
-from . import isolation
+from . import fontcache, isolation
+from .cleanup import remove_tree
 from .testfunctions import FunctionSpec
 
 STATUSES = ("ok", "error", "timeout", "memory", "crash", "missing", "skipped", "bad_output",
@@ -44,8 +44,8 @@ STATUSES = ("ok", "error", "timeout", "memory", "crash", "missing", "skipped", "
 STARTUP_TIMEOUT_S = 60.0  # interpreter + numpy import, before any student code; generous on a busy box
 _HERE = Path(__file__).resolve().parent
 _CHILD_FILES = ("_child.py", "isolation.py", "testfunctions.py")
-_INSIDE = "/grader"  # where the runner files appear in the sandbox
-_SCRATCH_INSIDE = "/scratch"
+_SCRATCH_INSIDE = "/scratch"  # the child's working folder inside the sandbox (a private tmpfs)
+_BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 
 
 class SandboxUnavailable(RuntimeError):
@@ -262,33 +262,44 @@ class _Child:
     # -- life cycle ----------------------------------------------------------------------------
 
     def start(self) -> None:
-        self.scratch = tempfile.mkdtemp(prefix="autograder-scratch-")
         cmd_r, cmd_w = os.pipe()
         res_r, res_w = os.pipe()
         out_r, out_w = os.pipe()
         bwrap = self.probe is not None
         uid = isolation.new_sandbox_uid()
-        setup = {"uid": uid, "memory_mb": self.limits.memory_mb, "processes": self.limits.processes,
-                 "cpu_hard_s": self.cpu_hard,
-                 "drop": bwrap or self.drop,
-                 "cwd": _SCRATCH_INSIDE if bwrap else self.scratch}
-        if bwrap or self.drop:
-            isolation.chown_for_sandbox(self.scratch, uid)
-        isolation.seed_matplotlib_config(self.scratch, uid if (bwrap or self.drop) else None)
+        limits = self.limits
+        setup = {"uid": uid, "memory_mb": limits.memory_mb, "processes": limits.processes,
+                 "cpu_hard_s": self.cpu_hard, "disk_mb": limits.disk_mb, "files": limits.files}
         if bwrap:
-            ro = [(str(f), f"{_INSIDE}/{f.name}") for f in _runner_files()]
+            # nothing on the host is writable: /tmp and /scratch are capped tmpfs mounts that
+            # vanish with the sandbox; the runner's files are covered before student code runs
+            warm = fontcache.warm_font_cache()
+            ro = [(str(f), f"{isolation.RUNNER}/{f.name}") for f in _runner_files()]
+            seeds = []
+            if warm:
+                ro.append((warm, f"{isolation.SEEDS}/mpl"))
+                seeds.append([f"{isolation.SEEDS}/mpl", f"{_SCRATCH_INSIDE}/{fontcache.MPL_FOLDER}"])
+            setup.update(private=["/tmp", _SCRATCH_INSIDE], seeds=seeds, cover=[isolation.RUNNER],
+                         drop=self.probe.mode == "privileged", capabilities=True,
+                         cwd=_SCRATCH_INSIDE)
             env = isolation.sandbox_env(
-                _SCRATCH_INSIDE, mplconfigdir=f"{_SCRATCH_INSIDE}/{isolation.MPL_FOLDER}")
+                _SCRATCH_INSIDE, mplconfigdir=f"{_SCRATCH_INSIDE}/{fontcache.MPL_FOLDER}")
             prefix = isolation.bwrap_command(
-                self.probe, rw_binds=[(self.scratch, _SCRATCH_INSIDE)], ro_binds=ro,
-                chdir="/", env=env,  # chdir after the drop
-                protected=_protected_paths())
-            argv = prefix + [sys.executable, "-I", "-B", f"{_INSIDE}/_child.py"]
-            env, cwd = None, None
+                self.probe, rw_binds=[], ro_binds=ro, chdir="/", env=env,
+                protected=_protected_paths(), private=[_SCRATCH_INSIDE], disk_mb=limits.disk_mb)
+            argv = prefix + [sys.executable, "-I", "-B", f"{isolation.RUNNER}/_child.py"]
+            # bwrap itself (pid 1 inside, whose /proc/1/environ the student can read in a user
+            # namespace) gets no more of our environment than the child: never the secret
+            env, cwd = _BWRAP_ENV, None
         else:
+            self.scratch = tempfile.mkdtemp(prefix="autograder-scratch-")
+            if self.drop:
+                isolation.chown_for_sandbox(self.scratch, uid)
+            fontcache.seed_matplotlib_config(self.scratch, uid if self.drop else None)
+            setup.update(drop=self.drop, cwd=self.scratch)
             argv = [sys.executable, "-I", "-B", str(_HERE / "_child.py")]
             env = isolation.sandbox_env(
-                self.scratch, mplconfigdir=os.path.join(self.scratch, isolation.MPL_FOLDER))
+                self.scratch, mplconfigdir=os.path.join(self.scratch, fontcache.MPL_FOLDER))
             cwd = self.scratch
         argv += [str(cmd_r), str(res_w), json.dumps(setup)]
         try:
@@ -344,7 +355,7 @@ class _Child:
                     pass
                 delattr(self, fd)
         if self.scratch:
-            shutil.rmtree(self.scratch, ignore_errors=True)
+            remove_tree(self.scratch)  # without bubblewrap the student could make it any shape
             self.scratch = None
 
     # -- I/O -----------------------------------------------------------------------------------

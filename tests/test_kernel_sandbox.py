@@ -16,12 +16,10 @@ from nbclient import NotebookClient
 from traitlets.config import Config
 
 from autograder import isolation
-from autograder.kernel_sandbox import SandboxedKernelManager, sanitize_workdir
+from autograder.kernel_sandbox import SandboxedKernelManager
 from autograder.sandbox import SandboxUnavailable
 from course_helpers import processes_with
 
-needs_bwrap = pytest.mark.skipif(not isolation.probe().usable,
-                                 reason=f"bubblewrap unusable: {isolation.probe().reason}")
 MARKER = "ag-kernel-daemon-5b1e"
 
 
@@ -67,15 +65,22 @@ def _text(cell) -> str:
 _processes_with = processes_with
 
 
-@needs_bwrap
-def test_kernel_runs_code_sees_only_its_folder_and_leaves_nothing_behind(course):
+def _tree(root: Path) -> dict:
+    """Every path under root with its bytes (files) or None (folders), links not followed."""
+    return {p: (p.read_bytes() if p.is_file() and not p.is_symlink() else None)
+            for p in root.rglob("*")}
+
+
+@pytest.mark.needs_bwrap
+def test_kernel_runs_code_sees_only_its_folder_and_leaves_nothing_behind(course, monkeypatch):
+    monkeypatch.setenv("CONV_COURSE_SECRET", "kernel-secret-0f3a")
     alice = course / "autograded" / "alice" / "a2"
-    before = {p: p.read_bytes() for p in course.rglob("*") if p.is_file() and alice not in p.parents}
+    before = _tree(course)
     cells = [
-        "import os, numpy as np\nprint(os.getuid() in (65534,) or os.getuid() >= 1_600_000_000, int(np.arange(4).sum()))",
+        "import os, numpy as np\nprint(os.getuid() in (0, 65534) or os.getuid() >= 1_600_000_000, int(np.arange(4).sum()))",
         f"print([os.path.exists(p) for p in {[str(course / 'course.yml'), str(course / 'gradebook.db'), str(course / 'solutions'), str(course / 'autograded' / 'bob'), str(Path.cwd() / 'course.yml')]!r}])",
-        "print(open('data.txt').read().strip()); open('result.txt', 'w').write('ok'); print('wrote')",
-        # writing anywhere but the working folder (and the private /tmp) fails
+        "print(open('data.txt').read().strip()); open('result.txt', 'w').write('ok'); print(open('result.txt').read())",
+        # writing anywhere but the private working folder and /tmp fails
         f"import sqlite3\nfor p in ['/usr/x', {str(course / 'gradebook.db')!r}, '../../bob/a2/a2.ipynb']:\n"
         "    try:\n        open(p, 'w').write('pwned'); print('WROTE', p)\n"
         "    except OSError as e:\n        print('refused', type(e).__name__)",
@@ -86,28 +91,52 @@ def test_kernel_runs_code_sees_only_its_folder_and_leaves_nothing_behind(course)
         "        signal.signal(signal.SIGTERM, signal.SIG_IGN); signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
         f"        os.execv(sys.executable, [sys.executable, '-c', 'import time\\nwhile True: time.sleep(1)', {MARKER!r}])\n"
         "    os._exit(0)\nprint('daemon started')",
-        "os.symlink('/etc/passwd', 'a2_link.ipynb'); os.mkfifo('trap.fifo'); print('planted')",
+        # what a hostile kernel leaves in its folder: links, a FIFO, an extra notebook, a folder
+        # tree far deeper than shutil.rmtree can remove, as many files as it can
+        "os.symlink('/etc/passwd', 'a2_link.ipynb'); os.mkfifo('trap.fifo')\n"
+        "open('extra.ipynb', 'w').write('{}')\n"
+        "fd = os.open('.', os.O_RDONLY)\nfor _ in range(3000):\n"
+        "    os.mkdir('d', dir_fd=fd); fd = os.open('d', os.O_RDONLY, dir_fd=fd)\nprint('planted')",
+        "n = 0\ntry:\n    while True:\n        open(f'f{n}', 'w').close(); n += 1\n"
+        "except OSError as e:\n    print('files stopped', e.errno == 28, n < 5000)",
+        # the grader's environment is not anywhere in the sandbox, not even in bwrap's (pid 1)
+        "def env(p):\n    try:\n        return open(f'/proc/{p}/environ', 'rb').read()\n"
+        "    except OSError:\n        return b''  # not even readable (bwrap as root)\n"
+        "print([b'kernel-secret' in env(p) for p in ('1', 'self')])",
+        # no capability is left, for the kernel or anything it starts
+        "import subprocess\nprint(subprocess.run(['grep', 'CapEff', '/proc/self/status'], capture_output=True, text=True).stdout.split())",
     ]
     nb = _run(cells, alice)
     texts = [_text(c) for c in nb.cells]
     assert texts[0] == "True 6"
     assert texts[1] == "[False, False, False, False, False]"
-    assert texts[2] == "alice's data\nwrote"
+    assert texts[2] == "alice's data\nok"
     assert "WROTE" not in texts[3] and texts[3].count("refused") == 3
     assert texts[4] == "no network"
     assert texts[5] == "daemon started" and texts[6] == "planted"
+    assert texts[7] == "files stopped True True"
+    assert texts[8] == "[False, False]"
+    assert texts[9] == "['CapEff:', '0000000000000000']"
     time.sleep(0.3)
     assert _processes_with(MARKER) == []
-    # the working folder keeps real files, loses the planted symlink and FIFO, and is root's again
-    assert (alice / "result.txt").read_text() == "ok"
-    assert not (alice / "a2_link.ipynb").is_symlink() and not (alice / "trap.fifo").exists()
-    if os.geteuid() == 0:
-        assert {p.stat().st_uid for p in [alice, *alice.rglob("*")]} == {0}
-    after = {p: p.read_bytes() for p in course.rglob("*") if p.is_file() and alice not in p.parents}
-    assert after == before
+    # nothing the kernel wrote reached the host: the whole course is byte for byte as before
+    assert _tree(course) == before
 
 
-@needs_bwrap
+@pytest.mark.needs_bwrap
+def test_a_big_file_hits_the_disk_limit_not_the_host(course):
+    alice = course / "autograded" / "alice" / "a2"
+    cells = ["import os\nfor where in ('.', '/tmp'):\n    try:\n"
+             "        with open(os.path.join(where, 'big'), 'wb') as f:\n"
+             "            for _ in range(4096):\n                f.write(b'x' * (1 << 20))\n"
+             "        print(where, 'wrote 4 GB')\n    except OSError as e:\n"
+             "        print(where, 'stopped', e.errno in (27, 28))"]
+    nb = _run(cells, alice)
+    assert _text(nb.cells[0]) == ". stopped True\n/tmp stopped True"
+    assert not (alice / "big").exists()
+
+
+@pytest.mark.needs_bwrap
 def test_interrupt_on_timeout_keeps_the_kernel_and_memory_is_limited(course):
     alice = course / "autograded" / "alice" / "a2"
     cells = ["while True:\n    pass",
@@ -135,16 +164,3 @@ def test_refuses_without_bubblewrap_unless_allowed(course, monkeypatch, capfd):
         assert len(warnings) == 1 and warnings[0].startswith("WARNING: nbgrader kernel UNPROTECTED:")
     finally:
         isolation.probe.cache_clear()
-
-
-def test_sanitize_workdir_removes_links_fifos_and_setuid_bits(tmp_path):
-    (tmp_path / "keep.txt").write_text("x")
-    (tmp_path / "sub").mkdir()
-    os.symlink("/etc/passwd", tmp_path / "sub" / "link")
-    os.mkfifo(tmp_path / "fifo")
-    (tmp_path / "suid").write_text("#!/bin/sh\n")
-    os.chmod(tmp_path / "suid", 0o4755)
-    removed = sanitize_workdir(str(tmp_path))
-    assert sorted(Path(p).name for p in removed) == ["fifo", "link"]
-    assert (tmp_path / "keep.txt").exists()
-    assert not os.stat(tmp_path / "suid").st_mode & 0o4000

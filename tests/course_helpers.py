@@ -56,3 +56,45 @@ CHEATING = ROOT / "tests" / "submissions" / "cheating"
 def cheating_source(path: Path) -> str:
     """A whole cheating a2 submission: the corpus's honest functions, then the cheat file."""
     return (CHEATING / "_honest.py").read_text() + "\n\n# ---- the cheating part ----\n" + Path(path).read_text()
+
+
+def as_ordinary_user(argv: list[str], cwd: Path, home: Path, uid: int = 65534,
+                     timeout: float = 900):
+    """Run `argv` as `uid` (the caller is root), as an instructor without root runs the grader.
+
+    It runs in a private mount namespace where every folder on the way to the Python install,
+    the venv and the project can be passed through (root's home is often 0700): a folder that
+    others cannot enter is covered by an empty 0755 tmpfs into which the one entry on the way is
+    bound back. Nothing changes outside that namespace.
+    """
+    import shlex
+    import subprocess
+    import sys
+    import tempfile
+
+    needed = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, str(ROOT))}
+    keep = tempfile.mkdtemp(prefix="ag-keep-")
+    steps, covered = [], {}
+    for path in sorted(needed):
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts)):
+            folder = "/" + "/".join(parts[:depth])
+            if not os.stat(folder).st_mode & 0o001 and folder not in covered:
+                covered[folder] = f"{keep}/{len(covered)}"
+                entry = parts[depth]
+                steps += [f"mkdir -p {covered[folder]}",
+                          f"mount --bind {shlex.quote(folder)} {covered[folder]}",
+                          f"mount -t tmpfs -o mode=0755 tmpfs {shlex.quote(folder)}",
+                          f"mkdir -p {shlex.quote(folder + '/' + entry)}",
+                          f"mount --bind {covered[folder]}/{shlex.quote(entry)} {shlex.quote(folder + '/' + entry)}"]
+                break
+    env = {"PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin", "HOME": str(home),
+           "LANG": "C.UTF-8"}
+    user = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
+            "env", "-i", *[f"{k}={v}" for k, v in env.items()], *argv]
+    script = " && ".join(steps + ["exec " + shlex.join(user)])
+    try:
+        return subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+                              cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    finally:
+        os.rmdir(keep) if not os.listdir(keep) else None

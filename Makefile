@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # nbgrader starts helper commands (alembic, jupyter) by name: they must come from the venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: test demo bench reference clean
+.PHONY: test demo bench reference clean sandbox
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,10 +15,25 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-test: $(STAMP)
+# The grading sandbox is bubblewrap. Missing, it is installed here when we can (root with
+# apt-get, as in CI); otherwise one line says what to run. Then the grader's own probe must agree
+# that it isolates (namespaces allowed), or the same one line says why not.
+sandbox: $(STAMP)
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "make: installing bubblewrap (the grading sandbox) with apt-get"; \
+	    { apt-get install -y -qq bubblewrap || { apt-get update -qq && apt-get install -y -qq bubblewrap; }; } >/dev/null 2>&1 \
+	      || { echo "make: could not install bubblewrap; run: apt-get update && apt-get install -y bubblewrap" >&2; exit 1; }; \
+	  else \
+	    echo "make: the grading sandbox needs bubblewrap; run: sudo apt-get install bubblewrap" >&2; exit 1; \
+	  fi; }
+	@$(PY) -c "import sys; from autograder import isolation; p = isolation.probe(); \
+	  sys.exit(0 if p.usable else 'make: the grading sandbox cannot run: ' + p.reason)"
+
+test: sandbox
 	$(PY) -m pytest
 
-demo: $(STAMP)
+demo: sandbox
 	$(PY) -m autograder demo
 
 bench: $(STAMP)

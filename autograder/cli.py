@@ -104,10 +104,28 @@ def _grade_many(path: Path, course, assignment: str, student: Optional[str]):
         task = progress.add_task("grade", total=len(files), current="")
         for file in files:
             progress.update(task, current=file.name)
-            # one broken submission never stops the batch: grade_path turns it into a 0 report
-            reports.append(grade_path(file, course, assignment, student))
+            reports.append(_grade_one(file, course, assignment, student))
             progress.advance(task)
     return reports
+
+
+def _grade_one(file: Path, course, assignment: str, student: Optional[str]):
+    """One submission of a batch. An unreadable file is already a 0 report (grade_path); anything
+    else that goes wrong with this one file (the sandbox failing to start for it, a bug of ours)
+    becomes a 0 report naming the problem and a line on stderr: one submission never stops the
+    batch. A course set-up that cannot work at all (SandboxUnavailable, CourseError) still does."""
+    from .engine import student_name_for, unreadable_report
+    from .sandbox import SandboxUnavailable
+
+    try:
+        return grade_path(file, course, assignment, student)
+    except (CourseError, SandboxUnavailable):
+        raise
+    except Exception as error:  # noqa: BLE001 - reported, then the batch goes on
+        name = student or student_name_for(file, assignment)
+        reason = f"the grader failed on this submission ({type(error).__name__}: {error}); ask your instructor to regrade it"
+        errors.print(f"[red]error[/red] {file}: {type(error).__name__}: {error}", markup=True, highlight=False)
+        return unreadable_report(course.assignment(assignment), name, file, reason)
 
 
 @app.command()

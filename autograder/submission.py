@@ -97,13 +97,21 @@ def _checked_chunk(
     return CodeChunk(label=label, source=source)
 
 
+def _metadata(cell, key: str, default):
+    """cell.metadata[key], or `default` when the metadata is missing or not shaped as nbformat
+    says (a hand-edited notebook must not crash the grader)."""
+    meta = cell.get("metadata")
+    value = meta.get(key, default) if isinstance(meta, dict) else default
+    return value if isinstance(value, type(default)) else default
+
+
 def _is_test_cell(cell) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
+    meta = _metadata(cell, "nbgrader", {})
     return bool(meta.get("grade")) and not bool(meta.get("solution"))
 
 
 def _is_skipped(cell) -> bool:
-    return SKIP_TAG in cell.get("metadata", {}).get("tags", [])
+    return SKIP_TAG in _metadata(cell, "tags", [])
 
 
 def read_notebook(nb, path: Optional[Path] = None) -> Submission:
@@ -114,12 +122,22 @@ def read_notebook(nb, path: Optional[Path] = None) -> Submission:
     """
     problems: list[str] = []
     chunks: list[CodeChunk] = []
-    for index, cell in enumerate(nb.get("cells", []), start=1):
+    cells = nb.get("cells", [])
+    if not isinstance(cells, list):
+        cells = []
+        problems.append("the notebook's list of cells is not a list; nothing could be read")
+    for index, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            problems.append(f"cell {index} is not a notebook cell; it was skipped")
+            continue
         if cell.get("cell_type") != "code" or _is_test_cell(cell) or _is_skipped(cell):
             continue
         source = cell.get("source", "")
-        if isinstance(source, list):  # raw JSON notebooks may keep sources as line lists
-            source = "".join(source)
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)  # raw JSON notebooks may keep sources as line lists
+        if not isinstance(source, str):
+            problems.append(f"cell {index} holds no text (its source is a {type(source).__name__}); it was skipped")
+            continue
         chunk = _checked_chunk(f"cell {index}", source, problems)
         if chunk is not None:
             chunks.append(chunk)

@@ -26,6 +26,8 @@ from autograder.course import STUDENT_API, load_course
 from autograder.testfunctions import FunctionSpec, make_function
 from course_helpers import buggy_submission
 
+pytestmark = pytest.mark.needs_bwrap  # grades through the sandbox
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted((ROOT / "tests" / "submissions" / "buggy").glob("*.py"))
 COURSE = load_course(ROOT)

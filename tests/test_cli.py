@@ -9,6 +9,8 @@ import pytest
 from autograder.course import STUDENT_API
 from course_helpers import buggy_submission
 
+pytestmark = pytest.mark.needs_bwrap  # grades through the sandbox
+
 ROOT = Path(__file__).resolve().parents[1]
 BUGGY = ROOT / "tests" / "submissions" / "buggy"
 
@@ -139,3 +141,50 @@ def test_a_missing_reference_solution_is_a_setup_error_not_a_traceback(tmp_path)
     assert done.returncode == 2
     assert "reference solution" in done.stderr and "a2_correlation.py is missing" in done.stderr.replace("\n", "")
     assert "Traceback" not in done.stderr
+
+
+def test_a_notebook_shaped_wrong_is_graded_on_what_can_be_read(tmp_path):
+    """A hand-edited notebook whose cell source is not text used to crash the grader for the
+    whole folder (TypeError in compile)."""
+    good = (ROOT / "solutions" / "a1_output_size.py").read_text()
+    nb = {"cells": [{"cell_type": "code", "id": "a", "source": 5, "metadata": {}, "outputs": [],
+                     "execution_count": None},
+                    {"cell_type": "code", "id": "b", "source": good, "metadata": {"tags": "not a list"},
+                     "outputs": [], "execution_count": None}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    folder = tmp_path / "submitted"
+    folder.mkdir()
+    (folder / "weird.ipynb").write_text(json.dumps(nb))
+    (folder / "good.py").write_text(good)
+    out = tmp_path / "all.json"
+    done = grade(folder, "-a", "a1_output_size", "--json", out)
+    assert done.returncode == 0, done.stderr
+    reports = {r["student"]: r for r in json.loads(out.read_text())}
+    assert reports["weird"]["score"] == reports["weird"]["max_score"]  # its honest code counts
+    assert any("cell 1 holds no text" in note for note in reports["weird"]["notes"])
+    assert reports["good"]["score"] == reports["good"]["max_score"]
+
+
+def test_a_grader_failure_on_one_submission_does_not_stop_the_batch(tmp_path, monkeypatch):
+    """Whatever goes wrong with one file (here: the grader itself raising for it) is a 0 report
+    that says so, and the files after it are graded."""
+    from autograder import cli
+    from autograder.course import load_course
+
+    course = load_course(ROOT / "course.yml")
+    folder = tmp_path / "submitted"
+    folder.mkdir()
+    for name in ("a_first", "b_breaks", "c_last"):
+        (folder / f"{name}.py").write_text((ROOT / "solutions" / "a1_output_size.py").read_text())
+    real = cli.grade_path
+
+    def grade_path(path, *args, **kwargs):
+        if "b_breaks" in str(path):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(cli, "grade_path", grade_path)
+    reports = {r.student: r for r in cli._grade_many(folder, course, "a1_output_size", None)}
+    assert reports["a_first"].score == reports["c_last"].score == 5
+    assert reports["b_breaks"].score == 0
+    assert "RecursionError" in reports["b_breaks"].tests[0].feedback

@@ -26,7 +26,7 @@ from autograder.course import load_course
 from autograder.demo import gradebook_scores, nbgrader, nbgrader_env, prepare_course, release_notebook, submit
 from autograder.notebook_fill import fill_solution_cells, reference_sources
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.needs_bwrap]
 
 ROOT = Path(__file__).resolve().parents[1]
 AID = "a1_output_size"

@@ -38,6 +38,7 @@ from autograder.nbgrader_plugin import (
 )
 
 e2e = pytest.mark.e2e
+pytestmark = pytest.mark.needs_bwrap  # grades through the sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 A2 = "a2_correlation"

@@ -22,7 +22,7 @@ from typing import Callable
 import numpy as np
 
 from .testfunctions import FunctionSpec
-from .shapes import output_length, pair
+from .shapes import output_length
 
 
 @dataclass
@@ -239,7 +239,7 @@ def _a3_multi_in_out(rng, trials: int) -> list[Case]:
 
 def _layer_shapes(rng, stride_max: int = 2, pad_max: int = 2):
     """Random conv-layer shapes (N, C, H, W), (F, C, KH, KW) with N, C, F, KH, KW > 1 and all
-    different, H != W, stride (an int, or sometimes a pair) and padding."""
+    different, H != W, and an int stride and padding (the notebooks promise ints, nothing else)."""
     n, c, f = _distinct(rng, 2, 4, 3)
     kh, kw = _distinct(rng, 2, 3, 2) if rng.random() < 0.5 else _distinct(rng, 2, 4, 2)
     s = int(rng.integers(1, stride_max + 1))
@@ -266,13 +266,12 @@ def _layer_kwargs(s, p) -> dict:
 
 
 _LAYER_EDGES = [
-    # (note, x shape, w shape, stride, padding)
+    # (note, x shape, w shape, stride, padding); stride and padding are ints, as the notebooks say
     ("batch of 1, stride 1, no padding", (1, 3, 5, 6), (2, 3, 3, 2), 1, 0),
     ("stride 2 smaller than the kernel, padding 1", (2, 2, 6, 7), (3, 2, 3, 3), 2, 1),
     ("stride 3 larger than the kernel (some pixels never used)", (2, 3, 8, 7), (2, 3, 2, 2), 3, 0),
     ("kernel as large as the padded input (one output pixel)", (2, 2, 3, 4), (3, 2, 5, 6), 1, 1),
     ("1x1 kernel with stride 2", (3, 4, 5, 6), (2, 4, 1, 1), 2, 0),
-    ("per-axis stride (2, 1) and padding (0, 1)", (2, 3, 7, 5), (4, 3, 3, 2), (2, 1), (0, 1)),
     ("integer x and w", (2, 2, 5, 4), (3, 2, 2, 3), 1, 1),
 ]
 
@@ -292,9 +291,9 @@ def _a3_forward(rng, trials: int) -> list[Case]:
 
 # ----------------------------------------------------------------------------- a4
 
-def _dout_shape(xs, ws, s, p) -> tuple:
-    (sh, sw), (ph, pw) = pair(s), pair(p)
-    return (xs[0], ws[0], output_length(xs[2], ws[2], ph, sh), output_length(xs[3], ws[3], pw, sw))
+def _dout_shape(xs, ws, s: int, p: int) -> tuple:
+    """(N, F, OH, OW) of the layer x (N, C, H, W), w (F, C, KH, KW) with stride s, padding p."""
+    return (xs[0], ws[0], output_length(xs[2], ws[2], p, s), output_length(xs[3], ws[3], p, s))
 
 
 def _a4_corr1d_backward(rng, trials: int) -> list[Case]:

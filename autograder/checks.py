@@ -140,7 +140,6 @@ _HINTS = [  # (exception name, words in the message, hint)
     ("AttributeError", "'list'", "inputs may be Python lists: convert them with np.asarray(x) "
      "first"),
     ("TypeError", "list", "inputs may be Python lists: convert them with np.asarray(x) first"),
-    ("TypeError", "tuple", "stride and padding may be an int or a pair (rows, cols)"),
     ("NameError", "", "a name is used before it is defined: is a helper defined in a cell that "
      "did not run, or misspelt?"),
     ("ZeroDivisionError", "", "something was divided by zero"),

@@ -155,7 +155,7 @@ def _a1_shape(rng, trials: int) -> list[Case]:
         Case(((28, 28), (3, 3)), note="the lecture's example"),
         Case(((5, 7), (5, 7)), note="kernel as large as the input"),
         Case(((6, 9), (2, 3)), dict(padding=(1, 0), stride=(2, 3)), note="per-axis tuples"),
-        Case(([4, 6, 5], [1, 3, 2]), dict(stride=2), note="lists as shapes, 3-D"),
+        Case(((4, 6, 5), (1, 3, 2)), dict(stride=2), note="3-D, one stride for every axis"),
         Case(((10,), (3,)), dict(padding=1, stride=2, dilation=2), note="1-D"),
         Case(((5, 7), (3,)), expect_error="ValueError", note="rank mismatch"),
         Case(((5, 7, 4), (3, 3)), expect_error="ValueError", note="rank mismatch"),

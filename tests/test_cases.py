@@ -224,6 +224,13 @@ def test_a1_has_many_valueerror_cases_and_rank_mismatch():
     assert any(isinstance(c.kwargs.get("stride"), int) for c in shape)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_a1_shapes_are_tuples_as_the_notebook_says(seed):
+    # "input_shape and kernel_shape are tuples of the same length": nothing else is promised
+    for case in make_cases("conv_output_shape", np.random.default_rng(seed), GRADING.trials):
+        assert all(type(shape) is tuple for shape in case.args[:2]), case.note
+
+
 def test_a1_valid_input_raising_says_it_is_valid():
     check = next(c for c in checks_for("conv_output_length") if "lecture" in c.label)
     result = check.judge(CallOutcome("error", message="ValueError: no"))

@@ -209,17 +209,21 @@ def test_a1_valueerror_cases_pass_only_on_valueerror():
     check = checks[0]
     assert check.judge(CallOutcome("error", message="ValueError: k must be >= 1")).passed
     wrong_type = check.judge(CallOutcome("error", message="TypeError: nope"))
-    assert not wrong_type.passed and "expected ValueError" in wrong_type.feedback
+    assert not wrong_type.passed
+    assert wrong_type.feedback.startswith("expected ValueError because k = 0: a kernel has at "
+                                          "least one tap; your function raised TypeError: nope")
     returned = check.judge(CallOutcome("ok", value=9))
-    assert not returned.passed and "but your function returned 9" in returned.feedback
+    assert not returned.passed and "; your function returned 9\n" in returned.feedback
     assert "invalid input is not refused" in returned.feedback
+    assert check.refusal and returned.refusal
 
 
 def test_a1_has_many_valueerror_cases_and_rank_mismatch():
     length = make_cases("conv_output_length", np.random.default_rng(0), 6)
     shape = make_cases("conv_output_shape", np.random.default_rng(0), 6)
     assert sum(c.expect_error == "ValueError" for c in length) >= 5
-    assert any(c.note == "rank mismatch" for c in shape)
+    assert any(c.note.startswith("rank mismatch") for c in shape)
+    assert any(c.expect_error and isinstance(c.kwargs.get("stride"), tuple) for c in shape)
     assert any(isinstance(c.kwargs.get("stride"), tuple) for c in shape)
     assert any(isinstance(c.kwargs.get("stride"), int) for c in shape)
 
@@ -229,6 +233,29 @@ def test_a1_shapes_are_tuples_as_the_notebook_says(seed):
     # "input_shape and kernel_shape are tuples of the same length": nothing else is promised
     for case in make_cases("conv_output_shape", np.random.default_rng(seed), GRADING.trials):
         assert all(type(shape) is tuple for shape in case.args[:2]), case.note
+
+
+@pytest.mark.parametrize("function, note, returned, words", [
+    ("corr2d", "the kernel (2, 4) does not fit the input (3, 3)", np.zeros((2, 0)),
+     "your function returned a float64 array of shape (2, 0)"),
+    ("corr1d", "the kernel (length 5) is longer than the input (length 3)", np.zeros(0),
+     "your function returned a float64 array of shape (0,)"),
+    ("corr2d_multi_in", "has 3 channels but w (2, 3, 3) has 2", np.ones((3, 3)),
+     "your function returned a float64 array of shape (3, 3)"),
+    ("conv2d_forward", "b has 3 entries for F = 2 kernels", np.ones((1, 2, 3, 3)),
+     "your function returned a float64 array of shape (1, 2, 3, 3)"),
+])
+def test_a_refusal_that_returned_says_what_was_expected_and_why(function, note, returned, words):
+    check = next(c for c in checks_for(function) if note in c.label)
+    assert check.refusal
+    result = check.judge(CallOutcome("ok", value=returned))
+    assert not result.passed and result.refusal
+    first = result.feedback.splitlines()[0]
+    assert first.startswith("expected ValueError because ") and note in first and words in first
+    assert "raise ValueError" in result.feedback  # what to do about it
+    raised = check.judge(CallOutcome("error", message="IndexError: index 3 is out of bounds"))
+    assert not raised.passed and "; your function raised IndexError: index 3" in raised.feedback
+    assert check.judge(CallOutcome("error", message="ValueError: w does not fit")).passed
 
 
 def test_a1_valid_input_raising_says_it_is_valid():

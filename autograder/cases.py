@@ -129,7 +129,9 @@ def _a1_length(rng, trials: int) -> list[Case]:
         Case((9, 3), dict(dilation=2), note="dilation"),
         Case((10, 3), dict(padding=2, stride=2, dilation=3), note="everything at once"),
         Case((3, 5), dict(padding=1), note="padding makes the kernel fit"),
-        # the notebook: ValueError if k, stride or dilation < 1, padding < 0, or O < 1
+        # the notebook: ValueError if n, k, stride or dilation < 1, padding < 0, or O < 1
+        refusal((0, 3), "n = 0: there is no input (the padding alone would give O = 2)",
+                padding=2),
         refusal((3, 5), "the kernel (5) is longer than the input (3)"),
         refusal((5, 3), "the kernel dilated by 3 reaches across 7 cells, the input has 5",
                 dilation=3),

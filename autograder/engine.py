@@ -85,10 +85,10 @@ def _tally(results: list[CheckResult], share: float) -> str:
     if not refusals or len(refusals) == total:
         return f"{passed} of {total} checks passed"
     values = [r for r in results if not r.refusal]
-    return (f"{passed} of {total} checks passed ({sum(r.passed for r in values)} of {len(values)} "
-            f"on computing the result, {1 - share:.0%} of the points; "
-            f"{sum(r.passed for r in refusals)} of {len(refusals)} on raising the ValueError the "
-            f"notebook asks for, {share:.0%})")
+    return (f"{passed} of {total} checks passed (computing the result: "
+            f"{sum(r.passed for r in values)} of {len(values)}, {(1 - share) * 100:g} % of the "
+            f"points; raising the ValueError the notebook asks for: "
+            f"{sum(r.passed for r in refusals)} of {len(refusals)}, {share * 100:g} %)")
 
 
 def _summarize(function: str, points: float, results: list[CheckResult]) -> TestResult:

@@ -24,6 +24,7 @@ from autograder import engine
 from autograder.cases import make_cases
 from autograder.checks import build_checks, derive_seed
 from autograder.course import STUDENT_API, load_course
+from autograder.report import CheckResult
 from course_helpers import run_in_process
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,8 +141,21 @@ def test_a_solution_without_the_valueerrors_loses_exactly_the_refusal_share(
         kept = 1.0 - engine.refusal_share(test.function) if asks else 1.0
         assert test.score == pytest.approx(test.max_score * kept, abs=1e-6), test.feedback
         if asks:
-            assert "on raising the ValueError the notebook asks for" in test.feedback
+            assert "raising the ValueError the notebook asks for: 0 of " in test.feedback
             assert "expected ValueError because " in test.feedback
+
+
+def test_credit_weighs_each_kind_by_its_share_whatever_the_number_of_cases():
+    def results(values: list[bool], refusals: list[bool]) -> list[CheckResult]:
+        return ([CheckResult("v", ok) for ok in values]
+                + [CheckResult("r", ok, refusal=True) for ok in refusals])
+
+    assert engine.credit(results([True] * 12, [False] * 6), 0.1) == pytest.approx(0.9)
+    assert engine.credit(results([True] * 3, [False]), 0.1) == pytest.approx(0.9)
+    assert engine.credit(results([False] * 3, [True, True]), 0.1) == pytest.approx(0.1)
+    assert engine.credit(results([True, False], [True, False]), 0.25) == pytest.approx(0.5)
+    assert engine.credit(results([True, False], []), 0.1) == pytest.approx(0.5)  # no refusals
+    assert engine.credit(results([True] * 5, [True] * 2), 0.1) == 1.0  # exactly full marks
 
 
 def test_the_refusal_shares_are_small_and_fixed():

@@ -11,6 +11,11 @@ student gets each: float arrays, an integer x with a float kernel (integer trunc
 the values), all-integer arrays, and Python lists. Edge cases: kernel as large as the input (one
 output pixel), kernel of size 1, batch of 1, stride/padding combinations, the lecture's example.
 
+Refusals: where a notebook asks for a ValueError (in its prose and visible tests), a few cases
+whose right answer is exactly that (`expect_error="ValueError"`; the note says why, and the
+feedback repeats it). Nothing is refused that the notebook does not ask to refuse, and the
+engine gives all refusals of a function together a fixed small share of its points.
+
 Tensors stay small (a few hundred elements) so a whole assignment runs in about a second; each
 backward function has one "big" case that is checked with a random directional derivative.
 """
@@ -22,7 +27,7 @@ from typing import Callable
 import numpy as np
 
 from .testfunctions import FunctionSpec
-from .shapes import output_length, pair
+from .shapes import output_length
 
 
 @dataclass
@@ -36,6 +41,12 @@ class Case:
 
 # The value kinds cycled through the random trials (trial t uses KINDS[t % len(KINDS)]).
 KINDS = ("float", "int_x", "float", "int", "float", "list")
+
+
+def refusal(args: tuple, why: str, **kwargs) -> Case:
+    """A case the notebook asks the student to refuse with a ValueError; `why` reads after
+    "expected ValueError because ...", e.g. "the kernel (2, 4) does not fit the input (3, 3)"."""
+    return Case(args, kwargs, note=why, expect_error="ValueError")
 
 
 # ----------------------------------------------------------------------------- values
@@ -118,13 +129,16 @@ def _a1_length(rng, trials: int) -> list[Case]:
         Case((9, 3), dict(dilation=2), note="dilation"),
         Case((10, 3), dict(padding=2, stride=2, dilation=3), note="everything at once"),
         Case((3, 5), dict(padding=1), note="padding makes the kernel fit"),
-        Case((3, 5), expect_error="ValueError", note="kernel larger than the input"),
-        Case((5, 3), dict(dilation=3), expect_error="ValueError",
-             note="dilated kernel larger than the input"),
-        Case((8, 0), expect_error="ValueError", note="k = 0"),
-        Case((8, 3), dict(stride=0), expect_error="ValueError", note="stride = 0"),
-        Case((8, 3), dict(padding=-1), expect_error="ValueError", note="negative padding"),
-        Case((8, 3), dict(dilation=0), expect_error="ValueError", note="dilation = 0"),
+        # the notebook: ValueError if n, k, stride or dilation < 1, padding < 0, or O < 1
+        refusal((0, 3), "n = 0: there is no input (the padding alone would give O = 2)",
+                padding=2),
+        refusal((3, 5), "the kernel (5) is longer than the input (3)"),
+        refusal((5, 3), "the kernel dilated by 3 reaches across 7 cells, the input has 5",
+                dilation=3),
+        refusal((8, 0), "k = 0: a kernel has at least one tap"),
+        refusal((8, 3), "stride = 0: the kernel would never move", stride=0),
+        refusal((8, 3), "padding = -1 is negative", padding=-1),
+        refusal((8, 3), "dilation = 0: the taps must be at least 1 apart", dilation=0),
     ]
     return cases
 
@@ -155,12 +169,14 @@ def _a1_shape(rng, trials: int) -> list[Case]:
         Case(((28, 28), (3, 3)), note="the lecture's example"),
         Case(((5, 7), (5, 7)), note="kernel as large as the input"),
         Case(((6, 9), (2, 3)), dict(padding=(1, 0), stride=(2, 3)), note="per-axis tuples"),
-        Case(([4, 6, 5], [1, 3, 2]), dict(stride=2), note="lists as shapes, 3-D"),
+        Case(((4, 6, 5), (1, 3, 2)), dict(stride=2), note="3-D, one stride for every axis"),
         Case(((10,), (3,)), dict(padding=1, stride=2, dilation=2), note="1-D"),
-        Case(((5, 7), (3,)), expect_error="ValueError", note="rank mismatch"),
-        Case(((5, 7, 4), (3, 3)), expect_error="ValueError", note="rank mismatch"),
-        Case(((5, 2), (3, 3)), expect_error="ValueError",
-             note="kernel larger than the input along one axis"),
+        # the notebook: ValueError on a rank mismatch (of kernel_shape or of a per-axis tuple)
+        # and for everything conv_output_length refuses
+        refusal(((5, 7), (3,)), "rank mismatch: 2 input sizes but 1 kernel size"),
+        refusal(((5, 7, 4), (3, 3)), "rank mismatch: 3 input sizes but 2 kernel sizes"),
+        refusal(((6, 8), (3, 3)), "stride has 3 entries for 2 axes", stride=(1, 2, 1)),
+        refusal(((5, 2), (3, 3)), "the kernel (3, 3) does not fit the input (5, 2) along axis 1"),
     ]
     return cases
 
@@ -181,7 +197,11 @@ def _corr_shapes(rng, ndim: int) -> tuple[tuple, tuple]:
             return xs, tuple(ks)
 
 
-def _a2(ndim: int, lecture: list[Case]) -> Callable[[np.random.Generator, int], list[Case]]:
+def _a2(ndim: int, lecture: list[Case], refusals: tuple = ()
+        ) -> Callable[[np.random.Generator, int], list[Case]]:
+    """Cases of a valid-mode correlation/convolution of `ndim` axes. `refusals` holds the
+    (x shape, w shape) pairs of kernels that do not fit, only where the notebook asks for that
+    ValueError (corr1d and corr2d; not corr3d or the convolutions)."""
     def make(rng, trials: int) -> list[Case]:
         cases = []
         for t in range(trials):
@@ -198,7 +218,12 @@ def _a2(ndim: int, lecture: list[Case]) -> Callable[[np.random.Generator, int], 
         if ndim == 3:
             cases.append(Case(_pair_of_values(rng, "int_x", (3, 4, 3), (2, 1, 3)),
                               note="integer x, float kernel"))
-        return cases + lecture
+        cases += lecture
+        for xs, ws in refusals:
+            why = (f"the kernel (length {ws[0]}) is longer than the input (length {xs[0]})"
+                   if ndim == 1 else f"the kernel {ws} does not fit the input {xs}")
+            cases.append(refusal(_pair_of_values(rng, "float", xs, ws), why))
+        return cases
     return make
 
 
@@ -220,7 +245,7 @@ def _a3_multi_in(rng, trials: int) -> list[Case]:
         Case(_pair_of_values(rng, "float", (3, 3, 4), (3, 3, 4)), note="kernel as large as the input"),
         Case(_pair_of_values(rng, "float", (3, 4, 5), (3, 1, 1)), note="1x1 kernel: a weighted sum of channels"),
     ]
-    return cases
+    return cases + _channel_refusals(rng, [((3, 5, 5), (2, 3, 3)), ((2, 4, 5), (3, 2, 2))])
 
 
 def _a3_multi_in_out(rng, trials: int) -> list[Case]:
@@ -234,12 +259,20 @@ def _a3_multi_in_out(rng, trials: int) -> list[Case]:
         Case(_pair_of_values(rng, "float", (2, 3, 4), (4, 2, 3, 4)), note="kernel as large as the input"),
         Case(_pair_of_values(rng, "float", (3, 4, 5), (2, 3, 1, 1)), note="1x1 kernels"),
     ]
-    return cases
+    return cases + _channel_refusals(rng, [((3, 5, 5), (2, 4, 3, 3)), ((4, 5, 6), (3, 2, 2, 2))])
+
+
+def _channel_refusals(rng, shapes) -> list[Case]:
+    """x (C, H, W) with a kernel w (..., C', KH, KW) whose channel count C' differs: the a3
+    notebook asks corr2d_multi_in and corr2d_multi_in_out to raise ValueError for it."""
+    return [refusal(_pair_of_values(rng, "float", xs, ws),
+                    f"x {xs} has {xs[0]} channels but w {ws} has {ws[-3]}")
+            for xs, ws in shapes]
 
 
 def _layer_shapes(rng, stride_max: int = 2, pad_max: int = 2):
     """Random conv-layer shapes (N, C, H, W), (F, C, KH, KW) with N, C, F, KH, KW > 1 and all
-    different, H != W, stride (an int, or sometimes a pair) and padding."""
+    different, H != W, and an int stride and padding (the notebooks promise ints, nothing else)."""
     n, c, f = _distinct(rng, 2, 4, 3)
     kh, kw = _distinct(rng, 2, 3, 2) if rng.random() < 0.5 else _distinct(rng, 2, 4, 2)
     s = int(rng.integers(1, stride_max + 1))
@@ -266,14 +299,24 @@ def _layer_kwargs(s, p) -> dict:
 
 
 _LAYER_EDGES = [
-    # (note, x shape, w shape, stride, padding)
+    # (note, x shape, w shape, stride, padding); stride and padding are ints, as the notebooks say
     ("batch of 1, stride 1, no padding", (1, 3, 5, 6), (2, 3, 3, 2), 1, 0),
     ("stride 2 smaller than the kernel, padding 1", (2, 2, 6, 7), (3, 2, 3, 3), 2, 1),
     ("stride 3 larger than the kernel (some pixels never used)", (2, 3, 8, 7), (2, 3, 2, 2), 3, 0),
     ("kernel as large as the padded input (one output pixel)", (2, 2, 3, 4), (3, 2, 5, 6), 1, 1),
     ("1x1 kernel with stride 2", (3, 4, 5, 6), (2, 4, 1, 1), 2, 0),
-    ("per-axis stride (2, 1) and padding (0, 1)", (2, 3, 7, 5), (4, 3, 3, 2), (2, 1), (0, 1)),
     ("integer x and w", (2, 2, 5, 4), (3, 2, 2, 3), 1, 1),
+]
+
+
+_LAYER_REFUSALS = [
+    # (why, x shape, w shape, b shape, stride, padding): the shape checks the a3 notebook lists
+    ("x (3, 5, 5) is not 4D (N, C, H, W)", (3, 5, 5), (2, 3, 3, 3), (2,), 1, 0),
+    ("w (3, 3, 3) is not 4D (F, C, KH, KW)", (1, 3, 5, 5), (3, 3, 3), (3,), 1, 0),
+    ("x has 3 channels but w has 2", (1, 3, 5, 5), (2, 2, 3, 3), (2,), 1, 0),
+    ("b has 3 entries for F = 2 kernels", (1, 3, 5, 5), (2, 3, 3, 3), (3,), 1, 0),
+    ("the kernel (5, 7) does not fit the padded input (5, 6)", (2, 2, 3, 4), (3, 2, 5, 7), (3,), 1, 1),
+    ("the kernel (5, 3) does not fit the input (4, 6)", (1, 2, 4, 6), (2, 2, 5, 3), (2,), 2, 0),
 ]
 
 
@@ -287,14 +330,17 @@ def _a3_forward(rng, trials: int) -> list[Case]:
         kind = "int" if "integer" in note else "float"
         x, w, b = _layer_values(rng, kind, xs, ws)
         cases.append(Case((x, w, b), _layer_kwargs(s, p), note=note))
+    for why, xs, ws, bs, s, p in _LAYER_REFUSALS:
+        cases.append(refusal((_floats(rng, xs), _floats(rng, ws), _floats(rng, bs)), why,
+                             **_layer_kwargs(s, p)))
     return cases
 
 
 # ----------------------------------------------------------------------------- a4
 
-def _dout_shape(xs, ws, s, p) -> tuple:
-    (sh, sw), (ph, pw) = pair(s), pair(p)
-    return (xs[0], ws[0], output_length(xs[2], ws[2], ph, sh), output_length(xs[3], ws[3], pw, sw))
+def _dout_shape(xs, ws, s: int, p: int) -> tuple:
+    """(N, F, OH, OW) of the layer x (N, C, H, W), w (F, C, KH, KW) with stride s, padding p."""
+    return (xs[0], ws[0], output_length(xs[2], ws[2], p, s), output_length(xs[3], ws[3], p, s))
 
 
 def _a4_corr1d_backward(rng, trials: int) -> list[Case]:
@@ -400,8 +446,8 @@ def _a4_numerical_gradient(rng, trials: int) -> list[Case]:
 GENERATORS: dict[str, Callable[[np.random.Generator, int], list[Case]]] = {
     "conv_output_length": _a1_length,
     "conv_output_shape": _a1_shape,
-    "corr1d": _a2(1, []),
-    "corr2d": _a2(2, _LECTURE_2D),
+    "corr1d": _a2(1, [], refusals=[((3,), (5,))]),
+    "corr2d": _a2(2, _LECTURE_2D, refusals=[((3, 3), (2, 4)), ((5, 3), (6, 2))]),
     "corr3d": _a2(3, []),
     "convolve1d": _a2(1, _NUMPY_1D),
     "convolve2d": _a2(2, []),

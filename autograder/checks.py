@@ -4,9 +4,11 @@
 computes the right answers with the reference in the parent, and gives each case a judge:
 
     value functions      compare.py: type, shape, dtype, NaN, tolerance, worst element
-    a1 sizes             exact ints / tuples of ints; ValueError cases pass when ValueError is raised
+    a1 sizes             exact ints / tuples of ints
     backward functions   reference gradients AND central differences of a trusted forward pass
     numerical_gradient   exact gradient of a known function; x must come back unchanged
+    refusals             (any function, cases with expect_error) pass when that error is raised;
+                         the feedback says why it was expected and what came back instead
 
 and, when a check fails, diagnose.py names the known mistake the output matches.
 
@@ -27,7 +29,7 @@ import numpy as np
 from . import gradcheck
 from .cases import COARSE_STEP, Case, make_cases
 from .compare import (TINY, compare_array, compare_int, compare_int_tuple, compare_tuple,
-                      fmt_array, fmt_num, index_str)
+                      describe, fmt_array, fmt_num, index_str)
 from .diagnose import diagnose
 from .report import CheckResult
 from .testfunctions import FunctionSpec, make_function
@@ -56,6 +58,7 @@ class Check:
     size: int  # number of input elements; smaller = easier to read
     call: Call
     judge: Callable[[CallOutcome], CheckResult]  # trusted: runs in the parent
+    refusal: bool = False  # the right answer is a ValueError the notebook asks for (engine weighs it)
 
 
 ARG_NAMES = {
@@ -140,7 +143,6 @@ _HINTS = [  # (exception name, words in the message, hint)
     ("AttributeError", "'list'", "inputs may be Python lists: convert them with np.asarray(x) "
      "first"),
     ("TypeError", "list", "inputs may be Python lists: convert them with np.asarray(x) first"),
-    ("TypeError", "tuple", "stride and padding may be an int or a pair (rows, cols)"),
     ("NameError", "", "a name is used before it is defined: is a helper defined in a cell that "
      "did not run, or misspelt?"),
     ("ZeroDivisionError", "", "something was divided by zero"),
@@ -187,14 +189,14 @@ class _Context:
     case: Case
     reference: ModuleType
     expected: object  # right answer; None when an exception is expected
-    expected_error: str  # the reference's message when the right answer is an exception
     rtol: float
     atol: float
     seed: int
 
     def result(self, passed: bool, lines: list[str] = ()) -> CheckResult:
         return CheckResult(label=self.label, passed=passed,
-                           feedback="" if passed else "\n".join(lines), size=self.size)
+                           feedback="" if passed else "\n".join(lines), size=self.size,
+                           refusal=bool(self.case.expect_error))
 
     @property
     def inputs(self) -> list[str]:
@@ -214,20 +216,36 @@ def _judge_array(ctx: _Context, outcome: CallOutcome) -> CheckResult:
     return ctx.result(False, ctx.inputs + comparison.lines + ctx.diagnose(outcome.value))
 
 
+def _shown(value) -> str:
+    """What came back, in a few words: small plain values as they are, arrays by dtype and shape."""
+    holds_arrays = isinstance(value, (tuple, list)) and any(isinstance(v, np.ndarray) for v in value)
+    text = repr(value)
+    if isinstance(value, np.ndarray) or holds_arrays or len(text) > 60:
+        return describe(value)
+    return text
+
+
+_REFUSE_HINT = ("hint: the notebook asks for this check: test the input before computing and "
+                "raise ValueError with a message that says what is wrong")
+
+
+def _judge_refusal(ctx: _Context, outcome: CallOutcome) -> CheckResult:
+    """A case whose right answer is an error (ValueError): passes exactly when that is raised."""
+    want, message = ctx.case.expect_error, (outcome.message or "").strip()
+    expected = f"expected {want} because {ctx.case.note}"
+    if outcome.status == "error" and message.split(":", 1)[0].strip() == want:
+        return ctx.result(True)
+    if outcome.status == "ok":
+        named = ctx.diagnose(outcome.value)  # a1: "invalid input is not refused" and its kin
+        return ctx.result(False, [f"{expected}; your function returned {_shown(outcome.value)}"]
+                          + (named or [_REFUSE_HINT]))
+    if outcome.status == "error" and not message.startswith("NotImplementedError"):
+        return ctx.result(False, [f"{expected}; your function raised {message}", _REFUSE_HINT])
+    return ctx.result(False, _status_lines(ctx.function, outcome))  # the stub, a timeout ...
+
+
 def _judge_size(ctx: _Context, outcome: CallOutcome) -> CheckResult:
     value = outcome.value
-    if ctx.case.expect_error:
-        want = ctx.case.expect_error
-        if outcome.status == "error" and (outcome.message or "").startswith(want):
-            return ctx.result(True)
-        if outcome.status == "ok":
-            lines = [f"expected {want} ({ctx.expected_error}), but your function returned "
-                     f"{value!r}"] + ctx.diagnose(value)
-            return ctx.result(False, lines)
-        if outcome.status == "error" and not outcome.message.startswith("NotImplementedError"):
-            return ctx.result(False, [f"expected {want} ({ctx.expected_error}), but your function "
-                                      f"raised {outcome.message}"])
-        return ctx.result(False, _status_lines(ctx.function, outcome))
     if outcome.status != "ok":
         lines = _status_lines(ctx.function, outcome)
         if outcome.status == "error":
@@ -322,13 +340,13 @@ def _judge_numerical_gradient(ctx: _Context, outcome: CallOutcome) -> CheckResul
 # ----------------------------------------------------------------------------- building
 
 def _expected(function: str, reference: ModuleType, case: Case):
-    """The right answer, or (None, message) when the reference raises the expected error."""
+    """The right answer; None when it is an error (after making sure the reference raises it)."""
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
     if function == "numerical_gradient":
         if kwargs.get("h", 0) >= COARSE_STEP:  # the central difference with that very step
             return np.asarray(reference.numerical_gradient(make_function(args[0]), args[1], **kwargs),
-                              dtype=np.float64), ""
-        return gradcheck.exact_gradient(args[0], args[1]), ""
+                              dtype=np.float64)
+        return gradcheck.exact_gradient(args[0], args[1])
     fn = getattr(reference, function)
     if case.expect_error:
         try:
@@ -337,7 +355,7 @@ def _expected(function: str, reference: ModuleType, case: Case):
             if type(error).__name__ != case.expect_error:
                 raise RuntimeError(f"reference {function}{case.args} raised "
                                    f"{type(error).__name__}, not {case.expect_error}") from error
-            return None, str(error)
+            return None
         raise RuntimeError(f"reference {function}{case.args} returned {value!r} instead of "
                            f"raising {case.expect_error}")
     value = fn(*args, **kwargs)
@@ -345,7 +363,7 @@ def _expected(function: str, reference: ModuleType, case: Case):
         value = tuple(np.asarray(v, dtype=np.float64) for v in value)
     elif isinstance(value, np.ndarray):
         value = np.asarray(value, dtype=np.float64)
-    return value, ""
+    return value
 
 
 def _judge_for(function: str) -> Callable[[_Context, CallOutcome], CheckResult]:
@@ -373,17 +391,17 @@ def build_checks(assignment_id: str, function: str, reference: ModuleType, seed:
     rng = np.random.default_rng(seed)
     cases = make_cases(function, rng, grading.trials)
     case_seeds = rng.integers(0, 2 ** 63, size=len(cases))
-    judge = _judge_for(function)
     rtol, atol = _tolerances(function, grading)
     checks = []
     for i, (case, case_seed) in enumerate(zip(cases, case_seeds), start=1):
         note = f" ({case.note})" if case.note else ""
         label = f"case {i} of {len(cases)}{note}: {describe_inputs(function, case.args, case.kwargs)}"
-        expected, message = _expected(function, reference, case)
         ctx = _Context(function, label, _size(function, case.args, case.kwargs), case, reference,
-                       expected, message, rtol, atol, int(case_seed))
+                       _expected(function, reference, case), rtol, atol, int(case_seed))
         call = Call(function, case.args, dict(case.kwargs),
                     return_args=function == "numerical_gradient")
+        judge = _judge_refusal if case.expect_error else _judge_for(function)
         checks.append(Check(function, label, ctx.size, call,
-                            (lambda c: lambda outcome: judge(c, outcome))(ctx)))
+                            (lambda j, c: lambda outcome: j(c, outcome))(judge, ctx),
+                            refusal=bool(case.expect_error)))
     return checks

@@ -268,7 +268,7 @@ _OFF_LAYER = ("off by one", "the output size is off by one: OH = (H + 2*padding 
               "+ 1, and the same for OW.")
 
 _INVALID = ("invalid input is not refused: the formula's value came back. Raise ValueError when "
-            "k, stride or dilation is below 1, padding is negative, or the result is below 1 (the "
+            "n, k, stride or dilation is below 1, padding is negative, or the result is below 1 (the "
             "kernel does not fit).")
 
 MISTAKES: list[Mistake] = [

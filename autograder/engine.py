@@ -17,6 +17,26 @@ from .submission import CodeChunk, Submission, SubmissionError, read_submission
 
 REFERENCE_STUDENT = "reference"
 
+# Partial credit. A function's checks come in two kinds: value checks (does it compute the right
+# thing?) and refusal checks (does it raise the ValueError its notebook asks for?). Each kind
+# earns its share of the points in proportion to the checks of that kind passed:
+#
+#     score = points * ((1 - share) * values passed / values + share * refusals passed / refusals)
+#
+# with share = REFUSAL_SHARE (0 for a function without refusal checks). The share is fixed, so
+# what a refusal is worth does not depend on how many value cases a function happens to have.
+REFUSAL_SHARE = 0.10  # a2-a4: the refusals are shape checks around what the function teaches
+# a1 is about when the output-size formula applies at all: "O < 1 means the kernel does not fit"
+# is the formula itself, and the notebook gives its ValueErrors one of two bullets and six visible
+# asserts (a quarter is also close to what they weighed by count before the shares were fixed)
+A1_REFUSAL_SHARE = 0.25
+REFUSAL_SHARES = {"conv_output_length": A1_REFUSAL_SHARE, "conv_output_shape": A1_REFUSAL_SHARE}
+
+
+def refusal_share(function: str) -> float:
+    """The share of `function`'s points that its refusal checks carry together."""
+    return REFUSAL_SHARES.get(function, REFUSAL_SHARE)
+
 
 def _secret_warning(course: Course, secret: Optional[bytes]) -> Optional[str]:
     if secret is not None:
@@ -39,22 +59,52 @@ def _judge(check, outcome) -> CheckResult:
             passed=False,
             feedback=f"the grader could not read what your function returned ({type(error).__name__}: {error})",
             size=check.size,
+            refusal=check.refusal,
         )
 
 
+def credit(results: list[CheckResult], share: float) -> float:
+    """The fraction of a function's points earned (0..1): value checks weigh 1 - share together,
+    refusal checks `share` together (see REFUSAL_SHARE); a kind with no checks gives its share to
+    the other."""
+    values = [r.passed for r in results if not r.refusal]
+    refusals = [r.passed for r in results if r.refusal]
+    if not refusals:
+        share = 0.0
+    elif not values:
+        share = 1.0
+    passed_values = sum(values) / len(values) if values else 0.0
+    passed_refusals = sum(refusals) / len(refusals) if refusals else 0.0
+    return (1.0 - share) * passed_values + share * passed_refusals
+
+
+def _tally(results: list[CheckResult], share: float) -> str:
+    """'5 of 6 checks passed', and with refusal checks how each kind did and what it weighs."""
+    passed, total = sum(r.passed for r in results), len(results)
+    refusals = [r for r in results if r.refusal]
+    if not refusals or len(refusals) == total:
+        return f"{passed} of {total} checks passed"
+    values = [r for r in results if not r.refusal]
+    return (f"{passed} of {total} checks passed (computing the result: "
+            f"{sum(r.passed for r in values)} of {len(values)}, {(1 - share) * 100:g} % of the "
+            f"points; raising the ValueError the notebook asks for: "
+            f"{sum(r.passed for r in refusals)} of {len(refusals)}, {share * 100:g} %)")
+
+
 def _summarize(function: str, points: float, results: list[CheckResult]) -> TestResult:
-    """Partial credit: the function's points scale with the share of its checks passed."""
-    passed = sum(r.passed for r in results)
-    total = len(results)
-    score = points * passed / total if total else 0.0
+    """Partial credit (see credit) and the feedback: the tally, then the failing case to read
+    first, a value case before a refusal (it weighs more), one naming a mistake before others,
+    the smallest before bigger ones."""
+    share = refusal_share(function)
+    score = points * credit(results, share) if results else 0.0
+    passed, total = sum(r.passed for r in results), len(results)
     if passed == total:
         feedback = f"all {total} checks passed"
     else:
         failing = [r for r in results if not r.passed]
-        # the smallest failing case is the easiest to read; one that names the mistake beats it
-        smallest = min(failing, key=lambda r: ("likely mistake" not in r.feedback, r.size))
-        lines = [f"{passed} of {total} checks passed; the failing case to look at first:", f"  {smallest.label}"]
-        lines += [f"  {line}" for line in smallest.feedback.splitlines() if line.strip()]
+        first = min(failing, key=lambda r: (r.refusal, "likely mistake" not in r.feedback, r.size))
+        lines = [f"{_tally(results, share)}; the failing case to look at first:", f"  {first.label}"]
+        lines += [f"  {line}" for line in first.feedback.splitlines() if line.strip()]
         if len(failing) > 1:
             lines.append(f"  ({len(failing) - 1} other case(s) fail too)")
         feedback = "\n".join(lines)

@@ -20,6 +20,7 @@ class CheckResult:
     passed: bool
     feedback: str = ""  # empty when passed; else the lines of design.md's feedback entry
     size: int = 0  # number of input elements: the smallest failing case is the easiest to read
+    refusal: bool = False  # a ValueError the notebook asks for; refusals weigh a fixed share
 
 
 @dataclass

@@ -986,6 +986,9 @@ def build_a3(b: Builder) -> None:
     Letters used throughout: **N** images in a batch, **C** input channels, **F** output channels
     (= number of kernels, "filters"), **H, W** height and width, **KH, KW** kernel height and width.
     All correlations are cross-correlations, as in assignment 2 (no kernel flip).
+
+    As in assignment 2, inputs may be Python lists or NumPy arrays of ints or floats; always
+    return a `float64` NumPy array (`np.asarray(x, dtype=float)` at the start takes care of both).
     """)
     b.md(INTRO_HOW_TO)
     b.code(SETUP, locked_id="setup")
@@ -1418,6 +1421,10 @@ def build_a4(b: Builder) -> None:
 
     Notation: `dy` stands for $\partial L/\partial y$ and has the shape of `y`; likewise `dx` has
     the shape of `x`, `dw` the shape of `w`.
+
+    As in assignments 2 and 3, inputs may be Python lists or NumPy arrays of ints or floats;
+    always return `float64` NumPy arrays (`np.asarray(x, dtype=float)` at the start takes care of
+    both).
     """)
     b.md(INTRO_HOW_TO)
     b.code(SETUP, locked_id="setup")
@@ -1616,7 +1623,8 @@ def build_a4(b: Builder) -> None:
     b.solution("conv2d_backward", "conv2d_backward(x, w, b, dout, stride=1, padding=0)", """
         Gradients of out = conv2d_forward(x, w, b, stride, padding), given dout = dL/dout.
 
-        x: (N, C, H, W), w: (F, C, KH, KW), b: (F,), dout: (N, F, OH, OW).
+        x: (N, C, H, W), w: (F, C, KH, KW), b: (F,), dout: (N, F, OH, OW),
+        stride and padding: ints, as in conv2d_forward.
         Returns (dx, dw, db) with shapes (N, C, H, W), (F, C, KH, KW), (F,), all float64.
     """)
     b.tests("conv2d_backward", r'''
@@ -1701,14 +1709,15 @@ def build_a4(b: Builder) -> None:
     - `f` takes an array shaped like `x` and returns a number;
     - return an array of the shape of `x`, float64, with the central difference for every element
       (`np.ndindex(x.shape)` walks over all index tuples of any shape);
-    - work on a float64 **copy** of `x`: an integer array cannot hold $x + 10^{-5}$, and the
-      caller's `x` must be left unchanged; put every element back after nudging it.
+    - work on a float64 **copy** of `x` (`np.array(x, dtype=float)`, which also turns a Python
+      list into an array): an integer array cannot hold $x + 10^{-5}$, and the caller's `x` must
+      be left unchanged; put every element back after nudging it.
     """)
     b.solution("numerical_gradient", "numerical_gradient(f, x, h=1e-5)", """
         Central-difference gradient of a scalar function f at x.
 
         f: callable taking an array shaped like x and returning a float.
-        x: array of any shape (ints allowed); it is left unchanged.
+        x: array or nested list of any shape (ints allowed); it is left unchanged.
         Returns grad: float64 array shaped like x, grad[k] = (f(x + h e_k) - f(x - h e_k)) / (2h).
     """)
     b.tests("numerical_gradient", r'''

@@ -12,19 +12,16 @@ submission in the sandboxed child.
 """
 from __future__ import annotations
 
-import copy
 import importlib.util
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from autograder import engine
-from autograder.checks import CallOutcome, build_checks, derive_seed
+from autograder.checks import build_checks, derive_seed
 from autograder.course import STUDENT_API, load_course
-from autograder.testfunctions import FunctionSpec, make_function
-from course_helpers import buggy_submission
+from course_helpers import buggy_submission, run_in_process
 
 pytestmark = pytest.mark.needs_bwrap  # grades through the sandbox
 
@@ -47,26 +44,6 @@ def load(path: Path, name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def _plain(value):
-    """What the sandbox would hand back: base ndarrays, tuples/lists of them, numbers."""
-    if isinstance(value, np.ndarray):
-        return np.array(value)
-    if isinstance(value, (tuple, list)):
-        return type(value)(_plain(v) for v in value)
-    return value
-
-
-def run_in_process(module, call) -> CallOutcome:
-    args = copy.deepcopy(call.args)
-    live = tuple(make_function(a) if isinstance(a, FunctionSpec) else a for a in args)
-    try:
-        value = getattr(module, call.function)(*live, **copy.deepcopy(call.kwargs))
-    except Exception as error:  # noqa: BLE001 - becomes the outcome, as in the sandbox
-        return CallOutcome("error", message=f"{type(error).__name__}: {error}")
-    after = tuple(None if callable(a) else _plain(a) for a in live) if call.return_args else None
-    return CallOutcome("ok", value=_plain(value), args_after=after)
 
 
 REFERENCES = {a: load(ROOT / "solutions" / f"{a}.py", f"_corpus_ref_{a}") for a in STUDENT_API}

@@ -118,6 +118,16 @@ def test_layer_cases_break_every_symmetry(seed):
             assert _asymmetric(w)
 
 
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("function", ["conv2d_forward", "conv2d_backward"])
+def test_layer_stride_and_padding_are_ints_as_the_notebooks_say(function, seed):
+    # a3 and a4 state "stride and padding: ints"; a (rows, cols) pair is nowhere promised
+    for case in make_cases(function, np.random.default_rng(seed), GRADING.trials):
+        for name in ("stride", "padding"):
+            value = case.kwargs.get(name, 1)
+            assert type(value) is int, f"{case.note or 'random case'}: {name}={value!r}"
+
+
 @pytest.mark.parametrize("function", ["corr2d", "convolve2d", "corr3d", "corr2d_multi_in"])
 def test_correlation_cases_have_asymmetric_kernels_and_non_square_inputs(function):
     for case in _random_cases(function):
@@ -152,7 +162,7 @@ def test_edge_cases_are_there():
     for f in ("conv2d_forward", "conv2d_backward"):
         joined = " | ".join(notes[f])
         assert "batch of 1" in joined and "stride 2 smaller than the kernel, padding 1" in joined
-        assert "one output pixel" in joined and "per-axis" in joined
+        assert "one output pixel" in joined
     assert "the lecture's worked example" in notes["corr2d"]
     assert any("big" in n for n in notes["corr1d_backward"])
     assert any("big" in n for n in notes["conv2d_backward"])
@@ -199,19 +209,53 @@ def test_a1_valueerror_cases_pass_only_on_valueerror():
     check = checks[0]
     assert check.judge(CallOutcome("error", message="ValueError: k must be >= 1")).passed
     wrong_type = check.judge(CallOutcome("error", message="TypeError: nope"))
-    assert not wrong_type.passed and "expected ValueError" in wrong_type.feedback
+    assert not wrong_type.passed
+    assert wrong_type.feedback.startswith("expected ValueError because k = 0: a kernel has at "
+                                          "least one tap; your function raised TypeError: nope")
     returned = check.judge(CallOutcome("ok", value=9))
-    assert not returned.passed and "but your function returned 9" in returned.feedback
+    assert not returned.passed and "; your function returned 9\n" in returned.feedback
     assert "invalid input is not refused" in returned.feedback
+    assert check.refusal and returned.refusal
 
 
 def test_a1_has_many_valueerror_cases_and_rank_mismatch():
     length = make_cases("conv_output_length", np.random.default_rng(0), 6)
     shape = make_cases("conv_output_shape", np.random.default_rng(0), 6)
     assert sum(c.expect_error == "ValueError" for c in length) >= 5
-    assert any(c.note == "rank mismatch" for c in shape)
+    assert any(c.note.startswith("rank mismatch") for c in shape)
+    assert any(c.expect_error and isinstance(c.kwargs.get("stride"), tuple) for c in shape)
     assert any(isinstance(c.kwargs.get("stride"), tuple) for c in shape)
     assert any(isinstance(c.kwargs.get("stride"), int) for c in shape)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a1_shapes_are_tuples_as_the_notebook_says(seed):
+    # "input_shape and kernel_shape are tuples of the same length": nothing else is promised
+    for case in make_cases("conv_output_shape", np.random.default_rng(seed), GRADING.trials):
+        assert all(type(shape) is tuple for shape in case.args[:2]), case.note
+
+
+@pytest.mark.parametrize("function, note, returned, words", [
+    ("corr2d", "the kernel (2, 4) does not fit the input (3, 3)", np.zeros((2, 0)),
+     "your function returned a float64 array of shape (2, 0)"),
+    ("corr1d", "the kernel (length 5) is longer than the input (length 3)", np.zeros(0),
+     "your function returned a float64 array of shape (0,)"),
+    ("corr2d_multi_in", "has 3 channels but w (2, 3, 3) has 2", np.ones((3, 3)),
+     "your function returned a float64 array of shape (3, 3)"),
+    ("conv2d_forward", "b has 3 entries for F = 2 kernels", np.ones((1, 2, 3, 3)),
+     "your function returned a float64 array of shape (1, 2, 3, 3)"),
+])
+def test_a_refusal_that_returned_says_what_was_expected_and_why(function, note, returned, words):
+    check = next(c for c in checks_for(function) if note in c.label)
+    assert check.refusal
+    result = check.judge(CallOutcome("ok", value=returned))
+    assert not result.passed and result.refusal
+    first = result.feedback.splitlines()[0]
+    assert first.startswith("expected ValueError because ") and note in first and words in first
+    assert "raise ValueError" in result.feedback  # what to do about it
+    raised = check.judge(CallOutcome("error", message="IndexError: index 3 is out of bounds"))
+    assert not raised.passed and "; your function raised IndexError: index 3" in raised.feedback
+    assert check.judge(CallOutcome("error", message="ValueError: w does not fit")).passed
 
 
 def test_a1_valid_input_raising_says_it_is_valid():

@@ -112,6 +112,8 @@ def test_integer_truncation_is_named_for_every_array_function(function):
     checks = build_checks(assignment, function, reference, 7, GRADING)
     results = []
     for check in checks:
+        if check.refusal:  # the answer there is a ValueError, not an array to truncate
+            continue
         call = check.call
         if function == "numerical_gradient":
             from autograder.gradcheck import exact_gradient

@@ -30,6 +30,7 @@ from course_helpers import run_in_process
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = ROOT / "tests" / "submissions" / "contract"
 COURSE = load_course(ROOT)
+pytestmark = pytest.mark.needs_bwrap  # the contract solutions are graded through the sandbox
 SECRET = "fairness tests: a fixed course secret"
 STUDENTS = ("ada", "grace", "linus")  # several students: several draws of the random cases
 

@@ -5,6 +5,9 @@ weakened: files counted against the submission (size and number, /tmp and the wo
 nothing left on the host however deep, the course secret nowhere in the sandbox (also as an
 ordinary user, where bwrap runs in a user namespace), the grader's own files neither importable
 nor readable, no capability left.
+
+To see that they test something, switch the sandbox off (an unprotected child):
+    CONV_TEST_UNSANDBOXED=1 pytest tests/test_sandbox_limits.py
 """
 from __future__ import annotations
 
@@ -23,11 +26,21 @@ from autograder.submission import CodeChunk
 
 pytestmark = pytest.mark.needs_bwrap
 
+UNSANDBOXED = bool(os.environ.get("CONV_TEST_UNSANDBOXED"))
 LIMITS = Limits(time_s=5, cpu_s=5, memory_mb=768, processes=32, output_kb=16, disk_mb=8, files=200)
 
 
+@pytest.fixture(autouse=True)
+def _sandbox_switch(monkeypatch):
+    if UNSANDBOXED:
+        monkeypatch.setenv("AUTOGRADER_NO_BWRAP", "1")
+    isolation.probe.cache_clear()
+    yield
+    isolation.probe.cache_clear()
+
+
 def _run(source: str, calls, limits=LIMITS):
-    return run_submission([CodeChunk("module", source)], calls, limits)
+    return run_submission([CodeChunk("module", source)], calls, limits, allow_unprotected=UNSANDBOXED)
 
 
 def _value(run, i=0):

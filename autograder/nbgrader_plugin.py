@@ -15,9 +15,9 @@ makes the passes
                OverwriteKernelspec, NoteTamperedTestCells, OverwriteCells, StripHiddenTests,
                CheckCellMetadata
     autograde: SandboxedExecute, RemoveStrayNotebooks, ReplaceUnencodable, IgnorePattern,
-               ClearMetadataPreprocessor, LimitOutput, TrustedGrades, SaveAutoGrades,
-               AssignLatePenalties, CheckCellMetadata
-    feedback:  GetGrades, StripHiddenTests, CSSHTMLHeaderPreprocessor
+               ClearMetadataPreprocessor, LimitOutput, SanitizeStudentHtml, TrustedGrades,
+               SaveAutoGrades, AssignLatePenalties, CheckCellMetadata
+    feedback:  GetGrades, StripHiddenTests, SanitizeStudentHtml, CSSHTMLHeaderPreprocessor
 
 - ReplaceUnencodable, RestoreCellRoles, NoteTamperedTestCells: what nbgrader cannot take (lone
   surrogates, nbgrader cells re-tagged or unknown to the gradebook, edited test cells) is put
@@ -27,6 +27,8 @@ makes the passes
 - SandboxedExecute runs the notebook in the sandboxed kernel (autograder.kernel_sandbox) and
   survives a kernel that dies, hangs or ignores interrupts in one cell: the remaining cells are
   marked as not run, and the notebook still goes on to be graded.
+- SanitizeStudentHtml: the student's markdown and HTML/SVG/JS outputs, sanitized (nh3) before the
+  autograded notebook is stored (formgrader renders it) and again for the feedback HTML.
 - TrustedGrades reads the notebook's code cells as the student wrote them, grades them with the
   course autograder (the student's code runs in the sandboxed child, the comparison happens here,
   in nbgrader's own process), and overwrites every test cell's outputs with the trusted result:
@@ -69,9 +71,9 @@ from nbgrader.preprocessors import (
 from traitlets import Unicode
 from traitlets.utils.importstring import import_item
 
-from .course import Course, load_course
+from .course import Course, CourseError, load_course
 from .report import format_points
-from .student_html import html_block
+from .student_html import html_block, markdown_as_safe_html, safe_count, safe_html, safe_output
 from .submission import SKIP_TAG, replace_unencodable, unencodable_problem
 
 KERNEL_MANAGER = "autograder.kernel_sandbox.SandboxedKernelManager"
@@ -126,6 +128,7 @@ def configure(c: Any, course: Course) -> None:
         IgnorePattern,
         ClearMetadataPreprocessor,
         LimitOutput,
+        SanitizeStudentHtml,  # after LimitOutput (which may cut HTML short), before the notebook is stored
         TrustedGrades,  # after everything that edits outputs, right before the scores are saved
         SaveAutoGrades,
         AssignLatePenalties,
@@ -142,7 +145,7 @@ def configure(c: Any, course: Course) -> None:
         StripHiddenTests,  # right after OverwriteCells put the instructor's full test cells back
         CheckCellMetadata,
     ]
-    c.GenerateFeedback.preprocessors = [GetGrades, StripHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [GetGrades, StripHiddenTests, SanitizeStudentHtml, CSSHTMLHeaderPreprocessor]
     c.NbGraderApp.logfile = str(root / ".nbgrader.log")
 
 
@@ -519,7 +522,7 @@ class RemoveStrayNotebooks(NbGraderPreprocessor):
 
 
 # --------------------------------------------------------------------------------------------
-# the course
+# student HTML
 
 
 class CoursePreprocessor(NbGraderPreprocessor):
@@ -529,6 +532,39 @@ class CoursePreprocessor(NbGraderPreprocessor):
 
     def course(self) -> Course:
         return load_course(self.course_root or None)
+
+
+class SanitizeStudentHtml(CoursePreprocessor):
+    """Everything the student wrote that a browser would read as HTML, sanitized (student_html).
+
+    Runs before `nbgrader autograde` stores the autograded notebook (formgrader shows it as HTML,
+    inside the instructor's Jupyter server) and again in `nbgrader generate_feedback`. Markdown
+    and raw cells that are exactly the course's own (the assignment's source notebook) are left as
+    they are; outputs always come from the student's kernel: their PNG/JPEG pictures and text are
+    kept, HTML/SVG/markdown sanitized, scripts and widgets left out."""
+
+    def _course_texts(self, assignment_id: str) -> set[str]:
+        try:
+            course = self.course()
+            source = nbformat.read(course.root / course.assignment(assignment_id).notebook, as_version=4)
+        except (CourseError, OSError, ValueError) as error:
+            self.log.warning("%s: the course's own markdown is not known (%s); all of it is sanitized", assignment_id, error)
+            return set()
+        return {c.source for c in source.cells if c.cell_type in ("markdown", "raw")}
+
+    def preprocess(self, nb, resources):
+        course_texts = self._course_texts(resources["nbgrader"]["assignment"])
+        for cell in nb.cells:
+            if cell.cell_type in ("markdown", "raw") and cell.source not in course_texts:
+                if cell.cell_type == "markdown":
+                    cell.source = markdown_as_safe_html(cell.source, cell.get("attachments"))
+                else:
+                    cell.source = safe_html(cell.source)
+            elif cell.cell_type == "code":
+                cell.execution_count = safe_count(cell.get("execution_count"))
+                cell.outputs = [safe_output(output) for output in cell.get("outputs", [])]
+        nb.metadata.pop("widgets", None)  # widget state: rendered by a script the page loads
+        return nb, resources
 
 
 # --------------------------------------------------------------------------------------------

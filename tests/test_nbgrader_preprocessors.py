@@ -13,6 +13,7 @@ from autograder.nbgrader_plugin import (
     ReleasedCell,
     ReplaceUnencodable,
     RestoreCellRoles,
+    SanitizeStudentHtml,
     notes_cell,
 )
 from course_helpers import live_script
@@ -119,3 +120,27 @@ def test_the_notes_cell_shows_quoted_student_text_as_text():
     page = markdown2html_mistune(cell.source)
     assert live_script(page) == []
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page and "[x](javascript:alert(2))" in page
+
+
+def test_sanitizer_keeps_the_course_markdown_and_pictures_and_cleans_the_rest():
+    source = nbformat.read(ROOT / "assignments" / A1 / f"{A1}.ipynb", as_version=4)
+    nb = nbformat.from_dict(source)
+    course_markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    nb.cells.append(nbformat.v4.new_markdown_cell('mine <img src=x onerror="alert(1)"> [a](javascript:alert(2))'))
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+    picture = _code("show()")
+    picture.outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+        nbformat.v4.new_output("display_data", data={"text/html": "<script>alert(3)</script><b>bold</b>"}),
+        nbformat.v4.new_output("display_data", data={"application/javascript": "alert(4)"}),
+    ]
+    nb.cells.append(picture)
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    preprocessor = SanitizeStudentHtml(course_root=str(ROOT))
+    preprocessor.preprocess(nb, _resources())
+    assert [c.source for c in nb.cells if c.cell_type == "markdown"][:-1] == course_markdown
+    assert live_script(markdown2html_mistune(nb.cells[-2].source)) == [] and "mine" in nb.cells[-2].source
+    assert nb.cells[-1].outputs[0].data == {"image/png": png, "text/plain": "<Figure>"}
+    assert nb.cells[-1].outputs[1].data == {"text/html": "<b>bold</b>"}
+    assert "alert" not in str(nb.cells[-1].outputs[2].data)
+    assert "widgets" not in nb.metadata

@@ -7,29 +7,45 @@
                AssignLatePenalties, CheckCellMetadata
 
 Plain nbgrader scores a test cell from what the cell printed inside the student's kernel, which
-the student's own code controls (a no-op `assert_allclose`, a fake `numpy` in `sys.modules` ...).
-`configure()` adds NoteTamperedTestCells to the sanitize pass, right before OverwriteCells (it
-notes test cells the student edited or deleted, for the feedback), and changes the autograde
-pass to
+the student's own code controls (a no-op `assert_allclose`, a fake `numpy` in `sys.modules` ...),
+and drops a whole submission (0 points, no feedback) when one of its steps raises. `configure()`
+makes the passes
 
-    SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-    TrustedGrades, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata
+    sanitize:  ReplaceUnencodable, RestoreCellRoles, ClearOutput, DeduplicateIds,
+               OverwriteKernelspec, NoteTamperedTestCells, OverwriteCells, StripHiddenTests,
+               CheckCellMetadata
+    autograde: SandboxedExecute, RemoveStrayNotebooks, ReplaceUnencodable, IgnorePattern,
+               ClearMetadataPreprocessor, LimitOutput, SanitizeStudentHtml, TrustedGrades,
+               SaveAutoGrades, AssignLatePenalties, CheckCellMetadata
+    feedback:  GetGrades, StripHiddenTests, SanitizeStudentHtml, CSSHTMLHeaderPreprocessor
 
+- ReplaceUnencodable, RestoreCellRoles, NoteTamperedTestCells: what nbgrader cannot take (lone
+  surrogates, nbgrader cells re-tagged or unknown to the gradebook, edited test cells) is put
+  right and noted, so the submission is graded on its honest code instead of being dropped.
+- StripHiddenTests right after OverwriteCells restores the instructor's test cells: the kernel
+  never receives a hidden-test region, so no hook or history in it can copy one into an output.
 - SandboxedExecute runs the notebook in the sandboxed kernel (autograder.kernel_sandbox) and
-  survives a kernel that dies or hangs in one cell: the remaining cells are marked as not run,
-  and the notebook still goes on to be graded.
+  survives a kernel that dies, hangs or ignores interrupts in one cell: the remaining cells are
+  marked as not run, and the notebook still goes on to be graded.
+- SanitizeStudentHtml: the student's markdown and HTML/SVG/JS outputs, sanitized (nh3) before the
+  autograded notebook is stored (formgrader renders it) and again for the feedback HTML.
 - TrustedGrades reads the notebook's code cells as the student wrote them, grades them with the
   course autograder (the student's code runs in the sandboxed child, the comparison happens here,
   in nbgrader's own process), and overwrites every test cell's outputs with the trusted result:
   the feedback text as a stream, the score as the cell's `execute_result` (nbgrader's partial
   credit, nbgrader/utils.py:get_partial_grade). SaveAutoGrades then stores exactly those scores,
-  whatever the kernel printed. It also removes the hidden-test regions from the sources.
-- StripHiddenTests runs again in `nbgrader generate_feedback`, so feedback never shows them.
+  whatever the kernel printed.
+
+Every problem found in a submission is one line in the notes at the top of the student's feedback
+and one warning naming the student in nbgrader's log (`add_note`).
 """
 from __future__ import annotations
 
+import html
 import os
+import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
@@ -52,12 +68,13 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
     SaveAutoGrades,
 )
-from traitlets import Bool, Unicode
+from traitlets import Unicode
 from traitlets.utils.importstring import import_item
 
-from .course import Course, load_course
+from .course import Course, CourseError, load_course
 from .report import format_points
-from .submission import SKIP_TAG
+from .student_html import html_block, markdown_as_safe_html, safe_count, safe_html, safe_output
+from .submission import SKIP_TAG, replace_unencodable, unencodable_problem
 
 KERNEL_MANAGER = "autograder.kernel_sandbox.SandboxedKernelManager"
 BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
@@ -103,27 +120,219 @@ def configure(c: Any, course: Course) -> None:
     # students' pictures in the feedback can set c.Execute.skip_cells_with_tag = "" after this.
     c.Execute.skip_cells_with_tag = SKIP_TAG
     c.Execute.kernel_manager_class = KERNEL_MANAGER
-    c.TrustedGrades.course_root = str(root)
+    c.CoursePreprocessor.course_root = str(root)
     c.Autograde.autograde_preprocessors = [
         SandboxedExecute,
+        RemoveStrayNotebooks,  # right after the kernel, before anything else reads the folder
+        ReplaceUnencodable,  # the kernel's outputs may carry characters the notebook cannot hold
         IgnorePattern,
         ClearMetadataPreprocessor,
         LimitOutput,
+        SanitizeStudentHtml,  # after LimitOutput (which may cut HTML short), before the notebook is stored
         TrustedGrades,  # after everything that edits outputs, right before the scores are saved
         SaveAutoGrades,
         AssignLatePenalties,
         CheckCellMetadata,
     ]
     c.Autograde.sanitize_preprocessors = [
+        ReplaceUnencodable,  # before anything encodes a source (checksums, writing the notebook)
+        RestoreCellRoles,  # before DeduplicateIds and OverwriteCells, which trust the metadata
         ClearOutput,
         DeduplicateIds,
         OverwriteKernelspec,
         NoteTamperedTestCells,  # sees the cells as handed in, before OverwriteCells restores them
         OverwriteCells,
+        StripHiddenTests,  # right after OverwriteCells put the instructor's full test cells back
         CheckCellMetadata,
     ]
-    c.GenerateFeedback.preprocessors = [GetGrades, StripHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [GetGrades, StripHiddenTests, SanitizeStudentHtml, CSSHTMLHeaderPreprocessor]
     c.NbGraderApp.logfile = str(root / ".nbgrader.log")
+
+
+# --------------------------------------------------------------------------------------------
+# notes: what was wrong with a submission, for the student and the instructor
+
+NOTES_KEY = "autograder_notes"
+
+
+def add_note(nb: NotebookNode, resources: dict, log, note: str) -> None:
+    """One problem found in a submission: a line in the notes at the top of the student's feedback
+    (kept in the notebook's metadata between the passes; TrustedGrades shows them) and one warning
+    naming the student in nbgrader's log."""
+    info = (resources or {}).get("nbgrader", {})
+    nb.metadata.setdefault(NOTES_KEY, []).append(note)
+    log.warning("%s/%s: %s", info.get("student", "?"), info.get("assignment", "?"), note)
+
+
+def notes_cell(notes: list[str]) -> NotebookNode:
+    """The markdown cell that shows the notes. They quote the student's file (a source line, a
+    grade_id), so they are escaped and wrapped as one HTML block: shown as text, never as markup."""
+    items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+    return nbformat.v4.new_markdown_cell(html_block(f"<p><strong>Notes from the autograder</strong></p><ul>{items}</ul>"))
+
+
+def _nbgrader_meta(cell) -> dict:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
+
+
+# --------------------------------------------------------------------------------------------
+# the notebook as released: the gradebook's cells
+
+
+@dataclass(frozen=True)
+class ReleasedCell:
+    """One nbgrader cell of the assignment's source notebook, as the gradebook keeps it."""
+
+    metadata: dict  # the nbgrader metadata it was released with
+    source: str  # the instructor's source, hidden regions included
+    is_test: bool  # a graded code cell that is not a student's answer
+
+
+def released_cells(resources: dict) -> dict[str, ReleasedCell]:
+    """grade_id -> ReleasedCell for the notebook being converted (read once per notebook)."""
+    if "autograder_released" in resources:
+        return resources["autograder_released"]
+    from nbgrader.api import Gradebook
+
+    info = resources["nbgrader"]
+    cells: dict[str, ReleasedCell] = {}
+    with Gradebook(info["db_url"]) as gb:
+        notebook = gb.find_notebook(info["notebook"], info["assignment"])
+        grades = {g.name: g for g in notebook.grade_cells}
+        solutions = {s.name for s in notebook.solution_cells}
+        tasks = {t.name: t for t in notebook.task_cells}
+        for source_cell in notebook.source_cells:
+            name = source_cell.name
+            metadata = {
+                "cell_type": source_cell.cell_type,
+                "checksum": source_cell.checksum,
+                "grade": name in grades,
+                "grade_id": name,
+                "locked": bool(source_cell.locked),
+                "schema_version": 3,
+                "solution": name in solutions,
+            }
+            if name in grades:
+                metadata["points"] = float(grades[name].max_score)
+            if name in tasks:
+                metadata.update(task=True, points=float(tasks[name].max_score))
+            is_test = name in grades and name not in solutions and source_cell.cell_type == "code"
+            cells[name] = ReleasedCell(metadata, source_cell.source or "", is_test)
+    resources["autograder_released"] = cells
+    return cells
+
+
+# --------------------------------------------------------------------------------------------
+# what nbgrader cannot take, put right before it reads the notebook
+
+
+def _replace_unencodable_in(value: Any) -> tuple[Any, int]:
+    """`value` (JSON: dicts, lists, strings) with lone surrogates replaced, keys included."""
+    if isinstance(value, str):
+        return replace_unencodable(value)
+    if isinstance(value, list):
+        items = [_replace_unencodable_in(item) for item in value]
+        return [item for item, _ in items], sum(n for _, n in items)
+    if isinstance(value, dict):
+        total, cleaned = 0, {}
+        for key, item in value.items():
+            key, n_key = _replace_unencodable_in(key)
+            cleaned[key], n_item = _replace_unencodable_in(item)
+            total += n_key + n_item
+        return cleaned, total
+    return value, 0
+
+
+class ReplaceUnencodable(NbGraderPreprocessor):
+    """Lone surrogates (JSON can carry "\\udc80", UTF-8 cannot) replaced by U+FFFD anywhere in the
+    notebook: sources, outputs, metadata. One of them in a cell made nbgrader drop the whole
+    submission (checksums and the written notebook are UTF-8). It runs on the file as handed in
+    and again after the kernel, whose outputs the student's code controls. The CLI reads cells the
+    same way (submission.replace_unencodable), so both grade the same code."""
+
+    def preprocess(self, nb, resources):
+        for index, cell in enumerate(nb.cells):
+            outputs, in_outputs = _replace_unencodable_in(cell.get("outputs", []))
+            rest, in_rest = _replace_unencodable_in({k: v for k, v in cell.items() if k != "outputs"})
+            if in_outputs or in_rest:
+                if "outputs" in cell:
+                    rest["outputs"] = outputs
+                nb.cells[index] = nbformat.from_dict(rest)
+            if in_rest:
+                add_note(nb, resources, self.log, unencodable_problem(f"Cell {index + 1} of your notebook", in_rest))
+            if in_outputs:
+                add_note(nb, resources, self.log, unencodable_problem(f"The output of cell {index + 1}", in_outputs))
+        cleaned, count = _replace_unencodable_in(nb.metadata)
+        if count:
+            nb.metadata = nbformat.from_dict(cleaned)
+            add_note(nb, resources, self.log, unencodable_problem("Your notebook's metadata", count))
+        return nb, resources
+
+
+class RestoreCellRoles(NbGraderPreprocessor):
+    """Every cell's nbgrader metadata checked against the gradebook, by grade_id.
+
+    nbgrader trusts the metadata of the submitted file: a test cell it does not know loses its
+    grade_id and then fails validation, a solution cell re-tagged as a grade cell is looked up as
+    one and is not found, a test cell re-tagged as a solution fails its checksum, an old or new
+    schema_version stops the whole batch, and a pasted copy of a cell (same grade_id) is left by
+    DeduplicateIds with empty metadata that stops OverwriteCells. Here the last cell with a
+    grade_id the gradebook has gets back the metadata it was released with (the last copy is the
+    one DeduplicateIds keeps); any other nbgrader metadata is removed, so that cell is one of the
+    student's own. A copy, an unknown nbgrader cell and a change to a cell's role, points, lock
+    or schema are noted (the checksum and cell type are nbgrader's own business)."""
+
+    NOTED = ("grade", "solution", "task", "points", "locked", "schema_version")
+
+    def preprocess(self, nb, resources):
+        released = released_cells(resources)
+        last = {_nbgrader_meta(cell).get("grade_id"): index for index, cell in enumerate(nb.cells)}
+        for index, cell in enumerate(nb.cells):
+            if "nbgrader" not in cell.get("metadata", {}):
+                continue
+            meta = cell.metadata.nbgrader
+            grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+            known = released.get(grade_id) if isinstance(grade_id, str) else None
+            if known is not None and last[grade_id] != index:
+                del cell.metadata["nbgrader"]
+                add_note(nb, resources, self.log, (
+                    f"Cell {index + 1} of your notebook is a copy of the nbgrader cell {grade_id}; the "
+                    f"last copy (cell {last[grade_id] + 1}) was graded as {grade_id}, this one as an "
+                    f"ordinary cell of yours."))
+                continue
+            if known is None:
+                del cell.metadata["nbgrader"]
+                if isinstance(meta, dict) and any(meta.get(k) for k in ("grade", "solution", "locked", "task")):
+                    add_note(nb, resources, self.log, (
+                        f"Cell {index + 1} of your notebook is marked as an nbgrader cell "
+                        f"{str(grade_id)[:60]!r} that this assignment does not have; it was graded as "
+                        f"an ordinary cell of yours."))
+                continue
+            changed = [
+                f"{key}: {_shown(meta.get(key))} -> {_shown(known.metadata.get(key))}"
+                for key in self.NOTED
+                if _role_value(meta.get(key)) != _role_value(known.metadata.get(key))
+            ]
+            cell.metadata["nbgrader"] = nbformat.from_dict(dict(known.metadata))
+            if changed:
+                add_note(nb, resources, self.log, (
+                    f"The nbgrader settings of cell {grade_id} were changed in your notebook "
+                    f"({'; '.join(changed)}); they were put back as released before grading."))
+        return nb, resources
+
+
+def _shown(value: Any) -> str:
+    return "not set" if value is None else repr(value)[:40]
+
+
+def _role_value(value: Any) -> Any:
+    """Released metadata says False/absent and 3.0 where a notebook may say absent/False and 3."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return value
 
 
 # --------------------------------------------------------------------------------------------
@@ -152,7 +361,10 @@ def strip_hidden_in(nb: NotebookNode) -> None:
 
 
 class StripHiddenTests(NbGraderPreprocessor):
-    """Hidden-test regions out of every cell (autograded notebooks and feedback HTML)."""
+    """Hidden-test regions out of every cell. In `nbgrader autograde` this runs right after
+    OverwriteCells restored the instructor's test cells, so the kernel never receives a hidden
+    region (a `pre_run_cell` hook or `In`/history in the student's kernel would print it into an
+    output); the trusted grader does not need them there. It runs again for the feedback HTML."""
 
     def preprocess(self, nb, resources):
         strip_hidden_in(nb)
@@ -162,44 +374,25 @@ class StripHiddenTests(NbGraderPreprocessor):
 # --------------------------------------------------------------------------------------------
 # edited or deleted test cells (noticed before nbgrader's OverwriteCells puts them back)
 
-NOTES_KEY = "autograder_notes"
-
 
 class NoteTamperedTestCells(NbGraderPreprocessor):
     """Compare each test cell with the version students received (the gradebook's source cell
-    without its hidden region) and note edits and deletions in the notebook's metadata, where
-    TrustedGrades turns them into a line of feedback and a log warning. nbgrader's own
+    without its hidden region) and note edits and deletions (`add_note`). nbgrader's own
     OverwriteCells, right after this, restores the cells; the note only makes it visible."""
 
     def preprocess(self, nb, resources):
-        from nbgrader.api import Gradebook
-
-        info = resources["nbgrader"]
-        notes = []
-        with Gradebook(info["db_url"]) as gb:
-            notebook = gb.find_notebook(info["notebook"], info["assignment"])
-            answers = {cell.name for cell in notebook.solution_cells}  # graded answers: students edit those
-            tests = {g.name for g in notebook.grade_cells if g.cell_type == "code" and g.name not in answers}
-            released = {
-                cell.name: strip_hidden_tests(cell.source)[0].strip()
-                for cell in notebook.source_cells
-                if cell.name in tests
-            }
+        tests = {name: cell for name, cell in released_cells(resources).items() if cell.is_test}
         seen = set()
         for cell in nb.cells:
-            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            grade_id = _nbgrader_meta(cell).get("grade_id")
             if grade_id not in tests:
                 continue
             seen.add(grade_id)
             source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
-            if strip_hidden_tests(source)[0].strip() != released.get(grade_id, "").strip():
-                notes.append(f"The test cell {grade_id} was changed in your notebook; it was put back as released before grading.")
-        for grade_id in sorted(tests - seen):
-            notes.append(f"The test cell {grade_id} was missing from your notebook; it was put back before grading.")
-        if notes:
-            nb.metadata[NOTES_KEY] = notes
-            for note in notes:
-                self.log.warning("%s/%s: %s", info["student"], info["assignment"], note)
+            if strip_hidden_tests(source)[0].strip() != strip_hidden_tests(tests[grade_id].source)[0].strip():
+                add_note(nb, resources, self.log, f"The test cell {grade_id} was changed in your notebook; it was put back as released before grading.")
+        for grade_id in sorted(set(tests) - seen):
+            add_note(nb, resources, self.log, f"The test cell {grade_id} was missing from your notebook; it was put back before grading.")
         return nb, resources
 
 
@@ -217,14 +410,20 @@ def _error_output(ename: str, message: str) -> NotebookNode:
     return nbformat.v4.new_output("error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"])
 
 
+NOT_RUN = "The cells below it were not run in your notebook; every function was still graded on its own."
+
+
 class SandboxedExecute(Execute):
     """nbgrader's Execute with the sandboxed kernel, which keeps going when the kernel does not.
 
     nbclient raises DeadKernelError out of the whole notebook when the kernel dies (os._exit, a
-    crash, the memory limit), and nbgrader then drops the submission. Here the cell that killed
-    the kernel gets an error output saying so, later cells are left unrun with a note, and the
-    notebook goes on to TrustedGrades, which grades every function on its own. A cell that times
-    out is interrupted by nbclient; we then stop too, so one hang costs one cell timeout.
+    crash, the memory limit), and CellTimeoutError when a cell outlives its timeout and then does
+    not answer the interrupt either (it catches KeyboardInterrupt, or ignores SIGINT); nbgrader
+    then drops the submission, and an unanswered kernel is only waited on. Here a kernel that does
+    not come back from the interrupt within nbclient's iopub_timeout (a few seconds) is killed, the
+    cell gets an error output saying what happened, later cells are left unrun, and the notebook
+    goes on to TrustedGrades, which grades every function on its own. A cell that times out and
+    answers the interrupt stops the run too, so one hang costs one cell timeout.
     """
 
     def __init__(self, **kw):
@@ -244,40 +443,128 @@ class SandboxedExecute(Execute):
         return import_item(configured) if isinstance(configured, str) else configured
 
     def preprocess(self, nb, resources=None, km=None):
-        self._stopped_because: Optional[str] = None
+        self._stopped = False
         self.kernel_manager_class = self._configured_kernel_manager()
         started = time.monotonic()
         try:
             return super().preprocess(nb, resources, km)
         finally:
-            self.log.info("notebook ran in the kernel in %.1f s", time.monotonic() - started)
+            info = (resources or {}).get("nbgrader", {})
+            self.log.info("%s/%s: notebook ran in the kernel in %.1f s",
+                          info.get("student", "?"), info.get("assignment", "?"), time.monotonic() - started)
+
+    def _stop(self, cell, resources, index: int, ename: str, what: str) -> None:
+        """Stop running cells after this one: an error output in the cell, a note for the student."""
+        self._stopped = True
+        if not any(o.get("ename") == ename for o in cell.get("outputs", [])):
+            cell.outputs = list(cell.get("outputs", [])) + [_error_output(ename, f"{what} {NOT_RUN}")]
+        add_note(self.nb, resources, self.log, f"Cell {index + 1}: {what} {NOT_RUN}")
+
+    def _kill_kernel(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception as error:  # noqa: BLE001 - it is already gone, or going: never wait on it
+            self.log.warning("shutting down the kernel: %s", error)
 
     def preprocess_cell(self, cell, resources, index):
-        if self._stopped_because is not None:
+        if self._stopped:
             if cell.cell_type == "code" and cell.source.strip():
                 cell.outputs = []
                 cell.execution_count = None
             return cell, resources
-        from nbclient.exceptions import DeadKernelError
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            self._stopped_because = "the kernel died"
-            cell.outputs = list(cell.get("outputs", [])) + [
-                _error_output(
-                    "KernelDied",
-                    "the Python kernel stopped while running this cell (os._exit, a crash, or the "
-                    "memory limit). The cells below were not run here; every function was still "
-                    "graded on its own by the course autograder.",
-                )
-            ]
-            self.log.warning("cell %d: %s; the remaining cells are not run", index, self._stopped_because)
-            return cell, resources
-        if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
-            self._stopped_because = f"a cell ran longer than {self.timeout} s"
-            self.log.warning("cell %d timed out; the remaining cells are not run", index)
+            self._stop(cell, resources, index, "KernelDied",
+                       "the Python kernel stopped while running this cell (os._exit, a crash, or the memory limit).")
+        except CellTimeoutError:
+            self._kill_kernel()
+            self._stop(cell, resources, index, "CellTimeoutError",
+                       f"this cell ran longer than the {self.timeout} s limit and did not stop when "
+                       f"interrupted (does it catch KeyboardInterrupt?), so its kernel was shut down.")
+        else:
+            if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
+                self._stop(cell, resources, index, "CellTimeoutError",
+                           f"this cell ran longer than the {self.timeout} s limit and was interrupted.")
         return cell, resources
+
+
+class RemoveStrayNotebooks(NbGraderPreprocessor):
+    """Notebooks the kernel wrote into its working folder (the student's autograded folder), removed.
+
+    `nbgrader generate_feedback` converts every *.ipynb in autograded/<student>/<assignment>/ and
+    stops with an error at one the gradebook does not know, so that student got no feedback at
+    all. Only the assignment's own notebooks belong there. (Once the sandbox gives the kernel a
+    private working folder of its own, nothing reaches this folder and this finds nothing.)"""
+
+    def preprocess(self, nb, resources):
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        with Gradebook(info["db_url"]) as gb:
+            expected = {f"{n.name}.ipynb" for n in gb.find_assignment(info["assignment"]).notebooks}
+        for path in sorted(folder.glob("*.ipynb")):
+            if path.name in expected:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            add_note(nb, resources, self.log, (
+                f"Your code wrote {path.name[:80]!r} into the grading folder; it was removed "
+                f"(only the assignment's notebooks belong there)."))
+        return nb, resources
+
+
+# --------------------------------------------------------------------------------------------
+# student HTML
+
+
+class CoursePreprocessor(NbGraderPreprocessor):
+    """A preprocessor that reads course.yml (the folder is set by `configure`)."""
+
+    course_root = Unicode("", help="folder of course.yml (default: search from the working folder)").tag(config=True)
+
+    def course(self) -> Course:
+        return load_course(self.course_root or None)
+
+
+class SanitizeStudentHtml(CoursePreprocessor):
+    """Everything the student wrote that a browser would read as HTML, sanitized (student_html).
+
+    Runs before `nbgrader autograde` stores the autograded notebook (formgrader shows it as HTML,
+    inside the instructor's Jupyter server) and again in `nbgrader generate_feedback`. Markdown
+    and raw cells that are exactly the course's own (the assignment's source notebook) are left as
+    they are; outputs always come from the student's kernel: their PNG/JPEG pictures and text are
+    kept, HTML/SVG/markdown sanitized, scripts and widgets left out."""
+
+    def _course_texts(self, assignment_id: str) -> set[str]:
+        try:
+            course = self.course()
+            source = nbformat.read(course.root / course.assignment(assignment_id).notebook, as_version=4)
+        except (CourseError, OSError, ValueError) as error:
+            self.log.warning("%s: the course's own markdown is not known (%s); all of it is sanitized", assignment_id, error)
+            return set()
+        return {c.source for c in source.cells if c.cell_type in ("markdown", "raw")}
+
+    def preprocess(self, nb, resources):
+        course_texts = self._course_texts(resources["nbgrader"]["assignment"])
+        for cell in nb.cells:
+            if cell.cell_type in ("markdown", "raw") and cell.source not in course_texts:
+                if cell.cell_type == "markdown":
+                    cell.source = markdown_as_safe_html(cell.source, cell.get("attachments"))
+                else:
+                    cell.source = safe_html(cell.source)
+            elif cell.cell_type == "code":
+                cell.execution_count = safe_count(cell.get("execution_count"))
+                cell.outputs = [safe_output(output) for output in cell.get("outputs", [])]
+        nb.metadata.pop("widgets", None)  # widget state: rendered by a script the page loads
+        return nb, resources
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,11 +603,9 @@ def trusted_outputs(feedback: str, score: float) -> list[NotebookNode]:
     ]
 
 
-class TrustedGrades(NbGraderPreprocessor):
-    """Write the course autograder's scores and feedback into the test cells (see module doc)."""
-
-    course_root = Unicode("", help="folder of course.yml (default: search from the working folder)").tag(config=True)
-    strip_hidden = Bool(True, help="remove hidden-test regions from the autograded notebook").tag(config=True)
+class TrustedGrades(CoursePreprocessor):
+    """Write the course autograder's scores and feedback into the test cells (see module doc), and
+    the notes on what was wrong with the submission at the top of the notebook."""
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         from .engine import grade_submission
@@ -328,7 +613,7 @@ class TrustedGrades(NbGraderPreprocessor):
 
         info = resources["nbgrader"]
         assignment_id, student = info["assignment"], info["student"]
-        course = load_course(self.course_root or None)
+        course = self.course()
         started = time.monotonic()
         report = grade_submission(read_notebook(nb), course, assignment_id, student)
         seconds = time.monotonic() - started
@@ -374,11 +659,8 @@ class TrustedGrades(NbGraderPreprocessor):
         problems = list(nb.metadata.pop(NOTES_KEY, []))
         problems += report.notes  # set-up warnings (secret, isolation) stay in the instructor's log
         if problems:
-            text = "**Notes from the autograder**\n\n" + "\n".join(f"- {p}" for p in problems)
-            nb.cells.insert(0, nbformat.v4.new_markdown_cell(text))
+            nb.cells.insert(0, notes_cell(problems))
 
-        if self.strip_hidden:
-            strip_hidden_in(nb)
         self.log.info(
             "%s/%s: trusted score %s / %s (graded in %.1f s)",
             student, assignment_id, _score_text(report.score), _score_text(report.max_score), seconds,
@@ -392,7 +674,7 @@ class TrustedGrades(NbGraderPreprocessor):
 
 class TolerantNotebookExporter(NotebookExporter):
     """A submitted file that is not a notebook at all is graded as the untouched release notebook
-    (0 points), with a note in the feedback and an error in nbgrader's log, instead of stopping
+    (0 points), with a note in the feedback and one error in nbgrader's log, instead of stopping
     the student's whole submission with a traceback. The file in submitted/ is left as it is."""
 
     def from_filename(self, filename, resources=None, **kw):
@@ -410,15 +692,12 @@ class TolerantNotebookExporter(NotebookExporter):
             )
             self.log.error(message)
             nb = nbformat.read(replacement, as_version=4)
-            nb.cells.insert(
-                0,
-                nbformat.v4.new_markdown_cell(
-                    "**Your submission could not be read.** The file you handed in is not a valid "
-                    f"notebook ({reason}); it may have been cut short or edited outside Jupyter. "
-                    "It was graded as the untouched assignment (0 points). Ask your instructor; "
-                    "your file was kept as you sent it."
-                ),
-            )
+            # a note for the feedback (TrustedGrades shows it); the error above is the log line
+            nb.metadata[NOTES_KEY] = [
+                "Your submission could not be read: the file you handed in is not a valid notebook "
+                f"({reason}); it may have been cut short or edited outside Jupyter. It was graded as "
+                "the untouched assignment (0 points). Ask your instructor; your file was kept as you sent it."
+            ]
             if resources is None:
                 resources = {}
             resources.setdefault("metadata", {})

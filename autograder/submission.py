@@ -6,11 +6,14 @@ The chunks run later, in the sandboxed child (sandbox.py).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 SKIP_TAG = "autograder:skip"
+REPLACEMENT_CHARACTER = "\ufffd"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class SubmissionError(Exception):
@@ -28,6 +31,26 @@ class Submission:
     path: Optional[Path]
     chunks: list[CodeChunk]
     problems: list[str] = field(default_factory=list)
+
+
+def replace_unencodable(text: str) -> tuple[str, int]:
+    """`text` with every lone surrogate (e.g. "\\udc80", which JSON can carry but UTF-8 cannot) replaced
+    by U+FFFD, and how many were replaced. Such a character makes the notebook unwritable and the
+    cell uncompilable; everything else in the cell is kept as the student wrote it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.subn(REPLACEMENT_CHARACTER, text)
+    return text, 0
+
+
+def unencodable_problem(where: str, count: int) -> str:
+    """The note for a student whose notebook held characters that are not valid Unicode."""
+    what = "1 character that is" if count == 1 else f"{count} characters that are"
+    return (
+        f"{where} held {what} not valid Unicode (lone surrogates such as \\udc80, which no editor "
+        f"writes); replaced by \ufffd before grading, the rest was kept as it was."
+    )
 
 
 def strip_ipython_syntax(source: str) -> str:
@@ -138,6 +161,9 @@ def read_notebook(nb, path: Optional[Path] = None) -> Submission:
         if not isinstance(source, str):
             problems.append(f"cell {index} holds no text (its source is a {type(source).__name__}); it was skipped")
             continue
+        source, replaced = replace_unencodable(source)
+        if replaced:
+            problems.append(unencodable_problem(f"cell {index}", replaced))
         chunk = _checked_chunk(f"cell {index}", source, problems)
         if chunk is not None:
             chunks.append(chunk)

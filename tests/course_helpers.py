@@ -128,3 +128,41 @@ def run_in_process(module: ModuleType, call):
         return CallOutcome("error", message=f"{type(error).__name__}: {error}")
     after = tuple(None if callable(a) else _plain(a) for a in live) if call.return_args else None
     return CallOutcome("ok", value=_plain(value), args_after=after)
+
+
+def live_script(page: str, marker: str = "alert(") -> list[str]:
+    """What in an HTML page would run `marker` in a browser: <script> bodies, on* attributes and
+    javascript: URLs that contain it (an HTML parser, so escaped text such as highlighted code does
+    not count). The page's own scripts (MathJax, require.js) never contain the marker."""
+    from html.parser import HTMLParser
+
+    class Finder(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.found: list[str] = []
+            self.in_script = False
+
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                value = value or ""
+                if name.startswith("on") and marker in value:
+                    self.found.append(f"<{tag} {name}={value!r}>")
+                if value.strip().lower().startswith("javascript:"):
+                    self.found.append(f"<{tag} {name}={value!r}>")
+            self.in_script = self.in_script or tag == "script"
+
+        def handle_startendtag(self, tag, attrs):
+            self.handle_starttag(tag, attrs)
+            self.in_script = False if tag == "script" else self.in_script
+
+        def handle_endtag(self, tag):
+            if tag == "script":
+                self.in_script = False
+
+        def handle_data(self, data):
+            if self.in_script and marker in data:
+                self.found.append(f"<script>{data.strip()[:80]}")
+
+    finder = Finder()
+    finder.feed(page)
+    return finder.found

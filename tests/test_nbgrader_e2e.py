@@ -30,6 +30,7 @@ from autograder.nbgrader_plugin import (
     BEGIN_HIDDEN,
     END_HIDDEN,
     SandboxedExecute,
+    StripHiddenTests,
     TrustedGrades,
     absolute_db_url,
     configure,
@@ -363,7 +364,7 @@ def test_nbgrader_reads_our_outputs_as_exactly_that_partial_credit(score):
 
 
 def test_configure_puts_trusted_grades_after_execute_and_right_before_the_gradebook():
-    from nbgrader.preprocessors import LimitOutput, SaveAutoGrades
+    from nbgrader.preprocessors import LimitOutput, OverwriteCells, SaveAutoGrades
     from traitlets.config import Config
 
     c = Config()
@@ -373,6 +374,10 @@ def test_configure_puts_trusted_grades_after_execute_and_right_before_the_gradeb
     assert pipeline[0] is SandboxedExecute
     assert pipeline.index(TrustedGrades) == pipeline.index(SaveAutoGrades) - 1
     assert pipeline.index(TrustedGrades) > pipeline.index(LimitOutput)
+    # hidden regions go right after OverwriteCells restored them, before the kernel sees the notebook
+    sanitize = list(c.Autograde.sanitize_preprocessors)
+    assert sanitize.index(StripHiddenTests) == sanitize.index(OverwriteCells) + 1
+    assert StripHiddenTests in c.GenerateFeedback.preprocessors
     assert c.CourseDirectory.root == str(ROOT)
     assert c.CourseDirectory.source_directory == "assignments"
     assert c.CourseDirectory.course_id == course.course_id
@@ -418,4 +423,3 @@ def test_trusted_grades_overwrite_whatever_the_kernel_printed():
     for cell in test_cells:
         assert determine_grade(cell)[0] == 0, cell.outputs
         assert "course autograder" in cell.outputs[0]["text"]
-    assert all(BEGIN_HIDDEN not in c.source for c in nb.cells)

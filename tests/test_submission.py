@@ -1,4 +1,6 @@
 """Reading submissions: nothing runs, magics go, a syntax error costs only its own cell."""
+import json
+
 import nbformat
 import pytest
 
@@ -97,3 +99,14 @@ def test_a_py_module_with_a_magic_is_a_syntax_error_not_silently_changed(tmp_pat
     module.write_text("%matplotlib inline\nx = 1\n")
     sub = read_submission(module)
     assert sub.chunks == [] and "syntax error on line 1" in sub.problems[0]
+
+
+def test_a_lone_surrogate_is_replaced_not_a_reason_to_skip_the_cell(tmp_path):
+    # JSON can carry "\udc80" (a file edited outside Jupyter); UTF-8, and so compile(), cannot
+    nb = notebook(nbformat.v4.new_code_cell("def corr1d(x, w):\n    return x  # caf\udc80\n"))
+    path = tmp_path / "sub.ipynb"
+    path.write_text(json.dumps(nb))  # ensure_ascii: the surrogate is written as an escape
+    sub = read_submission(path)
+    assert [c.label for c in sub.chunks] == ["cell 1"]
+    assert sub.chunks[0].source.endswith("# caf\ufffd\n")
+    assert len(sub.problems) == 1 and "cell 1 held 1 character that is not valid Unicode" in sub.problems[0]

@@ -37,9 +37,8 @@ import resource
 import shutil
 import subprocess
 import sys
-from typing import Optional
 
-NOBODY = 65534  # the uid inside a user namespace (userns mode)
+NOBODY = 65534  # the sandbox uid when the grader is not root and runs without bubblewrap
 UID_BASE, UID_SPAN = 1_600_000_000, 100_000_000  # throwaway uids for root-run sandboxes
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`)"
 SCRATCH_FILE_MB = 64  # biggest file the student may write (RLIMIT_FSIZE); pipes are not affected
@@ -262,11 +261,12 @@ class Probe:
         """One line for reports: what protects the student's process."""
         if self.mode == "privileged":
             return ("bubblewrap (mount/pid/net/ipc/uts namespaces; a throwaway unprivileged uid; "
-                    "only the scratch folder writable; course folder not visible)")
+                    "only private capped folders writable; course folder not visible)")
         if self.mode == "userns":
             extra = "" if os.geteuid() != 0 else "; process limit not enforced (uid 0 outside)"
-            return ("bubblewrap (user/mount/pid/net/ipc/uts namespaces; uid 65534 inside; only the "
-                    f"scratch folder writable; course folder not visible{extra})")
+            return ("bubblewrap (user/mount/pid/net/ipc/uts namespaces; no capability inside; "
+                    "only private capped folders writable; course folder not visible"
+                    f"{extra})")
         return unprotected_description(False, self.reason)
 
 

@@ -14,9 +14,9 @@ makes the passes
     sanitize:  ReplaceUnencodable, RestoreCellRoles, ClearOutput, DeduplicateIds,
                OverwriteKernelspec, NoteTamperedTestCells, OverwriteCells, StripHiddenTests,
                CheckCellMetadata
-    autograde: SandboxedExecute, RemoveStrayNotebooks, ReplaceUnencodable, IgnorePattern,
-               ClearMetadataPreprocessor, LimitOutput, SanitizeStudentHtml, TrustedGrades,
-               SaveAutoGrades, AssignLatePenalties, CheckCellMetadata
+    autograde: SandboxedExecute, ReplaceUnencodable, IgnorePattern, ClearMetadataPreprocessor,
+               LimitOutput, SanitizeStudentHtml, TrustedGrades, SaveAutoGrades,
+               AssignLatePenalties, CheckCellMetadata
     feedback:  GetGrades, StripHiddenTests, SanitizeStudentHtml, CSSHTMLHeaderPreprocessor
 
 - ReplaceUnencodable, RestoreCellRoles, NoteTamperedTestCells: what nbgrader cannot take (lone
@@ -26,7 +26,9 @@ makes the passes
   never receives a hidden-test region, so no hook or history in it can copy one into an output.
 - SandboxedExecute runs the notebook in the sandboxed kernel (autograder.kernel_sandbox) and
   survives a kernel that dies, hangs or ignores interrupts in one cell: the remaining cells are
-  marked as not run, and the notebook still goes on to be graded.
+  marked as not run, and the notebook still goes on to be graded. The kernel works in a private
+  copy of the student's folder (kernel_sandbox), so nothing it writes (another notebook, a deep
+  folder tree, a huge file) reaches autograded/ or the feedback step.
 - SanitizeStudentHtml: the student's markdown and HTML/SVG/JS outputs, sanitized (nh3) before the
   autograded notebook is stored (formgrader renders it) and again for the feedback HTML.
 - TrustedGrades reads the notebook's code cells as the student wrote them, grades them with the
@@ -43,7 +45,6 @@ from __future__ import annotations
 
 import html
 import os
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,7 +124,6 @@ def configure(c: Any, course: Course) -> None:
     c.CoursePreprocessor.course_root = str(root)
     c.Autograde.autograde_preprocessors = [
         SandboxedExecute,
-        RemoveStrayNotebooks,  # right after the kernel, before anything else reads the folder
         ReplaceUnencodable,  # the kernel's outputs may carry characters the notebook cannot hold
         IgnorePattern,
         ClearMetadataPreprocessor,
@@ -491,34 +491,6 @@ class SandboxedExecute(Execute):
                 self._stop(cell, resources, index, "CellTimeoutError",
                            f"this cell ran longer than the {self.timeout} s limit and was interrupted.")
         return cell, resources
-
-
-class RemoveStrayNotebooks(NbGraderPreprocessor):
-    """Notebooks the kernel wrote into its working folder (the student's autograded folder), removed.
-
-    `nbgrader generate_feedback` converts every *.ipynb in autograded/<student>/<assignment>/ and
-    stops with an error at one the gradebook does not know, so that student got no feedback at
-    all. Only the assignment's own notebooks belong there. (Once the sandbox gives the kernel a
-    private working folder of its own, nothing reaches this folder and this finds nothing.)"""
-
-    def preprocess(self, nb, resources):
-        from nbgrader.api import Gradebook
-
-        info = resources["nbgrader"]
-        folder = Path(resources.get("metadata", {}).get("path") or ".")
-        with Gradebook(info["db_url"]) as gb:
-            expected = {f"{n.name}.ipynb" for n in gb.find_assignment(info["assignment"]).notebooks}
-        for path in sorted(folder.glob("*.ipynb")):
-            if path.name in expected:
-                continue
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-            add_note(nb, resources, self.log, (
-                f"Your code wrote {path.name[:80]!r} into the grading folder; it was removed "
-                f"(only the assignment's notebooks belong there)."))
-        return nb, resources
 
 
 # --------------------------------------------------------------------------------------------

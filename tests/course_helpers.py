@@ -15,13 +15,17 @@ from autograder.testfunctions import FunctionSpec, make_function
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def load_solution(assignment_id: str, prefix: str = "reference") -> ModuleType:
-    """Import solutions/<assignment_id>.py by path, without the package being installed."""
-    path = ROOT / "solutions" / f"{assignment_id}.py"
-    spec = importlib.util.spec_from_file_location(f"{prefix}_{assignment_id}", path)
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import a Python file by path under `name` (our own test data or the reference)."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_solution(assignment_id: str, prefix: str = "reference") -> ModuleType:
+    """Import solutions/<assignment_id>.py by path, without the package being installed."""
+    return load_module(ROOT / "solutions" / f"{assignment_id}.py", f"{prefix}_{assignment_id}")
 
 
 def processes_with(marker: str) -> list[str]:

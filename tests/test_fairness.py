@@ -12,7 +12,6 @@ tests/test_cli.py::test_reference_scores_100_and_stub_notebook_scores_0.)
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from autograder.cases import make_cases
 from autograder.checks import build_checks, derive_seed
 from autograder.course import STUDENT_API, load_course
 from autograder.report import CheckResult
-from course_helpers import run_in_process
+from course_helpers import load_module, load_solution, run_in_process
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = ROOT / "tests" / "submissions" / "contract"
@@ -41,14 +40,7 @@ def fixed_secret(monkeypatch):
     monkeypatch.setenv(COURSE.grading.secret.env, SECRET)
 
 
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-REFERENCES = {a: _load(ROOT / "solutions" / f"{a}.py", f"_fair_ref_{a}") for a in STUDENT_API}
+REFERENCES = {a: load_solution(a, "_fair_ref") for a in STUDENT_API}
 
 
 def _lost(report) -> str:
@@ -101,7 +93,7 @@ def test_the_reference_still_scores_full_marks(assignment, fixed_secret):
 @pytest.mark.parametrize("assignment", list(STUDENT_API))
 def test_the_contract_solution_passes_every_check_for_many_seeds(assignment):
     # in-process (our own code): many more random draws than the sandboxed runs above afford
-    module = _load(CONTRACT / f"{assignment}.py", f"_contract_{assignment}")
+    module = load_module(CONTRACT / f"{assignment}.py", f"_contract_{assignment}")
     reference = REFERENCES[assignment]
     for function in STUDENT_API[assignment]:
         for student in range(25):

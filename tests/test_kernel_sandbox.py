@@ -5,7 +5,6 @@ folders); the kernel runs in alice's folder, as `nbgrader autograde` would run i
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from pathlib import Path

@@ -347,10 +347,15 @@ def _spec(rng, name: str, shape) -> FunctionSpec:
         return FunctionSpec(name, {"a": a, "k": rng.uniform(0.5, 2.0, size=shape),
                                    "phi": rng.uniform(0, 2 * np.pi, size=shape)})
     if name == "conv_loss":
+        # 0.5 * ||corr2d(x, w) - t||^2 for a random kernel w, sent as the correlation's matrix M
+        # (testfunctions.py): the student's process gets a matrix product, not a correlation
         kh, kw = 2, 3
         w = _kernel(rng, (kh, kw))
         t = _floats(rng, (shape[0] - kh + 1, shape[1] - kw + 1))
-        return FunctionSpec(name, {"w": w, "t": t})
+        M = np.zeros(t.shape + tuple(shape))
+        for i, j in np.ndindex(t.shape):
+            M[i, j, i:i + kh, j:j + kw] = w  # output (i, j) reads the window at (i, j)
+        return FunctionSpec(name, {"M": M, "t": t})
     if name == "softplus":
         return FunctionSpec(name, {"a": rng.uniform(0.5, 2.0, size=shape),
                                    "k": rng.uniform(1.0, 3.0, size=shape)
@@ -358,7 +363,7 @@ def _spec(rng, name: str, shape) -> FunctionSpec:
     raise ValueError(name)
 
 
-COARSE_STEP = 0.25  # big enough that its central difference differs clearly from the exact gradient
+COARSE_STEP = 0.25  # big enough that its central difference differs clearly from the gradient
 
 _NG_PLAN = [  # (function, x shape, how h is passed)
     ("quadratic", (3, 4), None),

@@ -22,7 +22,6 @@ from typing import Callable
 import numpy as np
 
 from .testfunctions import FunctionSpec
-from .shapes import output_length, pair
 
 
 @dataclass
@@ -237,15 +236,29 @@ def _a3_multi_in_out(rng, trials: int) -> list[Case]:
     return cases
 
 
+def _input_for(rng, k: int, s: int, p: int) -> tuple[int, int]:
+    """A random (input length, output length) pair along one axis of a layer with kernel size k,
+    stride s and padding p, drawn output first: `out` windows at stride s end at (out - 1) * s + k
+    in the padded input, and up to s - 1 positions after that are skipped by the stride."""
+    out = int(rng.integers(1, 13))
+    return (out - 1) * s + k - 2 * p + int(rng.integers(0, s)), out
+
+
 def _layer_shapes(rng, stride_max: int = 2, pad_max: int = 2):
-    """Random conv-layer shapes (N, C, H, W), (F, C, KH, KW) with N, C, F, KH, KW > 1 and all
-    different, H != W, stride (an int, or sometimes a pair) and padding."""
+    """Random conv-layer shapes x (N, C, H, W), w (F, C, KH, KW) with N, C, F, KH, KW > 1 and all
+    different, H != W, a stride and a padding; and the output's spatial size (OH, OW).
+
+    The output size is drawn first and the input made to fit it, never computed from the input:
+    the output-size formula is a graded answer (a1), so the grader does not carry it."""
     n, c, f = _distinct(rng, 2, 4, 3)
     kh, kw = _distinct(rng, 2, 3, 2) if rng.random() < 0.5 else _distinct(rng, 2, 4, 2)
     s = int(rng.integers(1, stride_max + 1))
     p = int(rng.integers(0, pad_max + 1))
-    h, w = _distinct(rng, max(kh, kw) + 1, max(kh, kw) + 4, 2)
-    return (n, c, h, w), (f, c, kh, kw), s, p
+    fits = range(max(kh, kw) + 1, max(kh, kw) + 5)  # a little larger than the kernel
+    while True:
+        (h, oh), (w, ow) = _input_for(rng, kh, s, p), _input_for(rng, kw, s, p)
+        if h in fits and w in fits and h != w:
+            return (n, c, h, w), (f, c, kh, kw), s, p, (oh, ow)
 
 
 def _layer_values(rng, kind: str, x_shape, w_shape):
@@ -266,24 +279,28 @@ def _layer_kwargs(s, p) -> dict:
 
 
 _LAYER_EDGES = [
-    # (note, x shape, w shape, stride, padding)
-    ("batch of 1, stride 1, no padding", (1, 3, 5, 6), (2, 3, 3, 2), 1, 0),
-    ("stride 2 smaller than the kernel, padding 1", (2, 2, 6, 7), (3, 2, 3, 3), 2, 1),
-    ("stride 3 larger than the kernel (some pixels never used)", (2, 3, 8, 7), (2, 3, 2, 2), 3, 0),
-    ("kernel as large as the padded input (one output pixel)", (2, 2, 3, 4), (3, 2, 5, 6), 1, 1),
-    ("1x1 kernel with stride 2", (3, 4, 5, 6), (2, 4, 1, 1), 2, 0),
-    ("per-axis stride (2, 1) and padding (0, 1)", (2, 3, 7, 5), (4, 3, 3, 2), (2, 1), (0, 1)),
-    ("integer x and w", (2, 2, 5, 4), (3, 2, 2, 3), 1, 1),
+    # (note, x shape, w shape, stride, padding, output (OH, OW)). The output size is written out,
+    # not computed (see _layer_shapes); tests/test_cases.py checks it against the reference.
+    ("batch of 1, stride 1, no padding", (1, 3, 5, 6), (2, 3, 3, 2), 1, 0, (3, 5)),
+    ("stride 2 smaller than the kernel, padding 1", (2, 2, 6, 7), (3, 2, 3, 3), 2, 1, (3, 4)),
+    ("stride 3 larger than the kernel (some pixels never used)", (2, 3, 8, 7), (2, 3, 2, 2), 3, 0,
+     (3, 2)),
+    ("kernel as large as the padded input (one output pixel)", (2, 2, 3, 4), (3, 2, 5, 6), 1, 1,
+     (1, 1)),
+    ("1x1 kernel with stride 2", (3, 4, 5, 6), (2, 4, 1, 1), 2, 0, (3, 3)),
+    ("per-axis stride (2, 1) and padding (0, 1)", (2, 3, 7, 5), (4, 3, 3, 2), (2, 1), (0, 1),
+     (3, 6)),
+    ("integer x and w", (2, 2, 5, 4), (3, 2, 2, 3), 1, 1, (6, 4)),
 ]
 
 
 def _a3_forward(rng, trials: int) -> list[Case]:
     cases = []
     for t in range(trials):
-        xs, ws, s, p = _layer_shapes(rng)
+        xs, ws, s, p, _ = _layer_shapes(rng)
         x, w, b = _layer_values(rng, KINDS[t % len(KINDS)], xs, ws)
         cases.append(Case((x, w, b), _layer_kwargs(s, p)))
-    for note, xs, ws, s, p in _LAYER_EDGES:
+    for note, xs, ws, s, p, _ in _LAYER_EDGES:
         kind = "int" if "integer" in note else "float"
         x, w, b = _layer_values(rng, kind, xs, ws)
         cases.append(Case((x, w, b), _layer_kwargs(s, p), note=note))
@@ -291,11 +308,6 @@ def _a3_forward(rng, trials: int) -> list[Case]:
 
 
 # ----------------------------------------------------------------------------- a4
-
-def _dout_shape(xs, ws, s, p) -> tuple:
-    (sh, sw), (ph, pw) = pair(s), pair(p)
-    return (xs[0], ws[0], output_length(xs[2], ws[2], ph, sh), output_length(xs[3], ws[3], pw, sw))
-
 
 def _a4_corr1d_backward(rng, trials: int) -> list[Case]:
     cases = []
@@ -317,20 +329,20 @@ def _a4_corr1d_backward(rng, trials: int) -> list[Case]:
 def _a4_conv2d_backward(rng, trials: int) -> list[Case]:
     cases = []
     for t in range(trials):
-        xs, ws, s, p = _layer_shapes(rng)
+        xs, ws, s, p, out = _layer_shapes(rng)
         kind = KINDS[t % len(KINDS)]
         x, w, b = _layer_values(rng, kind, xs, ws)
-        dout = _floats(rng, _dout_shape(xs, ws, s, p))
+        dout = _floats(rng, (xs[0], ws[0], *out))
         cases.append(Case((x, w, b, dout.tolist() if kind == "list" else dout),
                           _layer_kwargs(s, p)))
-    for note, xs, ws, s, p in _LAYER_EDGES:
+    for note, xs, ws, s, p, out in _LAYER_EDGES:
         kind = "int" if "integer" in note else "float"
         x, w, b = _layer_values(rng, kind, xs, ws)
-        cases.append(Case((x, w, b, _floats(rng, _dout_shape(xs, ws, s, p))),
+        cases.append(Case((x, w, b, _floats(rng, (xs[0], ws[0], *out))),
                           _layer_kwargs(s, p), note=note))
-    xs, ws, s, p = (3, 3, 14, 13), (4, 3, 3, 2), 2, 1
+    xs, ws, s, p, out = (3, 3, 14, 13), (4, 3, 3, 2), 2, 1, (7, 7)
     x, w, b = rng.normal(size=xs), rng.normal(size=ws), rng.normal(size=ws[0])
-    cases.append(Case((x, w, b, rng.normal(size=_dout_shape(xs, ws, s, p))),
+    cases.append(Case((x, w, b, rng.normal(size=(xs[0], ws[0], *out))),
                       dict(stride=s, padding=p), note="a big case", big=True))
     return cases
 

@@ -158,6 +158,22 @@ def test_edge_cases_are_there():
     assert any("big" in n for n in notes["conv2d_backward"])
 
 
+def test_layer_output_sizes_drawn_or_written_out_are_the_reference_forward_passs():
+    # The grader never computes an output size (a graded answer): the layer cases draw it
+    # first, the edge table writes it out. Both must be what the forward pass gives.
+    from autograder.cases import _LAYER_EDGES, _layer_shapes
+    forward = REFERENCES["a3_multichannel"].conv2d_forward
+    rng = np.random.default_rng(4)
+    drawn = [_layer_shapes(rng) for _ in range(200)]
+    for xs, ws, s, p, out in drawn + [row[1:] for row in _LAYER_EDGES]:
+        y = forward(np.zeros(xs), np.zeros(ws), np.zeros(ws[0]), stride=s, padding=p)
+        assert y.shape == (xs[0], ws[0], *out), (xs, ws, s, p, out)
+    for function in ("conv2d_backward",):
+        for check in checks_for(function):  # dout comes in the shape of the output
+            x, w, b, dout = check.call.args
+            assert np.shape(dout) == forward(x, w, b, **check.call.kwargs).shape
+
+
 def test_kernel_as_large_as_the_input_gives_one_output_pixel():
     for f in ("corr2d", "corr3d", "corr2d_multi_in"):
         case = next(c for c in make_cases(f, np.random.default_rng(0), 1)

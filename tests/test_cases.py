@@ -313,13 +313,23 @@ def test_numerical_gradient_checks_x_comes_back_unchanged():
     assert "likely mistake: x is changed in place" in result.feedback
 
 
+def _forward_difference(spec, x, h):
+    """(f(x + h e_i) - f(x)) / h, element by element: a student's one-sided difference."""
+    f, x = make_function(spec), np.asarray(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = h
+        grad[i] = (f(x + e) - f(x)) / h
+    return grad
+
+
 def test_numerical_gradient_one_sided_difference_fails_and_is_named():
-    from autograder.diagnose import _numgrad
     failed = 0
     for check in checks_for("numerical_gradient"):
         args = check.call.args
         h = args[2] if len(args) > 2 else check.call.kwargs.get("h", 1e-5)
-        value = _numgrad(args[0], args[1], h, "forward")
+        value = _forward_difference(args[0], args[1], h)
         result = check.judge(CallOutcome("ok", value=value, args_after=(None, args[1])))
         if not result.passed:
             failed += 1

@@ -45,7 +45,11 @@ def mutant_outcome(mistake: Mistake, reference, check) -> CallOutcome | None:
             right = getattr(reference, call.function)(*copy.deepcopy(args), **kwargs)
         except ValueError:
             right = None
-    if mistake.match == "shape":
+    if mistake.match == "any":  # any value where a ValueError was the answer
+        if right is not None:
+            return None
+        value = 1 if call.function == "conv_output_length" else (1,) * len(args[0])
+    elif mistake.match == "shape":
         if not isinstance(right, np.ndarray):
             return None
         value = right[tuple(slice(0, max(1, n - 1)) for n in right.shape)]

@@ -15,17 +15,24 @@ holds no working convolution, gradient or output-size formula, not even a mistak
 that a flag would turn into the right one.
 
 `match` says what has to agree: "values" (default; shape and values), "shape" (the size is off by
-one along some axis: the values of such an output are anyone's guess), "integer" (an integer
+exactly one along some of the mistake's `axes`, and the shape is not merely the right sizes in
+another order: the values of such an output are anyone's guess), "integer" (an integer
 array where float64 was expected: the values may have been truncated at any step) or "any" (a
 value came back where a ValueError was the answer: whatever it is, the input was not refused;
 the variant only says whether the mistake applies to the case). For tuple outputs (dx, dw, db)
 each returned gradient is matched on its own, so a submission with two different mistakes in dx
 and dw gets both named.
 
+Some mistakes come in families (a kernel flipped along any subset of its axes; the input, the
+kernel or the output transposed; full instead of valid mode; the sum over the wrong axis; a batch
+averaged instead of summed): `_families()` generates every member with its own name and words,
+so the feedback says which one it saw ("the kernel is flipped along axis 0 (rows) only").
+
 Adding a mistake is one line in MISTAKES (and tests/test_diagnose.py checks its mutant is named).
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -44,6 +51,8 @@ class Mistake:
     variant: Callable  # (reference, *args, **kwargs) -> what the mistaken code returns
     match: str = "values"  # "values" | "shape" | "integer" | "any"
     on_invalid: bool = False  # explains a value returned where a ValueError was the answer
+    axes: tuple[int, ...] = ()  # match="shape": the output axes the mistake changes (off by one)
+    nouns: tuple[str, ...] = ()  # ... and what one step along each is: "row", "column"
 
 
 def _a(v) -> np.ndarray:
@@ -335,15 +344,282 @@ def _integer_x(r, spec, x, h=1e-5):
     return _element_by_element(xf, quotient)
 
 
+# ----------------------------------------------------------------------------- families
+#
+# Where the spatial axes of a correlation sit: in x, in w and in its output, with their names.
+# One layout per function drives the generated families below.
+
+@dataclass(frozen=True)
+class _Layout:
+    x: tuple[int, ...]  # spatial axes of x
+    w: tuple[int, ...]  # spatial axes of w
+    out: tuple[int, ...]  # spatial axes of the output
+    names: tuple[str, ...]  # their names, in order: ("rows", "columns")
+
+
+_1D, _2D = ("",), ("rows", "columns")
+_LAYOUTS = {
+    "corr1d": _Layout((0,), (0,), (0,), _1D),
+    "convolve1d": _Layout((0,), (0,), (0,), _1D),
+    "corr2d": _Layout((0, 1), (0, 1), (0, 1), _2D),
+    "convolve2d": _Layout((0, 1), (0, 1), (0, 1), _2D),
+    "corr3d": _Layout((0, 1, 2), (0, 1, 2), (0, 1, 2), ("depth", "rows", "columns")),
+    "corr2d_multi_in": _Layout((1, 2), (1, 2), (0, 1), _2D),  # x (C, H, W), w (C, KH, KW)
+    "corr2d_multi_in_out": _Layout((1, 2), (2, 3), (1, 2), _2D),  # w (F, C, KH, KW)
+    "conv2d_forward": _Layout((2, 3), (2, 3), (2, 3), _2D),  # x (N, C, H, W)
+}
+# Cross-correlations slide w as it is; true convolutions flip it along every axis.
+_SLIDES_AS_IS = {
+    "corr1d": "corr1d slides w as it is; only convolve1d flips it.",
+    "corr2d": "corr2d slides w as it is; only convolve2d flips it.",
+    "corr3d": "Cross-correlation slides w as it is.",
+    "corr2d_multi_in": "Cross-correlation slides w as it is.",
+    "corr2d_multi_in_out": "Cross-correlation slides w as it is.",
+    "conv2d_forward": "A CNN's convolution layer is a cross-correlation: it slides w as it is.",
+}
+
+
+def _subsets(items) -> list[tuple]:
+    """Every non-empty subset of `items`, smallest first."""
+    return [c for size in range(1, len(items) + 1) for c in itertools.combinations(items, size)]
+
+
+def _axis_words(axes, layout_axes, names) -> str:
+    """'axis 0 (rows)' or 'axes 1 and 2 (rows, columns)': array axes with their names."""
+    named = ", ".join(names[layout_axes.index(a)] for a in axes)
+    numbers = " and ".join(", ".join(str(a) for a in axes).rsplit(", ", 1))
+    return f"axis {numbers} ({named})" if len(axes) == 1 else f"axes {numbers} ({named})"
+
+
+def _permuted(a, order) -> np.ndarray:
+    """a with its axes sorted(order) taken in the order `order` (the other axes stay put):
+    _permuted(x, (2, 1)) swaps the last two axes of a 3-D x."""
+    a = _a(a)
+    axes = list(range(a.ndim))
+    for position, axis in zip(sorted(order), order):
+        axes[position] = axis
+    return np.transpose(a, axes)
+
+
+def _on(function, x=None, w=None, out=None):
+    """A variant: the reference's `function` with x and/or w changed first, its output after."""
+    def variant(r, x_, w_, *rest, **kwargs):
+        y = getattr(r, function)(x(x_) if x else x_, w(w_) if w else w_, *rest, **kwargs)
+        return out(y) if out else y
+    return variant
+
+
+def _flips(function) -> list[Mistake]:
+    """The kernel flipped along every non-empty subset of its spatial axes. For a
+    cross-correlation every flip is a mistake; a true convolution must flip along every axis,
+    so flipping w along S before the reference's flip leaves it flipped along the other axes."""
+    layout = _LAYOUTS[function]
+    convolution = function.startswith("convolve")
+    every = f"w[{', '.join(['::-1'] * len(layout.w))}]"
+    out = []
+    # the fewest axes flipped first: where a flip changes nothing (an axis of size 1), the
+    # simplest of the equal explanations is the one said (see find)
+    for axes in sorted(_subsets(layout.w), key=len, reverse=convolution):
+        variant = _on(function, w=lambda w, axes=axes: _flip(w, axes))
+        flipped = tuple(a for a in layout.w if a not in axes) if convolution else axes
+        if convolution and not flipped:
+            name, words = "kernel not flipped", (
+                f"the kernel is not flipped. {function} is true convolution: "
+                + ("reverse w (w[::-1])" if len(layout.w) == 1 else
+                   f"rotate w by 180 degrees ({every})")
+                + f" before sliding it, otherwise it is corr{function[-2:]}.")
+        elif convolution:
+            name = f"kernel flipped along {_axis_words(flipped, layout.w, layout.names)} only"
+            words = (f"the kernel is flipped along {_axis_words(flipped, layout.w, layout.names)} "
+                     f"only: true convolution flips it along every axis ({every}).")
+        elif len(axes) == len(layout.w):
+            name, words = "kernel flipped", f"the kernel is flipped. {_SLIDES_AS_IS[function]}"
+        else:
+            where = _axis_words(axes, layout.w, layout.names)
+            name = f"kernel flipped along {where} only"
+            words = f"the kernel is flipped along {where} only. {_SLIDES_AS_IS[function]}"
+        out.append(Mistake(function, name, words, variant))
+    return out
+
+
+def _transposes(function) -> list[Mistake]:
+    """The input, the kernel or the output with its spatial axes in another order: for 2-D
+    axes, transposed; for 3-D, every other order of (depth, rows, columns)."""
+    layout = _LAYOUTS[function]
+    out = []
+    for what, where in (("input", "x"), ("kernel", "w"), ("output", "out")):
+        axes = getattr(layout, where)
+        for order in itertools.permutations(axes):
+            if order == axes:
+                continue
+            change = (lambda a, order=order: _permuted(a, order))
+            if len(axes) == 2:
+                var = {"input": "x", "kernel": "w", "output": "y"}[what]
+                swapped = f"{var}.T" if axes == (0, 1) else f"np.swapaxes({var}, {axes[0]}, {axes[1]})"
+                name = f"{what} transposed"
+                words = (f"the {what} is transposed (rows and columns swapped): "
+                         + (f"the result is {swapped} for the right y; row i of y holds the windows "
+                            "that start in row i of x." if what == "output" else
+                            f"{var} is used as if it were {swapped}."))
+            else:
+                names = ", ".join(layout.names[axes.index(a)] for a in order)
+                name = f"{what} axes in the order ({names})"
+                words = (f"the {what}'s axes are taken in the order ({names}); they are "
+                         f"({', '.join(layout.names)}).")
+            out.append(Mistake(function, name, words, _on(function, **{where: change})))
+    return out
+
+
+def _full_mode(function) -> Mistake:
+    """'full' instead of 'valid': x padded with K - 1 zeros on both sides of each spatial axis,
+    so the kernel also visits the positions where it hangs over the edges."""
+    layout = _LAYOUTS[function]
+
+    def variant(r, x, w):
+        x, w = _a(x), _a(w)
+        pad = [(0, 0)] * x.ndim
+        for xa, wa in zip(layout.x, layout.w):
+            pad[xa] = (w.shape[wa] - 1, w.shape[wa] - 1)
+        return getattr(r, function)(np.pad(x, pad), w)
+    return Mistake(function, "full mode", "this is 'full' mode: the kernel also visits the "
+                   "positions where it hangs over the edges, so an axis of length H gives "
+                   "H + K - 1 outputs. Valid mode keeps only the positions where the kernel fits "
+                   "completely: H - K + 1.", variant)
+
+
+def _terms(r, function, x, w, b=None, stride=1, padding=0) -> np.ndarray:
+    """The per-input-channel terms, before the sum over the channels: corr2d_multi_in
+    (C, OH, OW), corr2d_multi_in_out (F, C, OH, OW), conv2d_forward (N, F, C, OH, OW) without
+    the bias (axes named in _TERM_AXES)."""
+    x, w = _a(x), _a(w)
+    if function == "corr2d_multi_in":
+        return _per_channel(r, x, w)
+    if function == "corr2d_multi_in_out":
+        return _per_channel_out(r, x, w)
+    zero = np.zeros(w.shape[0])
+    return np.stack([r.conv2d_forward(x[:, c:c + 1], w[:, c:c + 1], zero, stride=stride,
+                                      padding=padding) for c in range(x.shape[1])], axis=2)
+
+
+_TERM_AXES = {  # the axes of _terms
+    "corr2d_multi_in": ("channels", "rows", "columns"),
+    "corr2d_multi_in_out": ("filters", "channels", "rows", "columns"),
+    "conv2d_forward": ("batch", "filters", "channels", "rows", "columns"),
+}
+
+
+def _wrong_axis_sums(function) -> list[Mistake]:
+    """The per-channel terms summed over another axis than the input channels (the bias, in
+    conv2d_forward, added to output channel f as long as that axis is still there)."""
+    names = _TERM_AXES[function]
+    right = names.index("channels")
+    out = []
+    for axis, name in enumerate(names):
+        if axis == right:
+            continue
+
+        def variant(r, x, w, *rest, axis=axis, **kwargs):
+            y = _terms(r, function, x, w, *rest, **kwargs).sum(axis=axis)
+            if function == "conv2d_forward" and "filters" != names[axis]:
+                f_axis = names.index("filters") - (axis < names.index("filters"))
+                shape = [1] * y.ndim
+                shape[f_axis] = -1
+                y = y + _a(rest[0]).reshape(shape)
+            return y
+        out.append(Mistake(function, f"summed over the {name}",
+                           f"the sum runs over axis {axis} ({name}) of the per-channel terms "
+                           f"({', '.join(names)}) instead of axis {right} (channels): correlate "
+                           "each input channel with its kernel slice and ADD the channels.",
+                           variant))
+    return out
+
+
+_DOUT_AXES = ("batch", "filters", "rows", "columns")
+
+
+def _db_sums() -> list[Mistake]:
+    """db = dout summed over any set of axes but the right one, (0, 2, 3)."""
+    out = []
+    for axes in _subsets(range(4)):
+        if axes == (0, 2, 3):
+            continue
+        where = _axis_words(axes, (0, 1, 2, 3), _DOUT_AXES)
+        if axes == (2, 3):
+            name, words = "db not summed over the batch", "db is not summed over the batch: "
+        elif axes == (0,):
+            name, words = "db not summed over space", "db is not summed over the pixels: "
+        else:
+            name, words = f"db summed over {where}", f"db is dout summed over {where}: "
+        out.append(Mistake("conv2d_backward", name, words + "db[f] = dout[:, f].sum(), over "
+                           "samples AND pixels (axes 0, 2, 3), shape (F,).",
+                           lambda r, x, w, b, dout, axes=axes, **k:
+                               (None, None, _a(dout).sum(axis=axes))))
+    return out
+
+
+def _averages() -> list[Mistake]:
+    """dw and db averaged instead of summed: over the batch, the output pixels, or both."""
+    out = []
+    for over, count in (("the batch", lambda n, oh, ow: n),
+                        ("the pixels", lambda n, oh, ow: oh * ow),
+                        ("the batch and the pixels", lambda n, oh, ow: n * oh * ow)):
+        for part in ("dw", "db"):
+            def variant(r, x, w, b, dout, part=part, count=count, **k):
+                n, _, oh, ow = _a(dout).shape
+                grads = dict(zip(("dx", "dw", "db"), r.conv2d_backward(x, w, b, dout, **k)))
+                return tuple(g / count(n, oh, ow) if name == part else None
+                             for name, g in grads.items())
+            name = f"{part} averaged" + ("" if over == "the batch" else f" over {over}")
+            out.append(Mistake("conv2d_backward", name, f"{part} is averaged over {over}; the "
+                               "gradient of the summed loss is the plain sum: every sample and "
+                               "every output pixel adds its share.", variant))
+    return out
+
+
+def _dx_flips() -> list[Mistake]:
+    """dx = full convolution of dout with w: a correlation with w rotated by 180 degrees. Any
+    other flip of w in it (the reference run with w flipped along S) is a mistake."""
+    out = []
+    layout = _LAYOUTS["conv2d_forward"]
+    for axes in sorted(_subsets(layout.w), key=len, reverse=True):  # the fewest flipped first
+        flipped = tuple(a for a in layout.w if a not in axes)
+        variant = (lambda r, x, w, b, dout, axes=axes, **k:
+                   (r.conv2d_backward(x, _flip(w, axes), b, dout, **k)[0], None, None))
+        if not flipped:
+            out.append(Mistake("conv2d_backward", "kernel not flipped in dx", "dx uses the kernels "
+                               "the wrong way round: dx is a FULL convolution of dout with w (w "
+                               "rotated by 180 degrees when written as a correlation).", variant))
+        else:
+            where = _axis_words(flipped, layout.w, layout.names)
+            out.append(Mistake("conv2d_backward", f"kernel flipped along {where} only in dx",
+                               f"dx uses the kernels flipped along {where} only: dx is a FULL "
+                               "convolution of dout with w, a correlation with w rotated by 180 "
+                               "degrees (w[:, :, ::-1, ::-1]).", variant))
+    return out
+
+
+def _gradient_transposes() -> list[Mistake]:
+    """dx or dw of conv2d_backward with its rows and columns swapped."""
+    return [Mistake("conv2d_backward", f"{part} transposed", f"{part} is transposed (rows and "
+                    f"columns swapped): {part}[..., p, q] belongs to row p, column q of "
+                    f"{'x' if part == 'dx' else 'w'}.",
+                    lambda r, *a, part=part, **k: tuple(
+                        np.swapaxes(g, 2, 3) if name == part else None
+                        for name, g in zip(("dx", "dw", "db"), r.conv2d_backward(*a, **k))))
+            for part in ("dx", "dw")]
+
+
 # ----------------------------------------------------------------------------- the table
 
 _INT = ("integer truncation", "the output is an integer array, so every value stored in it is cut "
         "to a whole number (np.zeros_like(x) copies the integer dtype of an integer x). Create the "
         "output as float64, e.g. np.zeros(shape) or np.zeros_like(x, dtype=float).")
-_OFF = ("off by one", "the output is one row/column short or too long. In valid mode a kernel of "
-        "size K fits at H - K + 1 positions along an axis of length H (range(H - K + 1) in a loop).")
-_OFF_LAYER = ("off by one", "the output size is off by one: OH = (H + 2*padding - KH) // stride "
-              "+ 1, and the same for OW.")
+# {off} becomes "one row short", "one row and one column too long" ... (off_by_one_words)
+_OFF = ("off by one", "the output is {off}. In valid mode a kernel of size K fits at H - K + 1 "
+        "positions along an axis of length H (range(H - K + 1) in a loop).")
+_OFF_LAYER = ("off by one", "the output is {off}: OH = (H + 2*padding - KH) // stride + 1, and "
+              "the same for OW.")
+_NOUNS = {"": "value", "rows": "row", "columns": "column", "depth": "depth slice"}
 
 _REFUSE = ("Raise ValueError when k, stride or dilation is below 1, padding is negative, or the "
            "result is below 1 (the kernel does not fit).")
@@ -369,32 +645,13 @@ MISTAKES: list[Mistake] = [
     Mistake("conv_output_shape", "first entry for every axis", "a per-axis tuple was applied as if "
             "its first entry held for every axis: use padding[i], stride[i], dilation[i] for axis i",
             _first_entry),
-    # --- a2: correlation and convolution
-    Mistake("corr1d", "kernel flipped", "the kernel is flipped. corr1d slides w as it is; only "
-            "convolve1d flips it.", lambda r, x, w: r.corr1d(x, _flip(w, 0))),
-    Mistake("corr2d", "kernel flipped", "the kernel is flipped. corr2d slides w as it is; only "
-            "convolve2d flips it.", lambda r, x, w: r.corr2d(x, _flip(w, (0, 1)))),
-    Mistake("corr2d", "kernel flipped along one axis", "the kernel is flipped along one axis "
-            "(rows or columns). corr2d slides w as it is.", lambda r, x, w: r.corr2d(x, _flip(w, 0))),
-    Mistake("corr2d", "kernel flipped along one axis", "the kernel is flipped along one axis "
-            "(rows or columns). corr2d slides w as it is.", lambda r, x, w: r.corr2d(x, _flip(w, 1))),
-    Mistake("corr3d", "kernel flipped", "the kernel is flipped. Cross-correlation slides w as it "
-            "is.", lambda r, x, w: r.corr3d(x, _flip(w, (0, 1, 2)))),
-    Mistake("convolve1d", "kernel not flipped", "the kernel is not flipped. convolve1d is true "
-            "convolution: reverse w (w[::-1]) before sliding it, otherwise it is corr1d.",
-            lambda r, x, w: r.convolve1d(x, _flip(w, 0))),
-    Mistake("convolve2d", "kernel not flipped", "the kernel is not flipped. convolve2d is true "
-            "convolution: rotate w by 180 degrees (w[::-1, ::-1]) before sliding it, otherwise it "
-            "is corr2d.", lambda r, x, w: r.convolve2d(x, _flip(w, (0, 1)))),
-    Mistake("convolve2d", "kernel flipped along one axis only", "the kernel is flipped along one "
-            "axis only: true convolution flips BOTH axes (w[::-1, ::-1]).",
-            lambda r, x, w: r.convolve2d(x, _flip(w, 0))),
-    Mistake("convolve2d", "kernel flipped along one axis only", "the kernel is flipped along one "
-            "axis only: true convolution flips BOTH axes (w[::-1, ::-1]).",
-            lambda r, x, w: r.convolve2d(x, _flip(w, 1))),
-    *[Mistake(f, *_OFF, _same, match="shape") for f in
-      ("corr1d", "corr2d", "corr3d", "convolve1d", "convolve2d", "corr2d_multi_in",
-       "corr2d_multi_in_out")],
+    # --- a2, a3: the families of every correlation (flips, transposes, full mode, off by one)
+    *[m for f in _LAYOUTS for m in _flips(f) + _transposes(f)],
+    *[_full_mode(f) for f in _LAYOUTS if f != "conv2d_forward"],
+    *[Mistake(f, *_OFF, _same, match="shape", axes=_LAYOUTS[f].out,
+              nouns=tuple(_NOUNS[n] for n in _LAYOUTS[f].names)) for f in _LAYOUTS
+      if f != "conv2d_forward"],
+    *[m for f in _TERM_AXES for m in _wrong_axis_sums(f)],
     # --- a3: channels
     Mistake("corr2d_multi_in", "channels not summed", "the channels are not summed: each input "
             "channel is correlated with its kernel channel, and the C results are ADDED into one "
@@ -410,8 +667,6 @@ MISTAKES: list[Mistake] = [
     Mistake("corr2d_multi_in", "same kernel for every channel", "every channel is correlated "
             "with w[0]; channel c needs its own kernel slice w[c].",
             lambda r, x, w: r.corr2d_multi_in(x, np.broadcast_to(_a(w)[:1], _a(w).shape))),
-    Mistake("corr2d_multi_in", "kernel flipped", "the kernel is flipped. Cross-correlation slides "
-            "w as it is.", lambda r, x, w: r.corr2d_multi_in(x, _flip(w, (1, 2)))),
     Mistake("corr2d_multi_in_out", "channels not summed", "the input channels are not summed: "
             "for each kernel f, add the C per-channel correlations into one (OH, OW) map.",
             _per_channel_out),
@@ -424,8 +679,6 @@ MISTAKES: list[Mistake] = [
     Mistake("corr2d_multi_in_out", "output channels last", "the output channels are on the last "
             "axis; the result is (F, OH, OW), one map per kernel, stacked on axis 0.",
             lambda r, x, w: np.moveaxis(r.corr2d_multi_in_out(x, w), 0, -1)),
-    Mistake("corr2d_multi_in_out", "kernel flipped", "the kernel is flipped. Cross-correlation "
-            "slides w as it is.", lambda r, x, w: r.corr2d_multi_in_out(x, _flip(w, (2, 3)))),
     Mistake("conv2d_forward", "bias missing", "the bias is missing: add b[f] to every pixel of "
             "output channel f.", lambda r, x, w, b, **k: r.conv2d_forward(x, w, 0 * _a(b), **k)),
     Mistake("conv2d_forward", "bias added per input channel", "the bias is added once per input "
@@ -449,9 +702,6 @@ MISTAKES: list[Mistake] = [
             lambda r, x, w, b, stride=1, padding=0: r.conv2d_forward(x, w, b, stride=stride)),
     Mistake("conv2d_forward", "stride and padding swapped", "stride and padding are swapped: the "
             "signature is conv2d_forward(x, w, b, stride=1, padding=0).", _swap_stride_padding),
-    Mistake("conv2d_forward", "kernel flipped", "the kernel is flipped; a CNN's convolution layer "
-            "is a cross-correlation: it slides w as it is.",
-            lambda r, x, w, b, **k: r.conv2d_forward(x, _flip(w, (2, 3)), b, **k)),
     Mistake("conv2d_forward", "only the first channel", "only the first input channel is used; "
             "sum over all C channels.",
             lambda r, x, w, b, **k: r.conv2d_forward(_a(x)[:, :1], _a(w)[:, :1], b, **k)),
@@ -459,7 +709,8 @@ MISTAKES: list[Mistake] = [
             "the output of the first one: loop over n and use x[n].",
             lambda r, x, w, b, **k: np.repeat(r.conv2d_forward(_a(x)[:1], w, b, **k),
                                               _a(x).shape[0], axis=0)),
-    Mistake("conv2d_forward", *_OFF_LAYER, _same, match="shape"),
+    Mistake("conv2d_forward", *_OFF_LAYER, _same, match="shape", axes=(2, 3),
+            nouns=("row", "column")),
     # --- a4: gradients
     Mistake("corr1d_backward", "dx and dw swapped", "dx and dw are swapped: return (dx, dw), with "
             "dx shaped like x and dw shaped like w.",
@@ -489,31 +740,16 @@ MISTAKES: list[Mistake] = [
             lambda r, *a, **k: _conv2d_backward_assign(r, *a, **k, per_filter=False)),
     Mistake("conv2d_backward", "= instead of += over the batch", "only the last sample of the "
             "batch contributes: dw and db sum over all N samples (+=, not =).", _n_last),
-    Mistake("conv2d_backward", "db not summed over the batch", "db is not summed over the batch: "
-            "db[f] = dout[:, f].sum(), over samples AND pixels, shape (F,).",
-            lambda r, x, w, b, dout, **k: (None, None, _a(dout).sum(axis=(2, 3)))),
-    Mistake("conv2d_backward", "db not summed over space", "db is not summed over the pixels: "
-            "db[f] = dout[:, f].sum(), over samples AND pixels, shape (F,).",
-            lambda r, x, w, b, dout, **k: (None, None, _a(dout).sum(axis=0))),
-    Mistake("conv2d_backward", "db averaged", "db is averaged over the batch; the bias is added "
-            "to every sample, so its gradient is the plain sum.",
-            lambda r, x, w, b, dout, **k: (None, None, _a(dout).sum(axis=(0, 2, 3))
-                                           / _a(dout).shape[0])),
-    Mistake("conv2d_backward", "dw averaged", "dw is averaged over the batch; the gradient of "
-            "the summed loss is the plain sum over samples.",
-            lambda r, x, w, b, dout, **k: (None, r.conv2d_backward(x, w, b, dout, **k)[1]
-                                           / _a(x).shape[0], None)),
+    *_db_sums(),
+    *_averages(),
     Mistake("conv2d_backward", "padding not removed from dx", "dx still has the padding: compute "
             "the gradient of the padded input, then cut the padding off, dxp[:, :, p:p+H, p:p+W].",
             _dx_uncropped),
     Mistake("conv2d_backward", "stride ignored", "the stride is ignored in the backward pass: "
             "output pixel (i, j) came from the window at (i*s, j*s), so its gradient goes back "
             "there.", _stride_ignored_backward),
-    Mistake("conv2d_backward", "kernel not flipped in dx", "dx uses the kernels the wrong way "
-            "round: dx is a FULL convolution of dout with w (w rotated by 180 degrees when "
-            "written as a correlation).",
-            lambda r, x, w, b, dout, **k: (r.conv2d_backward(x, _flip(w, (2, 3)), b, dout, **k)[0],
-                                           None, None)),
+    *_dx_flips(),
+    *_gradient_transposes(),
     Mistake("numerical_gradient", "one-sided difference", "this is a one-sided difference "
             "(f(x + h) - f(x)) / h; use the central difference (f(x + h e_i) - f(x - h e_i)) / "
             "(2h), whose error is about h^2 instead of h.",
@@ -559,12 +795,14 @@ def _one(mistake: Mistake, variant, expected, got, rtol: float, atol: float) -> 
     if mistake.match == "integer":
         return (isinstance(got, np.ndarray) and got.dtype.kind in "iub"
                 and isinstance(expected, np.ndarray) and expected.dtype.kind == "f")
-    if mistake.match == "shape":
+    if mistake.match == "shape":  # off by exactly one along the axes that differ, all its own
         if not (isinstance(got, np.ndarray) and isinstance(expected, np.ndarray)):
             return False
-        if got.ndim != expected.ndim or got.shape == expected.shape:
-            return False
-        return all(abs(g - e) <= 1 for g, e in zip(got.shape, expected.shape))
+        if got.ndim != expected.ndim or sorted(got.shape) == sorted(expected.shape):
+            return False  # another rank, the right shape, or the right sizes in another order
+        differ = [axis for axis, (g, e) in enumerate(zip(got.shape, expected.shape)) if g != e]
+        return all(axis in mistake.axes and abs(got.shape[axis] - expected.shape[axis]) == 1
+                   for axis in differ)
     if variant is None:
         return False
     if expected is not None and matches(variant, expected, rtol, atol):
@@ -583,11 +821,21 @@ def find(function: str, reference, args: tuple, kwargs: dict, expected, got,
     outputs give `part_names` ("dx", "dw", "db"): each part is matched on its own."""
     found: list[tuple[str | None, Mistake]] = []
     seen: set[tuple[str | None, str]] = set()
+    outputs: dict[str | None, list] = {}  # what the mistakes found so far return, per part
 
-    def add(part, mistake):
-        if (part, mistake.name) not in seen:
-            seen.add((part, mistake.name))
-            found.append((part, mistake))
+    def add(part, mistake, value):
+        """Keep the first mistake per name, and per output array: where two mistakes give the
+        same array on this case (a flip along an axis of size 1 changes nothing), the case cannot
+        tell them apart, and the first (the simplest: families go from small to large) says it.
+        Sizes (a1) coincide too often to drop either: both are said."""
+        if (part, mistake.name) in seen:
+            return
+        if isinstance(value, np.ndarray) and any(matches(v, value, rtol, atol)
+                                                 for v in outputs.get(part, [])):
+            return
+        seen.add((part, mistake.name))
+        outputs.setdefault(part, []).append(value)
+        found.append((part, mistake))
 
     candidates = mistakes_for(function)
     if expected is None:  # the answer was an error: the first (most specific) explanation is
@@ -608,9 +856,10 @@ def find(function: str, reference, args: tuple, kwargs: dict, expected, got,
                 continue
             if variant is None:
                 continue
+        values = mistake.match == "values"
         if part_names is None:
             if _one(mistake, variant, expected, got, rtol, atol):
-                add(None, mistake)
+                add(None, mistake, variant if values else None)
             continue
         if not isinstance(got, (tuple, list)) or len(got) != len(part_names):
             continue
@@ -622,8 +871,21 @@ def find(function: str, reference, args: tuple, kwargs: dict, expected, got,
                 continue
             e = expected[i] if expected is not None else None
             if _one(mistake, v, e, got[i], rtol, atol):
-                add(name, mistake)
+                add(name, mistake, v if values else None)
     return found
+
+
+def off_by_one_words(mistake: Mistake, expected_shape, got_shape) -> str:
+    """How an off-by-one output is off: "one row short", "one row and one column too long",
+    "one row short and one column too long"."""
+    short, long = [], []
+    for axis, noun in zip(mistake.axes, mistake.nouns):
+        step = got_shape[axis] - expected_shape[axis]
+        if step:
+            (short if step < 0 else long).append(f"one {noun}")
+    said = ([" and ".join(short) + " short"] if short else []) + \
+        ([" and ".join(long) + " too long"] if long else [])
+    return " and ".join(said)
 
 
 def diagnose(function: str, reference, args: tuple, kwargs: dict, expected, got,
@@ -637,5 +899,9 @@ def diagnose(function: str, reference, args: tuple, kwargs: dict, expected, got,
         if n > MAX_PER_PART:
             continue
         lead = "likely mistake" if n == 1 else "or"
-        lines.append(f"{part + ': ' if part else ''}{lead}: {mistake.explanation}")
+        explanation = mistake.explanation
+        if mistake.match == "shape":  # only single arrays: part is None
+            explanation = explanation.format(off=off_by_one_words(mistake, expected.shape,
+                                                                  got.shape))
+        lines.append(f"{part + ': ' if part else ''}{lead}: {explanation}")
     return lines

@@ -74,7 +74,7 @@ def test_the_corpus_covers_every_assignment_and_the_listed_mistakes():
     metas = [meta(p) for p in CORPUS]
     assert {m["assignment"] for m in metas} == set(STUDENT_API)
     expects = " | ".join(m["expect"] for m in metas)
-    for mistake in ("the kernel is flipped", "the kernel is not flipped", "one row/column short",
+    for mistake in ("the kernel is flipped", "the kernel is not flipped", "the output is one row and one column short",
                     "the channels are not summed", "dx and dw are swapped",
                     "overwritten with = instead of", "integer array", "the bias is missing",
                     "the stride is", "the dilation is ignored", "one-sided difference",

@@ -74,7 +74,10 @@ def test_the_corpus_covers_every_assignment_and_the_listed_mistakes():
     metas = [meta(p) for p in CORPUS]
     assert {m["assignment"] for m in metas} == set(STUDENT_API)
     expects = " | ".join(m["expect"] for m in metas)
-    for mistake in ("the kernel is flipped", "the kernel is not flipped", "the output is one row and one column short",
+    for mistake in ("the kernel is flipped", "the kernel is not flipped",
+                    "the kernel is flipped along axis 2 (columns) only", "the output is transposed",
+                    "this is 'full' mode", "the sum runs over axis 1 (rows)",
+                    "dw is averaged over the batch", "the output is one row and one column short",
                     "the channels are not summed", "dx and dw are swapped",
                     "overwritten with = instead of", "integer array", "the bias is missing",
                     "the stride is", "the dilation is ignored", "one-sided difference",

@@ -27,7 +27,6 @@ from typing import Callable
 import numpy as np
 
 from .testfunctions import FunctionSpec
-from .shapes import output_length
 
 
 @dataclass
@@ -270,15 +269,30 @@ def _channel_refusals(rng, shapes) -> list[Case]:
             for xs, ws in shapes]
 
 
+def _input_for(rng, k: int, s: int, p: int) -> tuple[int, int]:
+    """A random (input length, output length) pair along one axis of a layer with kernel size k,
+    stride s and padding p, drawn output first: `out` windows at stride s end at (out - 1) * s + k
+    in the padded input, and up to s - 1 positions after that are skipped by the stride."""
+    out = int(rng.integers(1, 13))
+    return (out - 1) * s + k - 2 * p + int(rng.integers(0, s)), out
+
+
 def _layer_shapes(rng, stride_max: int = 2, pad_max: int = 2):
-    """Random conv-layer shapes (N, C, H, W), (F, C, KH, KW) with N, C, F, KH, KW > 1 and all
-    different, H != W, and an int stride and padding (the notebooks promise ints, nothing else)."""
+    """Random conv-layer shapes x (N, C, H, W), w (F, C, KH, KW) with N, C, F, KH, KW > 1 and all
+    different, H != W, an int stride and padding (the notebooks promise ints, nothing else); and
+    the output's spatial size (OH, OW).
+
+    The output size is drawn first and the input made to fit it, never computed from the input:
+    the output-size formula is a graded answer (a1), so the grader does not carry it."""
     n, c, f = _distinct(rng, 2, 4, 3)
     kh, kw = _distinct(rng, 2, 3, 2) if rng.random() < 0.5 else _distinct(rng, 2, 4, 2)
     s = int(rng.integers(1, stride_max + 1))
     p = int(rng.integers(0, pad_max + 1))
-    h, w = _distinct(rng, max(kh, kw) + 1, max(kh, kw) + 4, 2)
-    return (n, c, h, w), (f, c, kh, kw), s, p
+    fits = range(max(kh, kw) + 1, max(kh, kw) + 5)  # a little larger than the kernel
+    while True:
+        (h, oh), (w, ow) = _input_for(rng, kh, s, p), _input_for(rng, kw, s, p)
+        if h in fits and w in fits and h != w:
+            return (n, c, h, w), (f, c, kh, kw), s, p, (oh, ow)
 
 
 def _layer_values(rng, kind: str, x_shape, w_shape):
@@ -299,13 +313,17 @@ def _layer_kwargs(s, p) -> dict:
 
 
 _LAYER_EDGES = [
-    # (note, x shape, w shape, stride, padding); stride and padding are ints, as the notebooks say
-    ("batch of 1, stride 1, no padding", (1, 3, 5, 6), (2, 3, 3, 2), 1, 0),
-    ("stride 2 smaller than the kernel, padding 1", (2, 2, 6, 7), (3, 2, 3, 3), 2, 1),
-    ("stride 3 larger than the kernel (some pixels never used)", (2, 3, 8, 7), (2, 3, 2, 2), 3, 0),
-    ("kernel as large as the padded input (one output pixel)", (2, 2, 3, 4), (3, 2, 5, 6), 1, 1),
-    ("1x1 kernel with stride 2", (3, 4, 5, 6), (2, 4, 1, 1), 2, 0),
-    ("integer x and w", (2, 2, 5, 4), (3, 2, 2, 3), 1, 1),
+    # (note, x shape, w shape, stride, padding, output (OH, OW)); stride and padding are
+    # ints, as the notebooks say. The output size is written out,
+    # not computed (see _layer_shapes); tests/test_cases.py checks it against the reference.
+    ("batch of 1, stride 1, no padding", (1, 3, 5, 6), (2, 3, 3, 2), 1, 0, (3, 5)),
+    ("stride 2 smaller than the kernel, padding 1", (2, 2, 6, 7), (3, 2, 3, 3), 2, 1, (3, 4)),
+    ("stride 3 larger than the kernel (some pixels never used)", (2, 3, 8, 7), (2, 3, 2, 2), 3, 0,
+     (3, 2)),
+    ("kernel as large as the padded input (one output pixel)", (2, 2, 3, 4), (3, 2, 5, 6), 1, 1,
+     (1, 1)),
+    ("1x1 kernel with stride 2", (3, 4, 5, 6), (2, 4, 1, 1), 2, 0, (3, 3)),
+    ("integer x and w", (2, 2, 5, 4), (3, 2, 2, 3), 1, 1, (6, 4)),
 ]
 
 
@@ -323,10 +341,10 @@ _LAYER_REFUSALS = [
 def _a3_forward(rng, trials: int) -> list[Case]:
     cases = []
     for t in range(trials):
-        xs, ws, s, p = _layer_shapes(rng)
+        xs, ws, s, p, _ = _layer_shapes(rng)
         x, w, b = _layer_values(rng, KINDS[t % len(KINDS)], xs, ws)
         cases.append(Case((x, w, b), _layer_kwargs(s, p)))
-    for note, xs, ws, s, p in _LAYER_EDGES:
+    for note, xs, ws, s, p, _ in _LAYER_EDGES:
         kind = "int" if "integer" in note else "float"
         x, w, b = _layer_values(rng, kind, xs, ws)
         cases.append(Case((x, w, b), _layer_kwargs(s, p), note=note))
@@ -337,11 +355,6 @@ def _a3_forward(rng, trials: int) -> list[Case]:
 
 
 # ----------------------------------------------------------------------------- a4
-
-def _dout_shape(xs, ws, s: int, p: int) -> tuple:
-    """(N, F, OH, OW) of the layer x (N, C, H, W), w (F, C, KH, KW) with stride s, padding p."""
-    return (xs[0], ws[0], output_length(xs[2], ws[2], p, s), output_length(xs[3], ws[3], p, s))
-
 
 def _a4_corr1d_backward(rng, trials: int) -> list[Case]:
     cases = []
@@ -363,20 +376,20 @@ def _a4_corr1d_backward(rng, trials: int) -> list[Case]:
 def _a4_conv2d_backward(rng, trials: int) -> list[Case]:
     cases = []
     for t in range(trials):
-        xs, ws, s, p = _layer_shapes(rng)
+        xs, ws, s, p, out = _layer_shapes(rng)
         kind = KINDS[t % len(KINDS)]
         x, w, b = _layer_values(rng, kind, xs, ws)
-        dout = _floats(rng, _dout_shape(xs, ws, s, p))
+        dout = _floats(rng, (xs[0], ws[0], *out))
         cases.append(Case((x, w, b, dout.tolist() if kind == "list" else dout),
                           _layer_kwargs(s, p)))
-    for note, xs, ws, s, p in _LAYER_EDGES:
+    for note, xs, ws, s, p, out in _LAYER_EDGES:
         kind = "int" if "integer" in note else "float"
         x, w, b = _layer_values(rng, kind, xs, ws)
-        cases.append(Case((x, w, b, _floats(rng, _dout_shape(xs, ws, s, p))),
+        cases.append(Case((x, w, b, _floats(rng, (xs[0], ws[0], *out))),
                           _layer_kwargs(s, p), note=note))
-    xs, ws, s, p = (3, 3, 14, 13), (4, 3, 3, 2), 2, 1
+    xs, ws, s, p, out = (3, 3, 14, 13), (4, 3, 3, 2), 2, 1, (7, 7)
     x, w, b = rng.normal(size=xs), rng.normal(size=ws), rng.normal(size=ws[0])
-    cases.append(Case((x, w, b, rng.normal(size=_dout_shape(xs, ws, s, p))),
+    cases.append(Case((x, w, b, rng.normal(size=(xs[0], ws[0], *out))),
                       dict(stride=s, padding=p), note="a big case", big=True))
     return cases
 
@@ -393,10 +406,15 @@ def _spec(rng, name: str, shape) -> FunctionSpec:
         return FunctionSpec(name, {"a": a, "k": rng.uniform(0.5, 2.0, size=shape),
                                    "phi": rng.uniform(0, 2 * np.pi, size=shape)})
     if name == "conv_loss":
+        # 0.5 * ||corr2d(x, w) - t||^2 for a random kernel w, sent as the correlation's matrix M
+        # (testfunctions.py): the student's process gets a matrix product, not a correlation
         kh, kw = 2, 3
         w = _kernel(rng, (kh, kw))
         t = _floats(rng, (shape[0] - kh + 1, shape[1] - kw + 1))
-        return FunctionSpec(name, {"w": w, "t": t})
+        M = np.zeros(t.shape + tuple(shape))
+        for i, j in np.ndindex(t.shape):
+            M[i, j, i:i + kh, j:j + kw] = w  # output (i, j) reads the window at (i, j)
+        return FunctionSpec(name, {"M": M, "t": t})
     if name == "softplus":
         return FunctionSpec(name, {"a": rng.uniform(0.5, 2.0, size=shape),
                                    "k": rng.uniform(1.0, 3.0, size=shape)
@@ -404,7 +422,7 @@ def _spec(rng, name: str, shape) -> FunctionSpec:
     raise ValueError(name)
 
 
-COARSE_STEP = 0.25  # big enough that its central difference differs clearly from the exact gradient
+COARSE_STEP = 0.25  # big enough that its central difference differs clearly from the gradient
 
 _NG_PLAN = [  # (function, x shape, how h is passed)
     ("quadratic", (3, 4), None),

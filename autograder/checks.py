@@ -5,8 +5,9 @@ computes the right answers with the reference in the parent, and gives each case
 
     value functions      compare.py: type, shape, dtype, NaN, tolerance, worst element
     a1 sizes             exact ints / tuples of ints
-    backward functions   reference gradients AND central differences of a trusted forward pass
-    numerical_gradient   exact gradient of a known function; x must come back unchanged
+    backward functions   reference gradients AND central differences of the reference's forward pass
+    numerical_gradient   the reference's central differences of a known function with the same h;
+                         x must come back unchanged
     refusals             (any function, cases with expect_error) pass when that error is raised;
                          the feedback says why it was expected and what came back instead
 
@@ -27,7 +28,7 @@ from typing import Callable
 import numpy as np
 
 from . import gradcheck
-from .cases import COARSE_STEP, Case, make_cases
+from .cases import Case, make_cases
 from .compare import (TINY, compare_array, compare_int, compare_int_tuple, compare_tuple,
                       describe, fmt_array, fmt_num, index_str)
 from .diagnose import diagnose
@@ -269,20 +270,20 @@ def _judge_backward(ctx: _Context, outcome: CallOutcome) -> CheckResult:
     lines = list(whole.lines)
     numeric_ok = True
     if parts:
-        # (b) independent of the reference's backward: central differences of the forward pass
+        # (b) independent of any backward function: central differences of the forward pass
         grads = {name: np.asarray(g, dtype=np.float64)
                  for name, g, part in zip(spec.names, got, parts)
                  if part.shape_ok and np.all(np.isfinite(np.asarray(g, dtype=np.float64)))}
-        check = gradcheck.directional_check(spec, ctx.case.args, ctx.case.kwargs, grads,
-                                            np.random.default_rng(ctx.seed),
+        check = gradcheck.directional_check(spec, ctx.reference, ctx.case.args, ctx.case.kwargs,
+                                            grads, np.random.default_rng(ctx.seed),
                                             rtol=max(ctx.rtol, 1e-9))
         numeric_ok = check.ok and len(grads) == len(spec.names)
         if not ctx.case.big:  # small: point at the wrong element
             for name, part in zip(spec.names, parts):
                 if name in grads and not part.ok and part.worst is not None:
-                    line = gradcheck.point_at_element(spec, ctx.case.args, ctx.case.kwargs, name,
-                                                      grads[name], part.worst,
-                                                      rtol=max(ctx.rtol, 1e-9))
+                    line = gradcheck.point_at_element(spec, ctx.reference, ctx.case.args,
+                                                      ctx.case.kwargs, name, grads[name],
+                                                      part.worst, rtol=max(ctx.rtol, 1e-9))
                     if line:
                         lines.append(line)
         else:
@@ -342,11 +343,9 @@ def _judge_numerical_gradient(ctx: _Context, outcome: CallOutcome) -> CheckResul
 def _expected(function: str, reference: ModuleType, case: Case):
     """The right answer; None when it is an error (after making sure the reference raises it)."""
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-    if function == "numerical_gradient":
-        if kwargs.get("h", 0) >= COARSE_STEP:  # the central difference with that very step
-            return np.asarray(reference.numerical_gradient(make_function(args[0]), args[1], **kwargs),
-                              dtype=np.float64)
-        return gradcheck.exact_gradient(args[0], args[1])
+    if function == "numerical_gradient":  # the reference's central difference with the same h
+        return np.asarray(reference.numerical_gradient(make_function(args[0]), *args[1:], **kwargs),
+                          dtype=np.float64)
     fn = getattr(reference, function)
     if case.expect_error:
         try:

@@ -154,19 +154,18 @@ def compare_array(expected: np.ndarray, got, rtol: float, atol: float, name: str
 
 
 def _shape_hint(expected: tuple, got: tuple) -> str:
-    """Say in words how the shape is off, when it is off in a simple way."""
+    """Say in words how the shape is off: another rank, the same sizes in another order, or by
+    how much each axis is short or too long ("axis 0 is one short, axis 1 is 3 too long")."""
     if len(expected) != len(got):
         return f" ({len(got)}-D instead of {len(expected)}-D)"
     if sorted(expected) == sorted(got) and expected != got:
         return " (the same sizes in a different order: are two axes swapped?)"
-    diffs = [g - e for e, g in zip(expected, got)]
-    if all(d in (-1, 0, 1) for d in diffs) and any(diffs):
-        parts = []
-        for axis, d in enumerate(diffs):
-            if d:
-                parts.append(f"axis {axis} is one {'short' if d < 0 else 'too long'}")
-        return " (" + ", ".join(parts) + ")"
-    return ""
+    parts = []
+    for axis, (e, g) in enumerate(zip(expected, got)):
+        if g != e:
+            by = "one" if abs(g - e) == 1 else str(abs(g - e))
+            parts.append(f"axis {axis} is {by} {'short' if g < e else 'too long'}")
+    return " (" + ", ".join(parts) + ")" if parts else ""
 
 
 def compare_int(expected: int, got, name: str = "result") -> Comparison:

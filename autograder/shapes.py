@@ -1,4 +1,9 @@
-"""Shape arithmetic the trusted side needs in several places (cases, gradient checks, mistakes)."""
+"""Shape arithmetic for the trusted side (the mistakes of diagnose.py).
+
+There is deliberately no output-size formula here: it is a graded answer (a1's
+conv_output_length), and nothing in this package may compute one. Cases draw output sizes first
+(cases._layer_shapes); mistakes take sizes from the reference.
+"""
 from __future__ import annotations
 
 
@@ -7,8 +12,3 @@ def pair(value) -> tuple[int, int]:
     if isinstance(value, (tuple, list)):
         return int(value[0]), int(value[1])
     return int(value), int(value)
-
-
-def output_length(n: int, k: int, p: int = 0, s: int = 1, d: int = 1) -> int:
-    """floor((n + 2p - d(k-1) - 1) / s) + 1: positions of a k-kernel (dilation d) on n (+2p) with stride s."""
-    return (n + 2 * p - d * (k - 1) - 1) // s + 1

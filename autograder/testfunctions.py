@@ -3,13 +3,18 @@
 A case cannot send a Python function to the student's process, so it sends a FunctionSpec (a name
 and a few float64 arrays) and the child rebuilds the function with `make_function`. This module is
 loaded BY PATH inside the sandboxed child: it must stay pure numpy, with no imports from the
-autograder package. The exact gradients used to judge the answers live in the parent
-(autograder/gradcheck.py), not here.
+autograder package. The right answers are computed in the parent, by the reference.
+
+Everything here is within the student's reach, so nothing here may compute a graded function:
+"conv_loss" is a loss of a 2-D correlation, but the correlation arrives as its matrix M, built in
+the parent (cases.py); here it is only a matrix product, and no kernel slides over anything.
 
 Library (x may have any shape; xf = x.ravel() has n elements):
     "quadratic":  f = 0.5 * xf.A.xf + c.xf             params A: (n, n), c: (n,)
     "sines":      f = sum(a * sin(k * x + phi))         params a, k, phi: shaped like x
-    "conv_loss":  f = 0.5 * sum((corr2d(x, w) - t)^2)   params w: (KH, KW), t: (OH, OW); x 2-D
+    "conv_loss":  f = 0.5 * sum((M.x - t)^2)            params M: (OH, OW, H, W), t: (OH, OW)
+                  x: (H, W); (M.x)[i, j] = sum(M[i, j] * x). M[i, j] holds a kernel w placed at
+                  (i, j) in a frame of zeros, so M.x is corr2d(x, w) for the w the parent drew
     "softplus":   f = sum(a * log(1 + exp(k * x)))      params a, k: shaped like x
 """
 from __future__ import annotations
@@ -36,12 +41,6 @@ class FunctionSpec:
 
     def describe(self) -> str:
         return DESCRIPTIONS.get(self.name, self.name)
-
-
-def _corr2d(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Valid 2-D cross-correlation in plain numpy: x (H, W), w (KH, KW) -> (H-KH+1, W-KW+1)."""
-    windows = np.lib.stride_tricks.sliding_window_view(x, w.shape)
-    return np.einsum("ijpq,pq->ij", windows, w)
 
 
 def _values(x) -> np.ndarray:
@@ -73,14 +72,13 @@ def make_function(spec: FunctionSpec) -> Callable[[np.ndarray], float]:
             return float(np.sum(a * np.sin(k * x + phi)))
 
     elif name == "conv_loss":
-        w, t = p["w"], p["t"]
+        M, t = p["M"], p["t"]
 
         def f(x):
             x = _values(x)
-            expected = (t.shape[0] + w.shape[0] - 1, t.shape[1] + w.shape[1] - 1)
-            if x.shape != expected:
-                raise ValueError(f"f expects an array of shape {expected}, got {x.shape}")
-            r = _corr2d(x, w) - t
+            if x.shape != M.shape[2:]:
+                raise ValueError(f"f expects an array of shape {M.shape[2:]}, got {x.shape}")
+            r = np.tensordot(M, x, axes=2) - t
             return float(0.5 * np.sum(r * r))
 
     elif name == "softplus":

@@ -126,7 +126,7 @@ def gradient_check_cost(course):
     spec = gradcheck.BACKWARD["conv2d_backward"]
     start = time.perf_counter()
     check = gradcheck.directional_check(
-        spec, args, kwargs, {"dx": dx, "dw": dw, "db": db}, np.random.default_rng(0)
+        spec, reference, args, kwargs, {"dx": dx, "dw": dw, "db": db}, np.random.default_rng(0)
     )
     seconds = time.perf_counter() - start
     x, w, b = (np.asarray(a) for a in args[:3])

@@ -12,6 +12,10 @@ stride-dilated, zero-padded dout with the flipped kernels (a "transposed convolu
 
 `numerical_gradient` estimates gradients with central differences; it is how we check the
 analytic gradients above (and how you should check yours).
+
+The two forward passes (`_corr1d`, `_conv2d_forward`) are the ones the notebook gives students.
+They are not graded here; the grader differentiates them numerically to check a student's
+gradients without trusting any backward function.
 """
 
 import numpy as np
@@ -41,6 +45,35 @@ def _pair(value, name, minimum):
         if v < minimum:
             raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
     return int(pair[0]), int(pair[1])
+
+
+def _corr1d(x, w):
+    """The forward pass y = corr1d(x, w) (assignment 2): x (L,), w (K,) -> (L - K + 1,)."""
+    x, w = _as_real_array(x, "x"), _as_real_array(w, "w")
+    return np.lib.stride_tricks.sliding_window_view(x, w.shape) @ w
+
+
+def _layer_windows(x, kernel_size, stride, padding):
+    """The windows a conv layer reads: x (N, C, H, W) -> (N, C, OH, OW, KH, KW).
+
+    Window [n, c, i, j] is xpad[n, c, i*sh : i*sh + KH, j*sw : j*sw + KW] of the zero-padded
+    input; a view, no copy. stride, padding: (rows, cols) pairs of ints.
+    """
+    (sh, sw), (ph, pw) = stride, padding
+    xpad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    windows = np.lib.stride_tricks.sliding_window_view(xpad, kernel_size, axis=(2, 3))
+    return windows[:, :, ::sh, ::sw]  # all stride-1 windows, then every sh-th / sw-th one
+
+
+def _conv2d_forward(x, w, b, stride=1, padding=0):
+    """The forward pass out = conv2d_forward(x, w, b, stride, padding) (assignment 3).
+
+    x: (N, C, H, W), w: (F, C, KH, KW), b: (F,)  ->  (N, F, OH, OW) float64.
+    """
+    x, w, b = _as_real_array(x, "x"), _as_real_array(w, "w"), _as_real_array(b, "b")
+    windows = _layer_windows(x, w.shape[2:], _pair(stride, "stride", 1),
+                             _pair(padding, "padding", 0))
+    return np.einsum("ncijpq,fcpq->nfij", windows, w, optimize=True) + b[None, :, None, None]
 
 
 def corr1d_backward(x, w, dy):
@@ -108,9 +141,7 @@ def conv2d_backward(x, w, b, dout, stride=1, padding=0):
     db = dout.sum(axis=(0, 2, 3))
 
     # dw: same windows as the forward pass; each pairs with the dout value it produced.
-    xpad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    windows = np.lib.stride_tricks.sliding_window_view(xpad, (KH, KW), axis=(2, 3))
-    windows = windows[:, :, ::sh, ::sw]  # (N, C, OH, OW, KH, KW)
+    windows = _layer_windows(x, (KH, KW), (sh, sw), (ph, pw))  # (N, C, OH, OW, KH, KW)
     dw = np.einsum("nfij,ncijpq->fcpq", dout, windows, optimize=True)
 
     # dx: put dout back on the stride grid (zeros between samples), pad by K-1 and correlate

@@ -12,7 +12,6 @@ submission in the sandboxed child.
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 from autograder import engine
 from autograder.checks import build_checks, derive_seed
 from autograder.course import STUDENT_API, load_course
-from course_helpers import buggy_submission, run_in_process
+from course_helpers import buggy_submission, load_module, load_solution, run_in_process
 
 pytestmark = pytest.mark.needs_bwrap  # grades through the sandbox
 
@@ -39,21 +38,17 @@ def meta(path: Path) -> dict[str, str]:
     return found
 
 
-def load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-REFERENCES = {a: load(ROOT / "solutions" / f"{a}.py", f"_corpus_ref_{a}") for a in STUDENT_API}
+REFERENCES = {a: load_solution(a, "_corpus_ref") for a in STUDENT_API}
 
 
 def test_the_corpus_covers_every_assignment_and_the_listed_mistakes():
     metas = [meta(p) for p in CORPUS]
     assert {m["assignment"] for m in metas} == set(STUDENT_API)
     expects = " | ".join(m["expect"] for m in metas)
-    for mistake in ("the kernel is flipped", "the kernel is not flipped", "one row/column short",
+    for mistake in ("the kernel is flipped", "the kernel is not flipped",
+                    "the kernel is flipped along axis 2 (columns) only", "the output is transposed",
+                    "this is 'full' mode", "the sum runs over axis 1 (rows)",
+                    "dw is averaged over the batch", "the output is one row and one column short",
                     "the channels are not summed", "dx and dw are swapped",
                     "overwritten with = instead of", "integer array", "the bias is missing",
                     "the stride is", "the dilation is ignored", "one-sided difference",
@@ -65,7 +60,7 @@ def test_the_corpus_covers_every_assignment_and_the_listed_mistakes():
 def test_judges_fail_the_bug_and_name_it(path: Path, tmp_path: Path):
     info = meta(path)
     assignment, buggy = info["assignment"], info["function"]
-    module = load(buggy_submission(path, tmp_path), f"_buggy_{path.stem}")
+    module = load_module(buggy_submission(path, tmp_path), f"_buggy_{path.stem}")
     reference = REFERENCES[assignment]
     for function in STUDENT_API[assignment]:
         seed = derive_seed(None, "corpus", assignment, function)

@@ -168,6 +168,22 @@ def test_edge_cases_are_there():
     assert any("big" in n for n in notes["conv2d_backward"])
 
 
+def test_layer_output_sizes_drawn_or_written_out_are_the_reference_forward_passs():
+    # The grader never computes an output size (a graded answer): the layer cases draw it
+    # first, the edge table writes it out. Both must be what the forward pass gives.
+    from autograder.cases import _LAYER_EDGES, _layer_shapes
+    forward = REFERENCES["a3_multichannel"].conv2d_forward
+    rng = np.random.default_rng(4)
+    drawn = [_layer_shapes(rng) for _ in range(200)]
+    for xs, ws, s, p, out in drawn + [row[1:] for row in _LAYER_EDGES]:
+        y = forward(np.zeros(xs), np.zeros(ws), np.zeros(ws[0]), stride=s, padding=p)
+        assert y.shape == (xs[0], ws[0], *out), (xs, ws, s, p, out)
+    for function in ("conv2d_backward",):
+        for check in checks_for(function):  # dout comes in the shape of the output
+            x, w, b, dout = check.call.args
+            assert np.shape(dout) == forward(x, w, b, **check.call.kwargs).shape
+
+
 def test_kernel_as_large_as_the_input_gives_one_output_pixel():
     for f in ("corr2d", "corr3d", "corr2d_multi_in"):
         case = next(c for c in make_cases(f, np.random.default_rng(0), 1)
@@ -341,13 +357,23 @@ def test_numerical_gradient_checks_x_comes_back_unchanged():
     assert "likely mistake: x is changed in place" in result.feedback
 
 
+def _forward_difference(spec, x, h):
+    """(f(x + h e_i) - f(x)) / h, element by element: a student's one-sided difference."""
+    f, x = make_function(spec), np.asarray(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = h
+        grad[i] = (f(x + e) - f(x)) / h
+    return grad
+
+
 def test_numerical_gradient_one_sided_difference_fails_and_is_named():
-    from autograder.diagnose import _numgrad
     failed = 0
     for check in checks_for("numerical_gradient"):
         args = check.call.args
         h = args[2] if len(args) > 2 else check.call.kwargs.get("h", 1e-5)
-        value = _numgrad(args[0], args[1], h, "forward")
+        value = _forward_difference(args[0], args[1], h)
         result = check.judge(CallOutcome("ok", value=value, args_after=(None, args[1])))
         if not result.passed:
             failed += 1

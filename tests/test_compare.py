@@ -60,6 +60,7 @@ def test_nan_and_inf_are_reported(got, words):
     ((2, 4), "axis 0 is one short"),
     ((3, 5), "axis 1 is one too long"),
     ((4, 3), "axes swapped"),
+    ((5, 1), "(axis 0 is 2 too long, axis 1 is 3 short)"),  # plainly, when not off by one
     ((1, 3, 4), "3-D instead of 2-D"),
 ])
 def test_wrong_shapes_are_reported_in_words(got_shape, words):

@@ -355,3 +355,26 @@ def spawn():
     run = _run(source, [Call("spawn")], limits)
     assert run.outcomes[0].status == "ok" and 0 < run.outcomes[0].value < 8
     assert _processes_with("time.sleep(30)") == []
+
+
+@needs_bwrap
+def test_no_working_corr2d_is_within_the_submissions_reach(tmp_path):
+    """corr2d borrows from everything it can reach in the child (the helper module testfunctions,
+    the autograder package, sys.modules, the .py files on sys.path and in /grader) and tries
+    each callable on the lecture's example: nothing may work, so corr2d scores 0, because it
+    found nothing (its own error says so), not because it timed out."""
+    from autograder import engine
+    from autograder.course import load_course
+
+    source = cheating_source(CHEATING / "borrow_working_code.py")
+    path = tmp_path / "borrower.py"
+    path.write_text(source)
+    report = engine.grade_path(path, load_course(ROOT), "a2_correlation", student="borrower")
+    scores = {t.function: t.score for t in report.tests}
+    corr2d = next(t for t in report.tests if t.function == "corr2d")
+    assert scores["corr2d"] == 0, corr2d.feedback
+    assert "no working corr2d within reach" in corr2d.feedback, corr2d.feedback
+    assert all(t.score == t.max_score for t in report.tests if t.function != "corr2d")
+    routes = _run(source, [Call("routes")]).outcomes[0]
+    assert routes.status == "ok" and any("candidate callables" in r for r in routes.value)
+    assert not any(r.startswith("working:") for r in routes.value), routes.value

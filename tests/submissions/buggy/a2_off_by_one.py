@@ -2,7 +2,7 @@
 
 assignment: a2_correlation
 function: corr2d
-expect: one row/column short
+expect: the output is one row and one column short
 """
 # Only what differs from the reference: the test builds the whole submission as
 # solutions/<assignment>.py followed by this file (see tests/course_helpers.py).

@@ -111,16 +111,11 @@ def test_each_mistake_is_named(mistake: Mistake):
     assert named >= 1, f"{mistake.name!r} was never named in {failed} failing checks"
 
 
-@pytest.mark.parametrize("function", [f for f in ASSIGNMENT_OF if f not in
-                                      ("conv_output_length", "conv_output_shape")])
-def test_integer_truncation_is_named_for_every_array_function(function):
-    assignment = ASSIGNMENT_OF[function]
-    reference = REFERENCES[assignment]
-    integer = next(m for m in MISTAKES if m.match == "integer")
-    checks = build_checks(assignment, function, reference, 7, GRADING)
-    results = []
-    for check in checks:
-        if check.refusal:  # the answer there is a ValueError, not an array to truncate
+def _value_checks(assignment: str, function: str, reference, seed: int):
+    """(check, the reference's answer) for every check of a function whose answer is a value
+    (refusal checks, whose answer is a ValueError, are left out)."""
+    for check in build_checks(assignment, function, reference, seed, GRADING):
+        if check.refusal:
             continue
         call = check.call
         if function == "numerical_gradient":
@@ -128,6 +123,18 @@ def test_integer_truncation_is_named_for_every_array_function(function):
                                                  **call.kwargs)
         else:
             right = getattr(reference, function)(*copy.deepcopy(call.args), **call.kwargs)
+        yield check, right
+
+
+@pytest.mark.parametrize("function", [f for f in ASSIGNMENT_OF if f not in
+                                      ("conv_output_length", "conv_output_shape")])
+def test_integer_truncation_is_named_for_every_array_function(function):
+    assignment = ASSIGNMENT_OF[function]
+    reference = REFERENCES[assignment]
+    integer = next(m for m in MISTAKES if m.match == "integer")
+    results = []
+    for check, right in _value_checks(assignment, function, reference, 7):
+        call = check.call
         value = (tuple(np.trunc(r).astype(np.int64) for r in right) if isinstance(right, tuple)
                  else np.trunc(right).astype(np.int64))
         results.append(check.judge(CallOutcome("ok", value=value,
@@ -299,15 +306,8 @@ def test_no_name_for_the_right_answer_or_for_unrelated_wrong_ones(function):
     rng = np.random.default_rng(11)
     parts = ("dx", "dw", "db")[:3 if function == "conv2d_backward" else 2] \
         if function.endswith("_backward") else None
-    for check in build_checks(assignment, function, reference, 5, GRADING):
-        if check.refusal:  # a ValueError is the answer: no output to name
-            continue
+    for check, right in _value_checks(assignment, function, reference, 5):
         call = check.call
-        if function == "numerical_gradient":
-            right = reference.numerical_gradient(make_function(call.args[0]), *call.args[1:],
-                                                 **call.kwargs)
-        else:
-            right = getattr(reference, function)(*copy.deepcopy(call.args), **call.kwargs)
         arrays = right if isinstance(right, tuple) else (right,)
         noise = tuple(rng.normal(size=a.shape) for a in arrays)
         longer = tuple(rng.normal(size=tuple(n + 2 for n in a.shape)) for a in arrays)

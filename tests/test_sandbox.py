@@ -374,7 +374,12 @@ def test_no_working_corr2d_is_within_the_submissions_reach(tmp_path):
     corr2d = next(t for t in report.tests if t.function == "corr2d")
     assert scores["corr2d"] == 0, corr2d.feedback
     assert "no working corr2d within reach" in corr2d.feedback, corr2d.feedback
-    assert all(t.score == t.max_score for t in report.tests if t.function != "corr2d")
+    honest = tmp_path / "honest.py"  # the other functions earn exactly what their honest code earns
+    honest.write_text((CHEATING / "_honest.py").read_text())
+    earned = {t.function: t.score for t in engine.grade_path(honest, load_course(ROOT), "a2_correlation",
+                                                             student="borrower").tests}
+    assert {f: s for f, s in scores.items() if f != "corr2d"} == \
+        {f: s for f, s in earned.items() if f != "corr2d"}
     routes = _run(source, [Call("routes")]).outcomes[0]
     assert routes.status == "ok" and any("candidate callables" in r for r in routes.value)
     assert not any(r.startswith("working:") for r in routes.value), routes.value

@@ -30,7 +30,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 
 def _load_helpers():
     """isolation.py and testfunctions.py from beside this file, loaded by path under private
-    names and then forgotten by sys.modules and sys.path: the student's code cannot import them,
+    names and then forgotten by sys.modules: the student's code cannot import them,
     and isolation.enter covers their folder before it runs."""
     import importlib.util
 
@@ -44,9 +44,7 @@ def _load_helpers():
         finally:
             del sys.modules[spec.name]
         modules.append(module)
-    while _HERE in sys.path:  # `python _child.py` put the runner's folder first on the path
-        sys.path.remove(_HERE)
-    return modules
+    return modules  # (python -I keeps the runner's folder off sys.path)
 
 
 def main():
@@ -243,6 +241,14 @@ class Runner:
             pass
         return ""
 
+    def builtin_bases(self, exc):
+        """The built-in exception classes `exc` is an instance of (a student's ShapeError that
+        subclasses ValueError is a ValueError, as the notebook asks)."""
+        try:
+            return [c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins"][:20]
+        except BaseException:
+            return []
+
     def describe(self, exc):
         try:
             text = "".join(self.format_exception_only(type(exc), exc)).strip()
@@ -318,7 +324,8 @@ class Runner:
             reply.update(status="crash", message="raised KeyboardInterrupt instead of returning a value")
         except Exception as exc:
             at = self.where(exc.__traceback__)
-            reply.update(status="error", message=self.describe(exc) + (f"\n  at {at}" if at else ""))
+            reply.update(status="error", message=self.describe(exc) + (f"\n  at {at}" if at else ""),
+                         error_types=self.builtin_bases(exc))
         except BaseException as exc:
             reply.update(status="crash", message=f"raised {type(exc).__name__} (not an Exception "
                          "subclass) instead of returning a value")

@@ -234,7 +234,8 @@ def _judge_refusal(ctx: _Context, outcome: CallOutcome) -> CheckResult:
     """A case whose right answer is an error (ValueError): passes exactly when that is raised."""
     want, message = ctx.case.expect_error, (outcome.message or "").strip()
     expected = f"expected {want} because {ctx.case.note}"
-    if outcome.status == "error" and message.split(":", 1)[0].strip() == want:
+    raised = set(outcome.error_types) | {message.split(":", 1)[0].strip()}
+    if outcome.status == "error" and want in raised:  # a subclass of ValueError counts too
         return ctx.result(True)
     if outcome.status == "ok":
         named = ctx.diagnose(outcome.value)  # a1: "invalid input is not refused" and its kin

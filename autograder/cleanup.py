@@ -62,6 +62,21 @@ def _writable(fd: int) -> None:
         pass
 
 
+def _open_folder(name: str, parent: int) -> int | None:
+    """Open the folder `name` inside `parent` without following a link; one its owner made
+    unreadable (chmod 0) is made readable first. None if it cannot be opened."""
+    try:
+        return os.open(name, _DIR_FLAGS, dir_fd=parent)
+    except PermissionError:
+        try:
+            os.chmod(name, 0o700, dir_fd=parent)
+            return os.open(name, _DIR_FLAGS, dir_fd=parent)  # O_NOFOLLOW: a swapped-in link fails
+        except OSError:
+            return None
+    except OSError:
+        return None
+
+
 def _empty_folder(path: str, max_entries: int) -> None:
     """Everything under `path` removed, depth first, with a stack of (fd, name-in-parent)."""
     seen = 0
@@ -78,9 +93,8 @@ def _empty_folder(path: str, max_entries: int) -> None:
                     if seen > max_entries:
                         raise _TooMany()
                     if entry.is_dir(follow_symlinks=False):
-                        try:
-                            child = os.open(entry.name, _DIR_FLAGS, dir_fd=fd)
-                        except OSError:
+                        child = _open_folder(entry.name, fd)
+                        if child is None:
                             continue  # vanished, or replaced by a link meanwhile: rmdir below says
                         _writable(child)
                         stack.append((child, entry.name))

@@ -10,6 +10,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .course import CourseError, load_course
@@ -124,7 +125,8 @@ def _grade_one(file: Path, course, assignment: str, student: Optional[str]):
     except Exception as error:  # noqa: BLE001 - reported, then the batch goes on
         name = student or student_name_for(file, assignment)
         reason = f"the grader failed on this submission ({type(error).__name__}: {error}); ask your instructor to regrade it"
-        errors.print(f"[red]error[/red] {file}: {type(error).__name__}: {error}", markup=True, highlight=False)
+        errors.print(f"[red]error[/red] {escape(str(file))}: {escape(f'{type(error).__name__}: {error}')}",
+                     highlight=False)
         return unreadable_report(course.assignment(assignment), name, file, reason)
 
 

@@ -26,23 +26,19 @@ MPL_FOLDER = ".matplotlib"
 def warm_font_cache() -> Optional[str]:
     """The folder holding matplotlib's font list (fontlist-*.json), or None if building it
     failed (sandboxes then build their own)."""
-    folder = tempfile.mkdtemp(prefix="autograder-mplcache-")
+    folder = tempfile.mkdtemp(prefix="autograder-mplcache-")  # ours; `enter` copies it as its owner
     atexit.register(remove_tree, folder)
-    os.chmod(folder, 0o755)  # read by the sandbox's unprivileged uid
     env = {"PATH": "/usr/bin:/bin", "MPLCONFIGDIR": folder, "MPLBACKEND": "Agg", "HOME": folder}
     try:
         subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=env,
                        stdin=subprocess.DEVNULL, capture_output=True, timeout=120, check=True)
     except (OSError, subprocess.SubprocessError):
         return None
-    names = [name for name in os.listdir(folder) if name.startswith("fontlist")]
-    for name in os.listdir(folder):
-        path = os.path.join(folder, name)
-        if name in names:
-            os.chmod(path, 0o644)
-        else:
-            remove_tree(path)  # only the font list is wanted
-    return folder if names else None
+    names = os.listdir(folder)
+    for name in names:
+        if not name.startswith("fontlist"):
+            remove_tree(os.path.join(folder, name))  # only the font list is wanted
+    return folder if any(name.startswith("fontlist") for name in names) else None
 
 
 def seed_matplotlib_config(parent: str, uid: Optional[int]) -> str:

@@ -1,12 +1,13 @@
-"""How a student's process is locked in: the bubblewrap command line, rlimits, dropping to nobody.
+"""How a student's process is locked in: the bubblewrap command line, private capped folders,
+rlimits, a throwaway uid, no capabilities.
 
 Shared by the grader's child (sandbox.py + _child.py) and the nbgrader kernel (kernel_sandbox.py).
-This file is standard library only: it is also bind-mounted into the sandbox and imported there by
+This file is standard library only: it is also bind-mounted into the sandbox and loaded there by
 _child.py, and run there as a script to start the Jupyter kernel:
 
-    python -I isolation.py '<limits json>' -- python -m ipykernel_launcher -f conn.json
+    python -I isolation.py '<setup json>' -- python -m ipykernel_launcher -f conn.json
 
-(applies the rlimits, drops to the sandbox uid when it is root, then execs the command).
+(`enter(setup)`, below, then execs the command).
 
 Two ways bubblewrap can run, chosen once per process by `probe()`:
 - "privileged" (the grader runs as root): bwrap makes mount/pid/net/ipc/uts namespaces without a
@@ -21,15 +22,17 @@ Two ways bubblewrap can run, chosen once per process by `probe()`:
 
 Inside, before the first line of student code (`enter`, shared by the child and the kernel): the
 writable places are tmpfs mounts private to this sandbox, capped in size AND in number of files
-(limits.disk_mb, limits.files; bwrap can only cap the size, so `enter` remounts them with
-nr_inodes), the seed files are copied in (a warm matplotlib cache, the kernel's working folder),
+(limits.disk_mb, limits.files: `enter` remounts them with size and nr_inodes, which bwrap cannot
+set), the seed files are copied in (a warm matplotlib cache, the kernel's working folder),
 the runner's own files under /grader are covered by an empty mount, and only then are rlimits set
-and privileges dropped. Nothing the sandbox writes lands on the host, so nothing is left behind.
+and privileges dropped. Nothing the sandbox writes lands on the host (the one exception: the
+kernel's run folder of ZMQ sockets, shared with nbgrader and removed when the kernel ends).
 Without bubblewrap (or when namespaces are refused) the caller decides: refuse, or run
 "UNPROTECTED" with rlimits, a new session and (as root) a throwaway uid only.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -44,10 +47,13 @@ INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblew
 SCRATCH_FILE_MB = 64  # biggest file the student may write (RLIMIT_FSIZE); pipes are not affected
 RUNNER = "/grader"  # the runner's files inside the sandbox; covered before student code runs
 SEEDS = "/grader/seed"  # read-only copies of what `enter` copies into the private folders
+# The whole environment bwrap itself starts with: in a user namespace it is pid 1 inside, and its
+# /proc/1/environ is readable there, so it must hold nothing of the grader's (the secret).
+BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 
 
 # ---------------------------------------------------------------------------------------------
-# inside the sandbox: rlimits, privileges, environment
+# inside the sandbox: private folders, rlimits, privileges, capabilities, environment
 
 
 def apply_rlimits(memory_mb: float, processes: int, cpu_hard_s: float | None = None,
@@ -180,8 +186,10 @@ def copy_into(source: str, dest: str, owner: int | None, max_files: int) -> None
                     continue
                 if owner is not None:
                     os.lchown(target, owner, owner)
-            except OSError:
-                return  # no space or no more inodes: the rest does not fit
+            except OSError as error:
+                if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                    return  # no space or no more inodes: the rest does not fit
+                continue  # an unreadable file: skip it, copy the others
 
 
 def enter(setup: dict) -> None:
@@ -194,11 +202,12 @@ def enter(setup: dict) -> None:
             "capabilities": bool (bwrap gave us some that must go), "cwd"}
     """
     uid = int(setup.get("uid", NOBODY))
-    owner = uid if setup.get("drop") and os.geteuid() == 0 else None
-    files = int(setup.get("files", 10_000))
+    drop = bool(setup.get("drop", True))
+    owner = uid if drop and os.geteuid() == 0 else None
     private = setup.get("private", [])
+    files = int(setup["files"]) if private or setup.get("seeds") else 0
     for path in private:
-        cap_tmpfs(path, setup.get("disk_mb", 100), files)
+        cap_tmpfs(path, setup["disk_mb"], files)
     for source, dest in setup.get("seeds", []):  # still as root: the folders are root's 0700
         os.makedirs(dest, exist_ok=True)
         copy_into(source, dest, owner, files // 2)
@@ -210,7 +219,7 @@ def enter(setup: dict) -> None:
     for path in setup.get("cover", []):
         cover(path)
     apply_rlimits(setup["memory_mb"], setup["processes"], setup.get("cpu_hard_s"))
-    if setup.get("drop", True):
+    if drop:
         drop_privileges(uid)
     if setup.get("capabilities"):
         drop_capabilities()
@@ -309,7 +318,7 @@ def unprotected_description(drops: bool, reason: str = "") -> str:
 def _system_binds() -> list[str]:
     """bwrap arguments for the system part of the file system: /usr, /lib*, /bin, a little /etc."""
     args = ["--ro-bind", "/usr", "/usr"]
-    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+    for top in SYSTEM_TOPS[1:]:
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
@@ -349,16 +358,22 @@ def check_binds_hide(roots: list[str], protected: list[str]) -> None:
 
 def bwrap_command(probe: Probe, *, rw_binds: list[tuple[str, str]], ro_binds: list[tuple[str, str]],
                   chdir: str, env: dict[str, str], protected: list[str] = (),
-                  private: list[str] = (), disk_mb: float = 100) -> list[str]:
+                  private: list[str] = ()) -> list[str]:
     """The bwrap prefix (ending in "--") that runs a command in the sandbox.
 
     rw_binds/ro_binds: (host path, path inside). Everything not listed is invisible, except /usr,
     /lib*, /bin, a few /etc files and the Python install (read-only; an installed copy of the
-    grader itself is covered). /tmp and each `private` path are tmpfs mounts of `disk_mb` that
-    live and die with the sandbox (`enter` adds the file-count cap inside).
+    grader itself is covered). /tmp and each `private` path are empty tmpfs mounts that live and
+    die with the sandbox; `enter` caps their size and number of files inside (bwrap's own --size
+    is newer than many distributions' bubblewrap).
     """
     roots = python_roots()
-    check_binds_hide(roots, list(protected))
+    check_binds_hide(roots + [host for host, _ in ro_binds + rw_binds], list(protected))
+    shown = [r for r in roots if os.path.isdir(r)] + [inside for _, inside in ro_binds + rw_binds]
+    for path in private:
+        hidden = [d for d in shown if d == path or d.startswith(path.rstrip("/") + "/")]
+        if hidden:
+            raise RuntimeError(f"the private folder {path} would hide {hidden[0]} in the sandbox")
     args = [probe.bwrap or "bwrap"]
     # CAP_SYS_ADMIN only for `enter` to cap the tmpfs mounts; it drops every capability after
     if probe.mode == "userns":
@@ -371,13 +386,11 @@ def bwrap_command(probe: Probe, *, rw_binds: list[tuple[str, str]], ro_binds: li
                  "--cap-add", "CAP_CHOWN", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     args += ["--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv"]
     args += _system_binds()
-    size = str(max(1, int(disk_mb)) * 1024 * 1024)
     # private /tmp, writable by the sandbox user (sticky, like a real /tmp); before the mount
     # points below, some of which may live under /tmp
-    args += ["--size", size, "--perms", "1777", "--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc"]
+    args += ["--perms", "1777", "--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc"]
     # bwrap would create the parents of mount points as 0700 root: unusable after the drop
-    dests = ([r for r in roots if os.path.isdir(r)] + [inside for _, inside in ro_binds + rw_binds]
-             + list(private))
+    dests = shown + list(private)
     parents = sorted({p for d in dests for p in _ancestors(d)} - {"/tmp"},
                      key=lambda p: (p.count("/"), p))
     for parent in parents:
@@ -387,9 +400,9 @@ def bwrap_command(probe: Probe, *, rw_binds: list[tuple[str, str]], ro_binds: li
             args += ["--ro-bind", root, root]
     for package in installed_grader(roots):
         # a normal (non-editable) install puts the grader beside numpy: it must not be importable
-        args += ["--size", "4096", "--perms", "0555", "--tmpfs", package]
+        args += ["--perms", "0555", "--tmpfs", package]
     for path in private:
-        args += ["--size", size, "--perms", "0700", "--tmpfs", path]
+        args += ["--perms", "0700", "--tmpfs", path]
     for host, inside in ro_binds:
         args += ["--ro-bind", host, inside]
     for host, inside in rw_binds:
@@ -400,10 +413,20 @@ def bwrap_command(probe: Probe, *, rw_binds: list[tuple[str, str]], ro_binds: li
     return args
 
 
+SYSTEM_TOPS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")  # shown read-only
+
+
+def grader_package() -> str:
+    """The folder of this package (the grader), as installed or checked out."""
+    return os.path.dirname(os.path.realpath(__file__))
+
+
 def installed_grader(roots: list[str]) -> list[str]:
-    """This package's folder when it lies inside a Python install that the sandbox shows."""
-    package = os.path.dirname(os.path.realpath(__file__))
-    return [package] if any(package.startswith(r.rstrip("/") + "/") for r in roots) else []
+    """This package's folder when it lies inside something the sandbox shows (a Python install,
+    or /usr for a system-wide install): it must be covered there."""
+    package = grader_package()
+    shown = list(roots) + list(SYSTEM_TOPS)
+    return [package] if any(package.startswith(r.rstrip("/") + "/") for r in shown) else []
 
 
 def _ancestors(path: str) -> list[str]:
@@ -414,7 +437,8 @@ def _ancestors(path: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def probe() -> Probe:
-    """Can bubblewrap isolate here? Tried once per process (cached): a real sandboxed `true`."""
+    """Can bubblewrap isolate here? Tried once per process (cached): a real sandbox, entered the
+    whole way (`enter`: capped folders, cover, drop), that runs a Python doing nothing."""
     if os.environ.get("AUTOGRADER_NO_BWRAP"):
         return Probe(None, None, "bubblewrap was switched off (AUTOGRADER_NO_BWRAP is set)")
     bwrap = shutil.which("bwrap")
@@ -431,13 +455,12 @@ def probe() -> Probe:
         try:
             # the whole way in, as a sandbox goes: caps, cover, drop, then a Python that runs
             cmd = bwrap_command(trial, rw_binds=[], ro_binds=[(here, f"{RUNNER}/isolation.py")],
-                                chdir="/", env={"PATH": "/usr/bin:/bin"}, private=["/scratch"],
-                                disk_mb=1)
+                                chdir="/", env=BWRAP_ENV, private=["/scratch"])
             run = [sys.executable, "-I", "-S", f"{RUNNER}/isolation.py",
                    json.dumps(dict(setup, drop=mode == "privileged")), "--",
                    sys.executable, "-I", "-S", "-c", "pass"]
             proc = subprocess.run(cmd + run, stdin=subprocess.DEVNULL, capture_output=True,
-                                  timeout=30, env={"PATH": "/usr/bin:/bin"})
+                                  timeout=30, env=BWRAP_ENV)
         except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
             errors.append(f"{mode}: {exc}")
             continue
@@ -456,7 +479,7 @@ def chown_for_sandbox(path: str, uid: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# script mode: limits + privileges, then exec (used to start the Jupyter kernel)
+# script mode: enter the sandbox, then exec (used to start the Jupyter kernel)
 
 
 def _main(argv: list[str]) -> None:

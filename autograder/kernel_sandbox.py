@@ -9,8 +9,9 @@ nbgrader integration puts this class back; nbclient's NotebookClient takes it as
 The ipykernel runs under bubblewrap (isolation.py): PID namespace with bwrap as pid 1, so when the
 kernel ends or is killed every process it started dies with it (a double-forked setsid daemon
 too); the network unshared, so the ZMQ channels use transport="ipc" (unix sockets in a private
-run folder bound into the sandbox at the same path); an unprivileged uid of its own (see
-isolation.py); memory/process/CPU rlimits. The course root, gradebook, solutions/, other
+run folder bound into the sandbox at the same path; the one place it writes on the host, removed
+when the kernel ends); an unprivileged uid of its own, or uid 0 of a user namespace, without any
+capability (see isolation.py); memory/process/CPU rlimits. The course root, gradebook, solutions/, other
 students' folders and the secret are not visible at all.
 
 The kernel's working folder (autograded/<student>/<assignment>/ for nbgrader) is NOT writable:
@@ -94,6 +95,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._sb_uid = isolation.new_sandbox_uid()
         # a uid of its own: dropped to for real by root (privileged bwrap, or unprotected as root)
         self._sb_drop = (probe.mode == "privileged") if probe is not None else drop
+        self._remove_private_folders()  # a restart starts over, from the original folder
         self._sb_rundir = tempfile.mkdtemp(prefix="autograder-kernel-")
         os.chmod(self._sb_rundir, 0o700)
         if self._sb_drop:
@@ -101,7 +103,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.transport = "ipc"
         self.ip = os.path.join(self._sb_rundir, "k")
         self.connection_file = os.path.join(self._sb_rundir, "kernel.json")
-        folder = os.path.abspath(kw.get("cwd") or os.getcwd())
+        if getattr(self, "_sb_origin", None) is None:  # the first start: nbgrader's folder
+            self._sb_origin = os.path.abspath(kw.get("cwd") or os.getcwd())
+        folder = self._sb_origin
         self._sb_setup = {"uid": self._sb_uid, "memory_mb": memory, "processes": processes,
                           "cpu_hard_s": cpu, "disk_mb": limits.disk_mb, "files": limits.files,
                           "drop": self._sb_drop}
@@ -153,7 +157,6 @@ class SandboxedKernelManager(AsyncKernelManager):
             env=_kernel_env("/tmp"),
             protected=self._protected(),
             private=[folder],
-            disk_mb=self._sb_setup["disk_mb"],
         )
         return prefix + [sys.executable, "-I", "-S", _INSIDE, json.dumps(setup), "--", *kernel]
 
@@ -167,9 +170,10 @@ class SandboxedKernelManager(AsyncKernelManager):
             return []
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
-        # nothing of the grader's environment leaks, not even into bwrap (pid 1 inside)
+        # nothing of the grader's environment leaks, not even into bwrap (pid 1 inside); the
+        # kernel's own variables come from --setenv
         if self._sb_probe is not None:
-            kw["env"] = _kernel_env("/tmp")
+            kw["env"] = dict(isolation.BWRAP_ENV)
         else:
             kw["env"] = _kernel_env(self._sb_folder, os.path.join(self._sb_folder, fontcache.MPL_FOLDER))
             fontcache.seed_matplotlib_config(self._sb_folder, self._sb_uid if self._sb_drop else None)
@@ -187,8 +191,11 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
-        if restart:
-            return
+        if not restart:  # (a restart removes them in pre_start, when the old kernel is gone)
+            self._remove_private_folders()
+
+    def _remove_private_folders(self) -> None:
+        """The run folder and (unprotected) the working copy, whatever the kernel left in them."""
         for name in ("_sb_rundir", "_sb_copy"):
             folder = getattr(self, name, None)
             if folder:

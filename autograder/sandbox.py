@@ -45,7 +45,6 @@ STARTUP_TIMEOUT_S = 60.0  # interpreter + numpy import, before any student code;
 _HERE = Path(__file__).resolve().parent
 _CHILD_FILES = ("_child.py", "isolation.py", "testfunctions.py")
 _SCRATCH_INSIDE = "/scratch"  # the child's working folder inside the sandbox (a private tmpfs)
-_BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 
 
 class SandboxUnavailable(RuntimeError):
@@ -72,6 +71,7 @@ class CallOutcome:
     message: str = ""
     output: str = ""
     seconds: float = 0.0
+    error_types: tuple[str, ...] = ()  # status "error": the built-in classes of what was raised
 
 
 @dataclass
@@ -89,8 +89,12 @@ def _runner_files() -> list[Path]:
 
 
 def _protected_paths() -> list[str]:
-    """Folders that must never be bound into the sandbox: the course (cwd) and this package's root."""
-    return [os.getcwd(), str(_HERE.parent)]
+    """Folders that must never be shown in the sandbox: the course (cwd), and the checkout this
+    package lives in (its parent holds solutions/). An installed package's parent is
+    site-packages, which the sandbox shows; the package itself is covered there instead
+    (isolation.installed_grader)."""
+    checkout = [] if isolation.installed_grader(isolation.python_roots()) else [str(_HERE.parent)]
+    return [os.getcwd(), *checkout]
 
 
 def resolve_isolation(allow_unprotected: bool = False) -> tuple[str, Optional[isolation.Probe], bool]:
@@ -286,11 +290,11 @@ class _Child:
                 _SCRATCH_INSIDE, mplconfigdir=f"{_SCRATCH_INSIDE}/{fontcache.MPL_FOLDER}")
             prefix = isolation.bwrap_command(
                 self.probe, rw_binds=[], ro_binds=ro, chdir="/", env=env,
-                protected=_protected_paths(), private=[_SCRATCH_INSIDE], disk_mb=limits.disk_mb)
+                protected=_protected_paths(), private=[_SCRATCH_INSIDE])
             argv = prefix + [sys.executable, "-I", "-B", f"{isolation.RUNNER}/_child.py"]
             # bwrap itself (pid 1 inside, whose /proc/1/environ the student can read in a user
             # namespace) gets no more of our environment than the child: never the secret
-            env, cwd = _BWRAP_ENV, None
+            env, cwd = isolation.BWRAP_ENV, None
         else:
             self.scratch = tempfile.mkdtemp(prefix="autograder-scratch-")
             if self.drop:
@@ -666,5 +670,7 @@ def _one_call(child: _Child, call: Call, seq: int, limits) -> CallOutcome:
         child.broken = True
         return CallOutcome("bad_output", message=f"the result could not be read ({exc})",
                            output=output, seconds=seconds)
+    kinds = reply.get("error_types")
+    error_types = tuple(k[:64] for k in kinds[:20] if type(k) is str) if type(kinds) is list else ()
     return CallOutcome(status, value=value, args_after=args_after, message=message[:4000],
-                       output=output, seconds=seconds)
+                       output=output, seconds=seconds, error_types=error_types)

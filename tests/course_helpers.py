@@ -129,7 +129,8 @@ def run_in_process(module: ModuleType, call):
     try:
         value = getattr(module, call.function)(*live, **copy.deepcopy(call.kwargs))
     except Exception as error:  # noqa: BLE001 - becomes the outcome, as in the sandbox
-        return CallOutcome("error", message=f"{type(error).__name__}: {error}")
+        kinds = tuple(c.__name__ for c in type(error).__mro__ if c.__module__ == "builtins")
+        return CallOutcome("error", message=f"{type(error).__name__}: {error}", error_types=kinds)
     after = tuple(None if callable(a) else _plain(a) for a in live) if call.return_args else None
     return CallOutcome("ok", value=_plain(value), args_after=after)
 

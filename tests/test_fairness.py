@@ -167,3 +167,35 @@ def test_refusals_are_graded_exactly_where_the_notebooks_ask_for_them():
     assert REFUSING == visible
     assert REFUSING == {"conv_output_length", "conv_output_shape", "corr1d", "corr2d",
                         "corr2d_multi_in", "corr2d_multi_in_out", "conv2d_forward"}
+
+
+OWN_ERROR = '''
+
+class ShapeError(ValueError):
+    """A careful student's own error: still a ValueError, as the notebook asks."""
+
+
+def _own_error(function):
+    def wrapped(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except ValueError as error:
+            raise ShapeError("shape problem: " + str(error)) from None
+    return wrapped
+
+
+for _name in {names!r}:
+    globals()[_name] = _own_error(globals()[_name])
+'''
+
+
+def test_a_subclass_of_valueerror_is_a_valueerror(fixed_secret, tmp_path):
+    """The sandbox tells the grader which built-in classes an error is an instance of, so a
+    student's `class ShapeError(ValueError)` passes the refusal checks (it used to fail them:
+    only the name ValueError counted)."""
+    assignment = "a3_multichannel"
+    path = tmp_path / f"{assignment}.py"
+    path.write_text((CONTRACT / f"{assignment}.py").read_text()
+                    + OWN_ERROR.format(names=list(STUDENT_API[assignment])))
+    report = engine.grade_path(path, COURSE, assignment, student="ada")
+    assert report.score == report.max_score, [t.feedback for t in report.tests]

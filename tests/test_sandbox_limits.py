@@ -205,6 +205,9 @@ def test_remove_tree_survives_what_shutil_rmtree_does_not(tmp_path):
     (top / "ro").mkdir()
     (top / "ro" / "f").write_text("x")
     os.chmod(top / "ro", 0o500)
+    (top / "closed").mkdir()  # its owner took every permission away (stops an ordinary user)
+    (top / "closed" / "f").write_text("x")
+    os.chmod(top / "closed", 0)
     with pytest.raises((RecursionError, OSError)):  # too deep (as root), or the 0500 folder first
         shutil.rmtree(top)
     assert remove_tree(top) == ""
@@ -235,3 +238,43 @@ def test_the_sandbox_tests_pass_as_an_ordinary_user():
     skipped = [line for line in tail.splitlines() if line.startswith("SKIPPED")]
     assert all("already an ordinary user" in line for line in skipped), tail  # only this test
     assert proc.stdout.count(".") > 30, tail  # the sandbox tests ran, not zero collected
+
+
+def test_an_installed_grader_is_covered_not_refused(monkeypatch):
+    """Installed in a venv, the package's parent is site-packages: protecting it (as for a
+    checkout, whose parent holds solutions/) would refuse every sandbox; the package is covered."""
+    from autograder import sandbox
+
+    assert str(Path(isolation.__file__).parents[1]) in sandbox._protected_paths()  # a checkout
+    monkeypatch.setattr(isolation, "installed_grader", lambda roots: ["/venv/site-packages/autograder"])
+    assert sandbox._protected_paths() == [os.getcwd()]
+    assert isolation.installed_grader.__name__  # (the real one also looks under /usr:)
+    monkeypatch.undo()
+    monkeypatch.setattr(isolation, "grader_package", lambda: "/usr/lib/python3/dist-packages/autograder")
+    assert isolation.installed_grader([]) == ["/usr/lib/python3/dist-packages/autograder"]
+
+
+def test_a_private_folder_may_not_hide_what_the_sandbox_needs():
+    probe = isolation.Probe("privileged", "bwrap", "")
+    root = isolation.python_roots()[0]
+    with pytest.raises(RuntimeError, match="would hide"):
+        isolation.bwrap_command(probe, rw_binds=[], ro_binds=[], chdir="/", env={},
+                                private=[os.path.dirname(root)])
+    with pytest.raises(RuntimeError, match="contains the protected folder"):
+        isolation.bwrap_command(probe, rw_binds=[], ro_binds=[("/srv/course", "/grader/seed/work")],
+                                chdir="/", env={}, protected=["/srv/course/solutions"])
+
+
+def test_copy_into_skips_what_it_cannot_read(tmp_path):
+    source, dest = tmp_path / "src", tmp_path / "dst"
+    source.mkdir()
+    dest.mkdir()
+    for name in "abcdefgh":
+        (source / name).write_text(name)
+    os.symlink("/etc/passwd", source / "link")
+    os.mkfifo(source / "fifo")
+    (source / "sub").mkdir()
+    (source / "sub" / "deep.txt").write_text("deep")
+    isolation.copy_into(str(source), str(dest), None, 100)
+    assert sorted(p.name for p in dest.iterdir()) == sorted([*"abcdefgh", "sub"])
+    assert (dest / "sub" / "deep.txt").read_text() == "deep"

@@ -75,7 +75,7 @@ from traitlets.utils.importstring import import_item
 from .course import Course, CourseError, load_course
 from .report import format_points
 from .student_html import html_block, markdown_as_safe_html, safe_count, safe_html, safe_output
-from .submission import SKIP_TAG, replace_unencodable, unencodable_problem
+from .submission import SKIP_TAG, cell_metadata, replace_unencodable, unencodable_problem
 
 KERNEL_MANAGER = "autograder.kernel_sandbox.SandboxedKernelManager"
 BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
@@ -169,11 +169,6 @@ def notes_cell(notes: list[str]) -> NotebookNode:
     grade_id), so they are escaped and wrapped as one HTML block: shown as text, never as markup."""
     items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
     return nbformat.v4.new_markdown_cell(html_block(f"<p><strong>Notes from the autograder</strong></p><ul>{items}</ul>"))
-
-
-def _nbgrader_meta(cell) -> dict:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return meta if isinstance(meta, dict) else {}
 
 
 # --------------------------------------------------------------------------------------------
@@ -287,7 +282,7 @@ class RestoreCellRoles(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         released = released_cells(resources)
-        last = {_nbgrader_meta(cell).get("grade_id"): index for index, cell in enumerate(nb.cells)}
+        last = {cell_metadata(cell, "nbgrader", {}).get("grade_id"): index for index, cell in enumerate(nb.cells)}
         for index, cell in enumerate(nb.cells):
             if "nbgrader" not in cell.get("metadata", {}):
                 continue
@@ -384,7 +379,7 @@ class NoteTamperedTestCells(NbGraderPreprocessor):
         tests = {name: cell for name, cell in released_cells(resources).items() if cell.is_test}
         seen = set()
         for cell in nb.cells:
-            grade_id = _nbgrader_meta(cell).get("grade_id")
+            grade_id = cell_metadata(cell, "nbgrader", {}).get("grade_id")
             if grade_id not in tests:
                 continue
             seen.add(grade_id)
@@ -595,7 +590,7 @@ class TrustedGrades(CoursePreprocessor):
 
         graded = set()
         for cell in nb.cells:
-            meta = cell.get("metadata", {}).get("nbgrader", {})
+            meta = cell_metadata(cell, "nbgrader", {})
             if cell.cell_type != "code" or not utils.is_grade(cell) or utils.is_solution(cell):
                 continue
             test = tests.get(meta.get("grade_id"))

@@ -120,7 +120,7 @@ def _checked_chunk(
     return CodeChunk(label=label, source=source)
 
 
-def _metadata(cell, key: str, default):
+def cell_metadata(cell, key: str, default):
     """cell.metadata[key], or `default` when the metadata is missing or not shaped as nbformat
     says (a hand-edited notebook must not crash the grader)."""
     meta = cell.get("metadata")
@@ -129,12 +129,12 @@ def _metadata(cell, key: str, default):
 
 
 def _is_test_cell(cell) -> bool:
-    meta = _metadata(cell, "nbgrader", {})
+    meta = cell_metadata(cell, "nbgrader", {})
     return bool(meta.get("grade")) and not bool(meta.get("solution"))
 
 
 def _is_skipped(cell) -> bool:
-    return SKIP_TAG in _metadata(cell, "tags", [])
+    return SKIP_TAG in cell_metadata(cell, "tags", [])
 
 
 def read_notebook(nb, path: Optional[Path] = None) -> Submission:

@@ -171,3 +171,10 @@ def live_script(page: str, marker: str = "alert(") -> list[str]:
     finder = Finder()
     finder.feed(page)
     return finder.found
+
+
+def cell_by_grade_id(nb, grade_id: str):
+    """The cell of a notebook with this nbgrader grade_id."""
+    from autograder.submission import cell_metadata
+
+    return next(c for c in nb.cells if cell_metadata(c, "nbgrader", {}).get("grade_id") == grade_id)

@@ -27,6 +27,7 @@ import pytest
 from autograder.course import load_course
 from autograder.demo import gradebook_scores, nbgrader, nbgrader_env, prepare_course, release_notebook, submit
 from autograder.notebook_fill import fill_solution_cells, reference_sources
+from course_helpers import cell_by_grade_id
 
 pytestmark = [pytest.mark.e2e, pytest.mark.needs_bwrap]
 
@@ -354,8 +355,7 @@ display(Image(data=base64.b64decode("{PNG}"), width='1 onerror="alert(12)"'))
 '''
 
 
-def _cell(nb, grade_id):
-    return next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
+_cell = cell_by_grade_id
 
 
 def odd_submissions(released, sources):

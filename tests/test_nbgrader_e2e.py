@@ -37,6 +37,7 @@ from autograder.nbgrader_plugin import (
     strip_hidden_tests,
     trusted_outputs,
 )
+from course_helpers import cell_by_grade_id
 
 e2e = pytest.mark.e2e
 pytestmark = pytest.mark.needs_bwrap  # grades through the sandbox
@@ -116,8 +117,7 @@ def _with(sources: dict[str, str], function: str, source: str) -> dict[str, str]
     return changed
 
 
-def _cell(nb, grade_id):
-    return next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
+_cell = cell_by_grade_id
 
 
 def feedback_text(course_dir: Path, student: str, assignment_id: str) -> str:

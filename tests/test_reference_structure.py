@@ -4,25 +4,20 @@ its own in a notebook cell (only `np` and private helpers), and no Python loops 
 
 import ast
 import builtins
-import importlib.util
 import inspect
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
+from course_helpers import load_solution
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 
 
 def _load(name):
-    """Import solutions/<name>.py by path, without the package being installed."""
-    path = SOLUTIONS / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"reference_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution(name)
 
 
 # The student API of design.md: parameter names and defaults are part of the contract.

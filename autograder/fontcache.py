@@ -54,3 +54,14 @@ def seed_matplotlib_config(parent: str, uid: Optional[int]) -> str:
         for path in [folder, *(os.path.join(folder, n) for n in os.listdir(folder))]:
             os.chown(path, uid, uid)
     return folder
+
+
+def sandbox_seed(dest: str) -> tuple[list[tuple[str, str]], list[list[str]]]:
+    """(read-only binds, isolation.enter seeds) that put a copy of the warm font list at `dest`
+    inside a bubblewrap sandbox; nothing when the cache could not be built."""
+    from .isolation import SEEDS
+
+    warm = warm_font_cache()
+    if warm is None:
+        return [], []
+    return [(warm, f"{SEEDS}/mpl")], [[f"{SEEDS}/mpl", dest]]

@@ -266,6 +266,11 @@ class Probe:
     def usable(self) -> bool:
         return self.mode is not None
 
+    @property
+    def drops_privileges(self) -> bool:
+        """Root without a user namespace: the sandbox drops to a throwaway uid for real."""
+        return self.mode == "privileged"
+
     def describe(self) -> str:
         """One line for reports: what protects the student's process."""
         if self.mode == "privileged":
@@ -457,7 +462,7 @@ def probe() -> Probe:
             cmd = bwrap_command(trial, rw_binds=[], ro_binds=[(here, f"{RUNNER}/isolation.py")],
                                 chdir="/", env=BWRAP_ENV, private=["/scratch"])
             run = [sys.executable, "-I", "-S", f"{RUNNER}/isolation.py",
-                   json.dumps(dict(setup, drop=mode == "privileged")), "--",
+                   json.dumps(dict(setup, drop=trial.drops_privileges)), "--",
                    sys.executable, "-I", "-S", "-c", "pass"]
             proc = subprocess.run(cmd + run, stdin=subprocess.DEVNULL, capture_output=True,
                                   timeout=30, env=BWRAP_ENV)

@@ -41,7 +41,6 @@ from .sandbox import SandboxUnavailable, resolve_isolation
 _ISOLATION_PY = str(Path(isolation.__file__).resolve())
 _INSIDE = f"{isolation.RUNNER}/isolation.py"
 _WORK_SEED = f"{isolation.SEEDS}/work"  # the working folder's files, read-only, copied in by enter()
-_MPL_SEED = f"{isolation.SEEDS}/mpl"
 _MPL_INSIDE = "/tmp/matplotlib"
 
 
@@ -94,7 +93,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._sb_probe = probe
         self._sb_uid = isolation.new_sandbox_uid()
         # a uid of its own: dropped to for real by root (privileged bwrap, or unprotected as root)
-        self._sb_drop = (probe.mode == "privileged") if probe is not None else drop
+        self._sb_drop = probe.drops_privileges if probe is not None else drop
         self._remove_private_folders()  # a restart starts over, from the original folder
         self._sb_rundir = tempfile.mkdtemp(prefix="autograder-kernel-")
         os.chmod(self._sb_rundir, 0o700)
@@ -141,12 +140,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self._sb_probe is None:
             setup = json.dumps(self._sb_setup)
             return [sys.executable, "-I", "-S", _ISOLATION_PY, setup, "--", *kernel]
-        folder, warm = self._sb_folder, fontcache.warm_font_cache()
-        ro = [(_ISOLATION_PY, _INSIDE), (folder, _WORK_SEED)]
-        seeds = [[_WORK_SEED, folder]]
-        if warm:
-            ro.append((warm, _MPL_SEED))
-            seeds.append([_MPL_SEED, _MPL_INSIDE])
+        folder = self._sb_folder
+        font_binds, font_seeds = fontcache.sandbox_seed(_MPL_INSIDE)
+        ro = [(_ISOLATION_PY, _INSIDE), (folder, _WORK_SEED), *font_binds]
+        seeds = [[_WORK_SEED, folder], *font_seeds]
         setup = dict(self._sb_setup, private=["/tmp", folder], seeds=seeds,
                      cover=[isolation.RUNNER], capabilities=True)
         prefix = isolation.bwrap_command(

@@ -277,14 +277,10 @@ class _Child:
         if bwrap:
             # nothing on the host is writable: /tmp and /scratch are capped tmpfs mounts that
             # vanish with the sandbox; the runner's files are covered before student code runs
-            warm = fontcache.warm_font_cache()
-            ro = [(str(f), f"{isolation.RUNNER}/{f.name}") for f in _runner_files()]
-            seeds = []
-            if warm:
-                ro.append((warm, f"{isolation.SEEDS}/mpl"))
-                seeds.append([f"{isolation.SEEDS}/mpl", f"{_SCRATCH_INSIDE}/{fontcache.MPL_FOLDER}"])
+            font_binds, seeds = fontcache.sandbox_seed(f"{_SCRATCH_INSIDE}/{fontcache.MPL_FOLDER}")
+            ro = [(str(f), f"{isolation.RUNNER}/{f.name}") for f in _runner_files()] + font_binds
             setup.update(private=["/tmp", _SCRATCH_INSIDE], seeds=seeds, cover=[isolation.RUNNER],
-                         drop=self.probe.mode == "privileged", capabilities=True,
+                         drop=self.probe.drops_privileges, capabilities=True,
                          cwd=_SCRATCH_INSIDE)
             env = isolation.sandbox_env(
                 _SCRATCH_INSIDE, mplconfigdir=f"{_SCRATCH_INSIDE}/{fontcache.MPL_FOLDER}")

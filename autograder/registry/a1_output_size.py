@@ -195,6 +195,7 @@ FUNCTIONS = (
                 Param("stride", "int", 1), Param("dilation", "int", 1)),
         returns="int",
         kind="size",
+        points=3,
         cases=_length_cases,
         mistakes=(
             *[Mistake("conv_output_length", n, e, _length_variant(m)) for n, e, m in _A1_FORMULAS],
@@ -226,6 +227,7 @@ def conv_output_length(n, k, padding=0, stride=1, dilation=1):
                 Param("dilation", "int or tuple", 1)),
         returns="tuple of ints",
         kind="size",
+        points=2,
         cases=_shape_cases,
         mistakes=(
             *[Mistake("conv_output_shape", n, e, _per_axis(m)) for n, e, m in _A1_FORMULAS],

@@ -86,6 +86,7 @@ class GradedFunction:
     params: tuple[Param, ...]
     returns: str  # "(N, F, OH, OW) float64"
     kind: Kind
+    points: float  # its default weight; course.yml may set another
     cases: Callable[["np.random.Generator", int], "list[Case]"]  # (rng, trials) -> cases
     mistakes: tuple["Mistake", ...] = ()  # what the feedback can name ("kernel flipped", ...)
     gradients: Optional[Gradients] = None  # kind "backward" only
@@ -95,6 +96,8 @@ class GradedFunction:
     notes: tuple[str, ...] = field(default=())  # anything else a newcomer should know
 
     def __post_init__(self) -> None:
+        if self.points <= 0:
+            raise ValueError(f"{self.name}: points must be > 0")
         if self.kind not in KINDS:
             raise ValueError(f"{self.name}: kind {self.kind!r} is not one of {KINDS}")
         if (self.kind == "backward") != (self.gradients is not None):

@@ -90,6 +90,9 @@ class GradedFunction:
     cases: Callable[["np.random.Generator", int], "list[Case]"]  # (rng, trials) -> cases
     mistakes: tuple["Mistake", ...] = ()  # what the feedback can name ("kernel flipped", ...)
     gradients: Optional[Gradients] = None  # kind "backward" only
+    # the share of the points its refusal checks (the ValueErrors the notebook asks for) carry
+    # together, fixed so a refusal's worth does not depend on how many value cases there are
+    refusal_share: float = 0.10
     rtol_floor: float = 0.0  # the course's rtol/atol, but never below these
     atol_floor: float = 0.0
     demo: tuple[DemoStudent, ...] = ()  # `make demo`'s sample students with a mistake here
@@ -98,6 +101,8 @@ class GradedFunction:
     def __post_init__(self) -> None:
         if self.points <= 0:
             raise ValueError(f"{self.name}: points must be > 0")
+        if not 0 <= self.refusal_share < 0.5:
+            raise ValueError(f"{self.name}: refusal_share must be small, in [0, 0.5)")
         if self.kind not in KINDS:
             raise ValueError(f"{self.name}: kind {self.kind!r} is not one of {KINDS}")
         if (self.kind == "backward") != (self.gradients is not None):

@@ -332,7 +332,7 @@ def _expected(entry: GradedFunction, reference: ModuleType, case: Case):
     """The right answer; None when it is an error (after making sure the reference raises it)."""
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
     fn = getattr(reference, entry.name)
-    if entry.kind == "numerical_gradient":  # the reference's central difference with the same h
+    if entry.kind == "numerical-gradient":  # the reference's central difference with the same h
         return np.asarray(fn(make_function(args[0]), *args[1:], **kwargs), dtype=np.float64)
     if case.expect_error:
         try:
@@ -357,7 +357,7 @@ JUDGES: dict[str, Callable[[_Context, CallOutcome], CheckResult]] = {
     "size": _judge_size,
     "array": _judge_array,
     "backward": _judge_backward,
-    "numerical_gradient": _judge_numerical_gradient,
+    "numerical-gradient": _judge_numerical_gradient,
 }
 
 
@@ -382,7 +382,7 @@ def build_checks(assignment_id: str, function: str, reference: ModuleType, seed:
         ctx = _Context(function, label, _size(function, case.args, case.kwargs), case, reference,
                        _expected(entry, reference, case), rtol, atol, int(case_seed))
         call = Call(function, case.args, dict(case.kwargs),
-                    return_args=entry.kind == "numerical_gradient")  # x must come back unchanged
+                    return_args=entry.kind == "numerical-gradient")  # x must come back unchanged
         judge = _judge_refusal if case.expect_error else JUDGES[entry.kind]
         checks.append(Check(function, label, ctx.size, call,
                             (lambda j, c: lambda outcome: j(c, outcome))(judge, ctx),

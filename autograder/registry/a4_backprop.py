@@ -425,7 +425,7 @@ def conv2d_backward(x, w, b, dout, stride=1, padding=0):
         params=(Param("f", "callable: array shaped like x -> float"), Param("x", "any shape"),
                 Param("h", "float", 1e-5)),
         returns="shaped like x, float64",
-        kind="numerical_gradient",
+        kind="numerical-gradient",
         points=2,
         cases=_numerical_gradient_cases,
         # central differences carry rounding error of about eps * |f| / h (1e-9 here): judge them

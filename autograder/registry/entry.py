@@ -13,7 +13,7 @@ The four kinds, and how each is judged (checks.py):
     "array"               a float64 ndarray, compared within the course's tolerance
     "backward"            a tuple of gradients, compared with the reference's AND checked by central
                           differences of the forward pass (`Gradients.forward`, in the reference)
-    "numerical_gradient"  the first argument is a scalar function (sent to the student's process as
+    "numerical-gradient"  the first argument is a scalar function (sent to the student's process as
                           a testfunctions.FunctionSpec); x must come back unchanged; answers are
                           judged on a looser scale (`rtol_floor`), as central differences carry
                           rounding error
@@ -29,8 +29,8 @@ if TYPE_CHECKING:  # only for annotations: entries are plain data
     from ..cases import Case
     from ..diagnose import Mistake
 
-Kind = Literal["size", "array", "backward", "numerical_gradient"]
-KINDS: tuple[Kind, ...] = ("size", "array", "backward", "numerical_gradient")
+Kind = Literal["size", "array", "backward", "numerical-gradient"]
+KINDS: tuple[Kind, ...] = ("size", "array", "backward", "numerical-gradient")
 
 
 class _Required:

@@ -36,7 +36,7 @@ from .registry import GradedFunction, graded
 from .report import CheckResult
 from .testfunctions import FunctionSpec, make_function
 
-from .sandbox import Call, CallOutcome
+from .wire import Call, CallOutcome
 
 __all__ = ["Call", "CallOutcome", "Check", "CheckResult", "build_checks", "derive_seed"]
 

@@ -283,21 +283,21 @@ def _judge_backward(ctx: _Context, outcome: CallOutcome) -> CheckResult:
     return ctx.result(False, ctx.inputs + lines + ctx.diagnose(got, spec.names))
 
 
-def _find_x_after(args_after) -> np.ndarray | None:
-    if not args_after:
-        return None
-    if len(args_after) >= 2 and isinstance(args_after[1], np.ndarray):
-        return args_after[1]
-    arrays = [a for a in args_after if isinstance(a, np.ndarray)]
-    return arrays[0] if arrays else None
+def _x_after(ctx: _Context, args_after) -> np.ndarray | None:
+    """The point x as the student's function left it (the call sends the arguments back)."""
+    at = graded(ctx.function).arg_names.index("x")
+    if args_after and len(args_after) > at and isinstance(args_after[at], np.ndarray):
+        return args_after[at]
+    return None
 
 
 def _judge_numerical_gradient(ctx: _Context, outcome: CallOutcome) -> CheckResult:
     if outcome.status != "ok":
         return ctx.result(False, ctx.inputs + _status_lines(ctx.function, outcome))
-    x_before = np.asarray(ctx.case.args[1], dtype=np.float64)
+    x_before = np.asarray(ctx.case.args[graded(ctx.function).arg_names.index("x")],
+                          dtype=np.float64)
     lines = []
-    x_after = _find_x_after(outcome.args_after)
+    x_after = _x_after(ctx, outcome.args_after)
     if x_after is not None:
         changed = (x_after.shape != x_before.shape or not np.allclose(
             np.asarray(x_after, dtype=np.float64), x_before, rtol=1e-12, atol=1e-12))

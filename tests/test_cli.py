@@ -69,7 +69,7 @@ def test_json_report_follows_the_contract(tmp_path, flipped):
 
 def test_same_submission_same_student_same_score_and_students_get_different_cases(tmp_path, monkeypatch, flipped):
     env_secret = {"CONV_COURSE_SECRET": "test-secret"}
-    reports = []
+    reports: list[dict] = []
     for student in ("alice", "alice", "carol"):
         out = tmp_path / f"{student}-{len(reports)}.json"
         done = subprocess.run(

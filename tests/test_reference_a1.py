@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from course_helpers import load_solution
 
-
 _load = load_solution
 
 

@@ -11,7 +11,6 @@ from scipy import signal
 
 from course_helpers import load_solution
 
-
 _load = load_solution
 
 

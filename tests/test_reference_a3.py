@@ -10,7 +10,6 @@ from scipy import signal
 
 from course_helpers import load_solution
 
-
 _load = load_solution
 
 

@@ -12,7 +12,6 @@ from scipy import signal
 
 from course_helpers import load_solution
 
-
 _load = load_solution
 
 
@@ -117,10 +116,10 @@ def test_corr1d_backward_hand_example():
 def test_corr1d_backward_is_the_transposed_jacobian(case):
     x, w, dy = case
     L, K = x.size, w.size
-    O = L - K + 1
-    Jx = np.zeros((O, L))  # dy_i / dx_j = w[j - i]
-    Jw = np.zeros((O, K))  # dy_i / dw_p = x[i + p]
-    for i in range(O):
+    M = L - K + 1  # output length
+    Jx = np.zeros((M, L))  # dy_i / dx_j = w[j - i]
+    Jw = np.zeros((M, K))  # dy_i / dw_p = x[i + p]
+    for i in range(M):
         Jx[i, i : i + K] = w
         Jw[i] = x[i : i + K]
     dx, dw = ref.corr1d_backward(x, w, dy)

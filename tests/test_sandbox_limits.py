@@ -86,8 +86,8 @@ def test_files_count_against_the_submission_and_nothing_stays_on_the_host(tmp_pa
     calls = [Call("fill", (where, how)) for where in ("/tmp/a", "./a")
              for how in ("bytes", "files", "deep")]
     run = _run(FILL, calls)
-    for call, outcome in zip(calls, run.outcomes):
-        stopped, amount = _value(run, calls.index(call))
+    for i, call in enumerate(calls):
+        stopped, amount = _value(run, i)
         assert stopped, (call.args, amount)
         if call.args[1] == "bytes":
             assert amount <= LIMITS.disk_mb + 1  # MB: the cap, not the host's memory or disk

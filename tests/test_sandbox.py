@@ -361,25 +361,24 @@ def spawn():
 
 
 @needs_bwrap
-def test_no_working_corr2d_is_within_the_submissions_reach(tmp_path):
+def test_no_working_corr2d_is_within_the_submissions_reach(tmp_path, course):
     """corr2d borrows from everything it can reach in the child (the helper module testfunctions,
     the autograder package, sys.modules, the .py files on sys.path and in /grader) and tries
     each callable on the lecture's example: nothing may work, so corr2d scores 0, because it
     found nothing (its own error says so), not because it timed out."""
     from autograder import engine
-    from autograder.course import load_course
 
     source = cheating_source(CHEATING / "borrow_working_code.py")
     path = tmp_path / "borrower.py"
     path.write_text(source)
-    report = engine.grade_path(path, load_course(ROOT), "a2_correlation", student="borrower")
+    report = engine.grade_path(path, course, "a2_correlation", student="borrower")
     scores = {t.function: t.score for t in report.tests}
     corr2d = next(t for t in report.tests if t.function == "corr2d")
     assert scores["corr2d"] == 0, corr2d.feedback
     assert "no working corr2d within reach" in corr2d.feedback, corr2d.feedback
     honest = tmp_path / "honest.py"  # the other functions earn exactly what their honest code earns
     honest.write_text((CHEATING / "_honest.py").read_text())
-    earned = {t.function: t.score for t in engine.grade_path(honest, load_course(ROOT), "a2_correlation",
+    earned = {t.function: t.score for t in engine.grade_path(honest, course, "a2_correlation",
                                                              student="borrower").tests}
     assert {f: s for f, s in scores.items() if f != "corr2d"} == \
         {f: s for f, s in earned.items() if f != "corr2d"}

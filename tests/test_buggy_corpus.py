@@ -73,6 +73,7 @@ def test_judges_fail_the_bug_and_name_it(path: Path, tmp_path: Path, course, ref
             f"{min(failing, key=lambda r: r.size).feedback}")
 
 
+@pytest.mark.slow  # one sandboxed grading per corpus file; the judges are tested in-process above
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
 def test_graded_by_the_engine_below_full_marks_with_the_mistake_named(path: Path, tmp_path: Path, course):
     info = meta(path)

@@ -9,7 +9,8 @@ import pytest
 from autograder.course import STUDENT_API
 from course_helpers import buggy_submission
 
-pytestmark = pytest.mark.needs_bwrap  # grades through the sandbox
+pytestmark = [pytest.mark.needs_bwrap,  # grades through the sandbox
+              pytest.mark.slow]  # each test starts the CLI in a subprocess (1-10 s)
 
 ROOT = Path(__file__).resolve().parents[1]
 BUGGY = ROOT / "tests" / "submissions" / "buggy"

@@ -62,6 +62,7 @@ def _text(cell) -> str:
 
 
 _processes_with = processes_with
+pytestmark = pytest.mark.slow  # each test starts a real Jupyter kernel in the sandbox
 
 
 def _tree(root: Path) -> dict:

@@ -36,7 +36,8 @@ from autograder.demo import (
 from autograder.notebook_fill import fill_solution_cells, reference_sources
 from course_helpers import cell_by_grade_id
 
-pytestmark = [pytest.mark.e2e, pytest.mark.needs_bwrap]
+pytestmark = [pytest.mark.e2e, pytest.mark.needs_bwrap,
+              pytest.mark.timeout(1200)]  # the shared course fixtures alone take minutes
 
 ROOT = Path(__file__).resolve().parents[1]
 AID = "a1_output_size"

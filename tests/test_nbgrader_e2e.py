@@ -40,7 +40,8 @@ from autograder.notebook_fill import fill_solution_cells, reference_sources
 from course_helpers import cell_by_grade_id
 
 e2e = pytest.mark.e2e
-pytestmark = pytest.mark.needs_bwrap  # grades through the sandbox
+pytestmark = [pytest.mark.needs_bwrap,  # grades through the sandbox
+              pytest.mark.timeout(1200)]  # the shared course fixture alone takes minutes
 
 ROOT = Path(__file__).resolve().parents[1]
 A2 = "a2_correlation"

@@ -23,6 +23,8 @@ from autograder.course import STUDENT_API
 from course_helpers import load_solution
 from wheel_probe import SPEC, scalar_function
 
+pytestmark = pytest.mark.slow  # builds the sdist and the wheel, then probes the wheel
+
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = Path(__file__).with_name("wheel_probe.py")
 

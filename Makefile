@@ -6,12 +6,12 @@ STAMP := $(VENV)/.installed
 # nbgrader starts helper commands (alembic, jupyter) by name: they must come from the venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: test demo bench reference clean sandbox
+.PHONY: test test-fast lint demo bench reference clean sandbox
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,dev]'
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
@@ -30,8 +30,17 @@ sandbox: $(STAMP)
 	@$(PY) -c "import sys; from autograder import isolation; p = isolation.probe(); \
 	  sys.exit(0 if p.usable else 'make: the grading sandbox cannot run: ' + p.reason)"
 
-test: sandbox
+test: sandbox lint
 	$(PY) -m pytest
+
+# The quick loop while working: no end-to-end nbgrader runs and nothing marked slow (< 2 minutes).
+test-fast: sandbox
+	$(PY) -m pytest -m "not e2e and not slow"
+
+# ruff (lint rules in pyproject.toml; no `ruff format`, see CHANGELOG.md) and mypy
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 demo: sandbox
 	$(PY) -m autograder demo

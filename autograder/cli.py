@@ -6,7 +6,7 @@ set-up the grader cannot use (bad course.yml, unknown assignment, no sandbox), w
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -28,27 +28,27 @@ console = Console()
 errors = Console(stderr=True)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     errors.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(SETUP_ERROR)
 
 
 @app.command()
 def grade(
-    path: Optional[Path] = typer.Argument(
+    path: Path | None = typer.Argument(
         None, help="A submitted .ipynb or .py, or a folder of them (each graded on its own)."
     ),
-    assignment: Optional[str] = typer.Option(
+    assignment: str | None = typer.Option(
         None, "--assignment", "-a", help="Assignment id from course.yml, e.g. a2_correlation."
     ),
-    student: Optional[str] = typer.Option(
+    student: str | None = typer.Option(
         None, "--student", "-s", help="Student id (seeds the random cases). Default: from the file or folder name."
     ),
-    json_file: Optional[Path] = typer.Option(None, "--json", help="Also write the report(s) as JSON here."),
+    json_file: Path | None = typer.Option(None, "--json", help="Also write the report(s) as JSON here."),
     reference: bool = typer.Option(
         False, "--reference", help="Grade the hidden reference solution in solutions/ (must score 100 %)."
     ),
-    course_file: Optional[Path] = typer.Option(
+    course_file: Path | None = typer.Option(
         None, "--course", help="course.yml to use (default: the nearest one above the current folder)."
     ),
 ) -> None:
@@ -85,7 +85,7 @@ def grade(
         console.print(f"JSON report written to {json_file}")
 
 
-def _grade_many(path: Path, course, assignment: str, student: Optional[str]):
+def _grade_many(path: Path, course, assignment: str, student: str | None):
     if path.is_file():
         return [grade_path(path, course, assignment, student)]
     files = submissions_in(path)
@@ -110,7 +110,7 @@ def _grade_many(path: Path, course, assignment: str, student: Optional[str]):
     return reports
 
 
-def _grade_one(file: Path, course, assignment: str, student: Optional[str]):
+def _grade_one(file: Path, course, assignment: str, student: str | None):
     """One submission of a batch. An unreadable file is already a 0 report (grade_path); anything
     else that goes wrong with this one file (the sandbox failing to start for it, a bug of ours)
     becomes a 0 report naming the problem and a line on stderr: one submission never stops the
@@ -124,7 +124,8 @@ def _grade_one(file: Path, course, assignment: str, student: Optional[str]):
         raise
     except Exception as error:  # noqa: BLE001 - reported, then the batch goes on
         name = student or student_name_for(file, assignment)
-        reason = f"the grader failed on this submission ({type(error).__name__}: {error}); ask your instructor to regrade it"
+        reason = (f"the grader failed on this submission ({type(error).__name__}: {error}); "
+                  "ask your instructor to regrade it")
         errors.print(f"[red]error[/red] {escape(str(file))}: {escape(f'{type(error).__name__}: {error}')}",
                      highlight=False)
         return unreadable_report(course.assignment(assignment), name, file, reason)

@@ -89,7 +89,7 @@ def compare_array(expected: np.ndarray, got, rtol: float, atol: float, name: str
         return Comparison(False, [
             f"{name}: expected a float64 array of shape {eshape}, got None; "
             f"did you forget a `return` statement?"], shape_ok=False)
-    if isinstance(got, (list, tuple)) or isinstance(got, (int, float, np.number)):
+    if isinstance(got, (list, tuple, int, float, np.number)):
         return Comparison(False, [
             f"{name}: expected a numpy array (np.ndarray) of shape {eshape}, got {describe(got)}; "
             f"build the result with np.zeros(...) or convert it with np.asarray(...)"],

@@ -6,7 +6,6 @@ decides a score (building cases, the reference, comparing) happens here, in the 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from .checks import build_checks, derive_seed
 from .course import Assignment, Course
@@ -34,7 +33,7 @@ def refusal_share(function: str) -> float:
     return graded(function).refusal_share
 
 
-def _secret_warning(course: Course, secret: Optional[bytes]) -> Optional[str]:
+def _secret_warning(course: Course, secret: bytes | None) -> str | None:
     if secret is not None:
         return None
     source = course.grading.secret
@@ -194,7 +193,7 @@ def student_name_for(path: Path, assignment_id: str) -> str:
 
 
 def grade_path(
-    path: Path, course: Course, assignment_id: str, student: Optional[str] = None
+    path: Path, course: Course, assignment_id: str, student: str | None = None
 ) -> Report:
     """Grade one .py or .ipynb file. An unreadable file is a report with 0 points, not an error."""
     path = Path(path)

@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from typing import Optional
 
 from .cleanup import remove_tree
 
@@ -23,7 +22,7 @@ MPL_FOLDER = ".matplotlib"
 
 
 @functools.lru_cache(maxsize=1)
-def warm_font_cache() -> Optional[str]:
+def warm_font_cache() -> str | None:
     """The folder holding matplotlib's font list (fontlist-*.json), or None if building it
     failed (sandboxes then build their own)."""
     folder = tempfile.mkdtemp(prefix="autograder-mplcache-")  # ours; `enter` copies it as its owner
@@ -41,7 +40,7 @@ def warm_font_cache() -> Optional[str]:
     return folder if any(name.startswith("fontlist") for name in names) else None
 
 
-def seed_matplotlib_config(parent: str, uid: Optional[int]) -> str:
+def seed_matplotlib_config(parent: str, uid: int | None) -> str:
     """A matplotlib config folder inside `parent` holding a copy of the warm font list (for a
     sandbox without bubblewrap, whose scratch folder is on the host). Returns its path."""
     folder = os.path.join(parent, MPL_FOLDER)

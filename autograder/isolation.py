@@ -40,6 +40,7 @@ import resource
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 
 NOBODY = 65534  # the sandbox uid when the grader is not root and runs without bubblewrap
 UID_BASE, UID_SPAN = 1_600_000_000, 100_000_000  # throwaway uids for root-run sandboxes
@@ -362,8 +363,8 @@ def check_binds_hide(roots: list[str], protected: list[str]) -> None:
 
 
 def bwrap_command(probe: Probe, *, rw_binds: list[tuple[str, str]], ro_binds: list[tuple[str, str]],
-                  chdir: str, env: dict[str, str], protected: list[str] = (),
-                  private: list[str] = ()) -> list[str]:
+                  chdir: str, env: dict[str, str], protected: Sequence[str] = (),
+                  private: Sequence[str] = ()) -> list[str]:
     """The bwrap prefix (ending in "--") that runs a command in the sandbox.
 
     rw_binds/ro_binds: (host path, path inside). Everything not listed is invisible, except /usr,

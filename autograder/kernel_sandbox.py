@@ -58,6 +58,8 @@ def _course_settings():
 class SandboxedKernelManager(AsyncKernelManager):
     """AsyncKernelManager whose kernel runs in the bubblewrap sandbox (see the module doc)."""
 
+    _warned = False  # the stderr warning is printed once per process (_warn_once)
+
     memory_mb = Integer(None, allow_none=True, config=True,
                         help="Address-space limit of the kernel (default: course.yml limits.memory_mb, at least 1024).")
     processes = Integer(None, allow_none=True, config=True,
@@ -138,8 +140,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         extra = list(extra_arguments or [])
         kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file, *extra]
         if self._sb_probe is None:
-            setup = json.dumps(self._sb_setup)
-            return [sys.executable, "-I", "-S", _ISOLATION_PY, setup, "--", *kernel]
+            return [sys.executable, "-I", "-S", _ISOLATION_PY, json.dumps(self._sb_setup), "--", *kernel]
         folder = self._sb_folder
         font_binds, font_seeds = fontcache.sandbox_seed(_MPL_INSIDE)
         ro = [(_ISOLATION_PY, _INSIDE), (folder, _WORK_SEED), *font_binds]

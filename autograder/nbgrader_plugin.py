@@ -48,7 +48,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import nbformat
 from nbconvert.exporters import NotebookExporter
@@ -168,7 +168,8 @@ def notes_cell(notes: list[str]) -> NotebookNode:
     """The markdown cell that shows the notes. They quote the student's file (a source line, a
     grade_id), so they are escaped and wrapped as one HTML block: shown as text, never as markup."""
     items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
-    return nbformat.v4.new_markdown_cell(html_block(f"<p><strong>Notes from the autograder</strong></p><ul>{items}</ul>"))
+    return nbformat.v4.new_markdown_cell(
+        html_block(f"<p><strong>Notes from the autograder</strong></p><ul>{items}</ul>"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,9 +386,11 @@ class NoteTamperedTestCells(NbGraderPreprocessor):
             seen.add(grade_id)
             source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
             if strip_hidden_tests(source)[0].strip() != strip_hidden_tests(tests[grade_id].source)[0].strip():
-                add_note(nb, resources, self.log, f"The test cell {grade_id} was changed in your notebook; it was put back as released before grading.")
+                add_note(nb, resources, self.log, f"The test cell {grade_id} was changed in your notebook; "
+                                                  "it was put back as released before grading.")
         for grade_id in sorted(set(tests) - seen):
-            add_note(nb, resources, self.log, f"The test cell {grade_id} was missing from your notebook; it was put back before grading.")
+            add_note(nb, resources, self.log, f"The test cell {grade_id} was missing from your notebook; "
+                                              "it was put back before grading.")
         return nb, resources
 
 
@@ -515,7 +518,8 @@ class SanitizeStudentHtml(CoursePreprocessor):
             course = self.course()
             source = nbformat.read(course.root / course.assignment(assignment_id).notebook, as_version=4)
         except (CourseError, OSError, ValueError) as error:
-            self.log.warning("%s: the course's own markdown is not known (%s); all of it is sanitized", assignment_id, error)
+            self.log.warning("%s: the course's own markdown is not known (%s); all of it is sanitized",
+                             assignment_id, error)
             return set()
         return {c.source for c in source.cells if c.cell_type in ("markdown", "raw")}
 
@@ -551,7 +555,8 @@ def _kernel_note(outputs: list) -> str:
     for output in errors:
         ename, evalue = output.get("ename", "error"), str(output.get("evalue", ""))
         first = evalue.strip().splitlines()[0][:200] if evalue.strip() else ""
-        return f"In your notebook, the visible tests in this cell stopped with {ename}" + (f": {first}" if first else "")
+        return (f"In your notebook, the visible tests in this cell stopped with {ename}"
+                + (f": {first}" if first else ""))
     return ""
 
 
@@ -606,7 +611,8 @@ class TrustedGrades(CoursePreprocessor):
                     assignment_id, test.name, points, test.max_score,
                 )
             # people read 0.27; nbgrader stores the score in the cell's result at full precision
-            lines = [f"{test.function}: {format_points(score)} / {format_points(points)} points (course autograder)", test.feedback]
+            lines = [f"{test.function}: {format_points(score)} / {format_points(points)} points "
+                     "(course autograder)", test.feedback]
             note = _kernel_note(cell.get("outputs", []))
             if note:
                 lines.append(note)
@@ -673,7 +679,7 @@ class TolerantNotebookExporter(NotebookExporter):
             return self.from_notebook_node(nb, resources=resources, **kw)
         return super().from_filename(filename, resources=resources, **kw)
 
-    def _release_notebook(self, filename: str) -> Optional[str]:
+    def _release_notebook(self, filename: str) -> str | None:
         coursedir = getattr(self.parent, "coursedir", None)
         if coursedir is None:
             return None

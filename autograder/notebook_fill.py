@@ -60,7 +60,9 @@ def _imports(tree: ast.Module, text: str) -> list[str]:
         if isinstance(node, ast.ImportFrom) and node.module == "__future__":
             continue
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            out.append(ast.get_source_segment(text, node))
+            segment = ast.get_source_segment(text, node)
+            if segment is not None:  # always, for a node parsed from `text`
+                out.append(segment)
     return out
 
 
@@ -79,10 +81,10 @@ def _private_dependencies(obj, module: types.ModuleType, definitions: dict) -> s
         else:
             names = _global_names(code)
         for name in names:
-            if name.startswith("_") and not name.startswith("__") and name in definitions:
-                if name not in seen:
-                    seen.add(name)
-                    todo.append(getattr(module, name, None))
+            private = name.startswith("_") and not name.startswith("__")
+            if private and name in definitions and name not in seen:
+                seen.add(name)
+                todo.append(getattr(module, name, None))
     return seen
 
 

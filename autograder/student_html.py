@@ -20,7 +20,7 @@ only to http(s), mailto and relative targets; pictures only as embedded PNG/JPEG
 from __future__ import annotations
 
 import html
-from typing import Any, Optional
+from typing import Any
 
 import nh3
 from nbformat.notebooknode import from_dict
@@ -32,7 +32,7 @@ _URL_SCHEMES = {"http", "https", "mailto", "data"}  # data: only for raster pict
 _RASTER_DATA = ("data:image/png;", "data:image/jpeg;", "data:image/gif;", "data:image/webp;")
 
 
-def _url_filter(tag: str, attribute: str, value: str) -> Optional[str]:
+def _url_filter(tag: str, attribute: str, value: str) -> str | None:
     if attribute in ("href", "src") and value.strip().lower().startswith("data:"):
         return value if (tag, attribute) == ("img", "src") and value.strip().lower().startswith(_RASTER_DATA) else None
     return value
@@ -71,7 +71,7 @@ _SVG_STYLES = {
 }
 
 
-def _svg_filter(tag: str, attribute: str, value: str) -> Optional[str]:
+def _svg_filter(tag: str, attribute: str, value: str) -> str | None:
     if attribute in ("href", "xlink:href"):
         return value if value.startswith("#") else None  # references inside the picture only
     return value
@@ -103,7 +103,7 @@ def html_block(fragment: str) -> str:
     return '<div class="autograder-sanitized">' + fragment.replace("\r\n", "\n").replace("\n", "&#10;") + "</div>"
 
 
-def markdown_as_safe_html(source: str, attachments: Optional[dict] = None) -> str:
+def markdown_as_safe_html(source: str, attachments: dict | None = None) -> str:
     """A student's markdown cell as nbconvert would render it, sanitized, as an HTML block.
 
     Sanitizing the markdown text itself would miss `[x](javascript:...)` (markdown, not HTML) and
@@ -113,7 +113,8 @@ def markdown_as_safe_html(source: str, attachments: Optional[dict] = None) -> st
     from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
     try:
-        rendered = MarkdownWithMath(renderer=IPythonRenderer(escape=False, attachments=dict(attachments or {}))).render(str(source))
+        renderer = IPythonRenderer(escape=False, attachments=dict(attachments or {}))
+        rendered = MarkdownWithMath(renderer=renderer).render(str(source))
     except Exception:  # noqa: BLE001 - whatever the renderer trips on, the text itself is safe to show
         rendered = "<pre>" + html.escape(str(source)) + "</pre>"
     return html_block(safe_html(rendered))
@@ -127,7 +128,7 @@ _KEPT = {"text/plain", "text/latex", "image/png", "image/jpeg", "image/gif", "ap
 _SANITIZED = {"text/html": safe_html, "image/svg+xml": safe_svg, "text/markdown": markdown_as_safe_html}
 
 
-def _number(value: Any) -> Optional[float]:
+def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -135,7 +136,7 @@ def _number(value: Any) -> Optional[float]:
     return None
 
 
-def safe_count(value: Any) -> Optional[int]:
+def safe_count(value: Any) -> int | None:
     """An execution count as nbconvert may print it into the page: an int, or None."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -159,7 +160,8 @@ def safe_output(output: dict) -> dict:
         else:
             dropped.append(str(mime)[:80])
     if not data:
-        data["text/plain"] = f"[output not shown: {', '.join(dropped) or 'empty'} (scripts and unknown output types are left out)]"
+        data["text/plain"] = (f"[output not shown: {', '.join(dropped) or 'empty'} "
+                              "(scripts and unknown output types are left out)]")
     output["data"] = from_dict(data)
     metadata = {}
     for mime, value in dict(output.get("metadata", {})).items():

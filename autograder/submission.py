@@ -9,7 +9,6 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 SKIP_TAG = "autograder:skip"
 REPLACEMENT_CHARACTER = "\ufffd"
@@ -28,7 +27,7 @@ class CodeChunk:
 
 @dataclass
 class Submission:
-    path: Optional[Path]
+    path: Path | None
     chunks: list[CodeChunk]
     problems: list[str] = field(default_factory=list)
 
@@ -87,7 +86,7 @@ def _syntax_problem(label: str, error: SyntaxError) -> str:
     )
 
 
-def _compiles(source: str, label: str) -> Optional[SyntaxError]:
+def _compiles(source: str, label: str) -> SyntaxError | None:
     try:
         compile(source, f"<{label}>", "exec")
     except SyntaxError as error:
@@ -97,7 +96,7 @@ def _compiles(source: str, label: str) -> Optional[SyntaxError]:
 
 def _checked_chunk(
     label: str, source: str, problems: list[str], *, ipython: bool = True
-) -> Optional[CodeChunk]:
+) -> CodeChunk | None:
     """The chunk to run, or None (with a problem recorded) if it is not Python.
 
     Valid Python is never altered: IPython lines are stripped only from a notebook cell that does
@@ -137,7 +136,7 @@ def _is_skipped(cell) -> bool:
     return SKIP_TAG in cell_metadata(cell, "tags", [])
 
 
-def read_notebook(nb, path: Optional[Path] = None) -> Submission:
+def read_notebook(nb, path: Path | None = None) -> Submission:
     """Code cells of a notebook, in order, minus nbgrader test cells and `autograder:skip` cells.
 
     Test cells are left out because the trusted grader, not the notebook's asserts, decides the

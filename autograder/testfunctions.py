@@ -20,7 +20,7 @@ Library (x may have any shape; xf = x.ravel() has n elements):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable  # noqa: UP035 - loaded in the sandbox: typing, not collections (test_gradcheck)
 
 import numpy as np
 

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def load_module(path: Path, name: str) -> ModuleType:
     """Import a Python file by path under `name` (our own test data or the reference)."""
     spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, path
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -53,7 +54,9 @@ def buggy_submission(patch: Path, folder: Path) -> Path:
     import re
 
     text = Path(patch).read_text()
-    assignment = re.search(r"^assignment: (\S+)", text, flags=re.M).group(1)
+    found = re.search(r"^assignment: (\S+)", text, flags=re.M)
+    assert found, f"{patch}: no 'assignment:' line in its docstring"
+    assignment = found.group(1)
     reference = (ROOT / "solutions" / f"{assignment}.py").read_text()
     whole = Path(folder) / Path(patch).name
     whole.write_text(reference + "\n\n# ---- the buggy part ----\n" + text)
@@ -84,7 +87,8 @@ def as_ordinary_user(argv: list[str], cwd: Path, home: Path, uid: int = 65534,
 
     needed = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, str(ROOT))}
     keep = tempfile.mkdtemp(prefix="ag-keep-")
-    steps, covered = [], {}
+    steps: list[str] = []
+    covered: dict[str, str] = {}
     for path in sorted(needed):
         parts = path.strip("/").split("/")
         for depth in range(1, len(parts)):

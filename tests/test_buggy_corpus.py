@@ -19,14 +19,12 @@ import pytest
 
 from autograder import engine
 from autograder.checks import build_checks, derive_seed
-from autograder.course import STUDENT_API, load_course
-from course_helpers import buggy_submission, load_module, load_solution, run_in_process
+from autograder.course import STUDENT_API
+from course_helpers import ROOT, buggy_submission, load_module
 
 pytestmark = pytest.mark.needs_bwrap  # grades through the sandbox
 
-ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted((ROOT / "tests" / "submissions" / "buggy").glob("*.py"))
-COURSE = load_course(ROOT)
 
 
 def meta(path: Path) -> dict[str, str]:
@@ -36,9 +34,6 @@ def meta(path: Path) -> dict[str, str]:
     found = dict(re.findall(r"^(assignment|function|expect): (.+)$", doc, flags=re.M))
     assert set(found) == {"assignment", "function", "expect"}, f"{path.name}: incomplete docstring"
     return found
-
-
-REFERENCES = {a: load_solution(a, "_corpus_ref") for a in STUDENT_API}
 
 
 def test_the_corpus_covers_every_assignment_and_the_listed_mistakes():
@@ -57,15 +52,15 @@ def test_the_corpus_covers_every_assignment_and_the_listed_mistakes():
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
-def test_judges_fail_the_bug_and_name_it(path: Path, tmp_path: Path):
+def test_judges_fail_the_bug_and_name_it(path: Path, tmp_path: Path, course, references, in_process):
     info = meta(path)
     assignment, buggy = info["assignment"], info["function"]
     module = load_module(buggy_submission(path, tmp_path), f"_buggy_{path.stem}")
-    reference = REFERENCES[assignment]
+    reference = references[assignment]
     for function in STUDENT_API[assignment]:
         seed = derive_seed(None, "corpus", assignment, function)
-        checks = build_checks(assignment, function, reference, seed, COURSE.grading)
-        results = [c.judge(run_in_process(module, c.call)) for c in checks]
+        checks = build_checks(assignment, function, reference, seed, course.grading)
+        results = [c.judge(in_process(module, c.call)) for c in checks]
         failing = [r for r in results if not r.passed]
         if function != buggy:
             assert not failing, f"{function} is correct in {path.name} but failed:\n" + \
@@ -78,10 +73,11 @@ def test_judges_fail_the_bug_and_name_it(path: Path, tmp_path: Path):
             f"{min(failing, key=lambda r: r.size).feedback}")
 
 
+@pytest.mark.slow  # one sandboxed grading per corpus file; the judges are tested in-process above
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
-def test_graded_by_the_engine_below_full_marks_with_the_mistake_named(path: Path, tmp_path: Path):
+def test_graded_by_the_engine_below_full_marks_with_the_mistake_named(path: Path, tmp_path: Path, course):
     info = meta(path)
-    report = engine.grade_path(buggy_submission(path, tmp_path), COURSE, info["assignment"], student="corpus")
+    report = engine.grade_path(buggy_submission(path, tmp_path), course, info["assignment"], student="corpus")
     assert report.score < report.max_score
     by_function = {t.function: t for t in report.tests}
     buggy = by_function[info["function"]]

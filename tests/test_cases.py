@@ -383,11 +383,11 @@ def test_numerical_gradient_one_sided_difference_fails_and_is_named():
 
 # ----------------------------------------------------------------------------- any seed works
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12)
 @given(seed=st.integers(min_value=0, max_value=2 ** 63 - 1),
        function=st.sampled_from(ALL_FUNCTIONS))
 def test_any_seed_gives_valid_cases_that_the_reference_passes(seed, function):

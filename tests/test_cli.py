@@ -9,7 +9,8 @@ import pytest
 from autograder.course import STUDENT_API
 from course_helpers import buggy_submission
 
-pytestmark = pytest.mark.needs_bwrap  # grades through the sandbox
+pytestmark = [pytest.mark.needs_bwrap,  # grades through the sandbox
+              pytest.mark.slow]  # each test starts the CLI in a subprocess (1-10 s)
 
 ROOT = Path(__file__).resolve().parents[1]
 BUGGY = ROOT / "tests" / "submissions" / "buggy"
@@ -69,7 +70,7 @@ def test_json_report_follows_the_contract(tmp_path, flipped):
 
 def test_same_submission_same_student_same_score_and_students_get_different_cases(tmp_path, monkeypatch, flipped):
     env_secret = {"CONV_COURSE_SECRET": "test-secret"}
-    reports = []
+    reports: list[dict] = []
     for student in ("alice", "alice", "carol"):
         out = tmp_path / f"{student}-{len(reports)}.json"
         done = subprocess.run(

@@ -4,8 +4,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.compare import (compare_array, compare_int, compare_int_tuple, compare_tuple,
-                                matches, tolerance)
+from autograder.compare import (
+    compare_array,
+    compare_int,
+    compare_int_tuple,
+    compare_tuple,
+    matches,
+    tolerance,
+)
 
 RTOL, ATOL = 1e-7, 1e-9
 

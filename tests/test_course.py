@@ -92,7 +92,8 @@ def test_missing_course_file_is_a_clear_error(tmp_path, monkeypatch):
 
 def test_secret_comes_from_the_environment_then_the_file(tmp_path, monkeypatch):
     secret_file = tmp_path / "secret.txt"
-    path = write_course(tmp_path, lambda d: d["grading"].update(secret={"env": "TEST_CONV_SECRET", "file": str(secret_file)}))
+    secret = {"env": "TEST_CONV_SECRET", "file": str(secret_file)}
+    path = write_course(tmp_path, lambda d: d["grading"].update(secret=secret))
     monkeypatch.delenv("TEST_CONV_SECRET", raising=False)
     course = load_course(path)
     assert course.secret() is None

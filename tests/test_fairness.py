@@ -13,7 +13,6 @@ tests/test_cli.py::test_reference_scores_100_and_stub_notebook_scores_0.)
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -22,25 +21,20 @@ import pytest
 from autograder import engine
 from autograder.cases import make_cases
 from autograder.checks import build_checks, derive_seed
-from autograder.course import STUDENT_API, load_course
+from autograder.course import STUDENT_API
 from autograder.report import CheckResult
-from course_helpers import load_module, load_solution, run_in_process
+from course_helpers import ROOT, load_module
 
-ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = ROOT / "tests" / "submissions" / "contract"
-COURSE = load_course(ROOT)
 pytestmark = pytest.mark.needs_bwrap  # the contract solutions are graded through the sandbox
 SECRET = "fairness tests: a fixed course secret"
 STUDENTS = ("ada", "grace", "linus")  # several students: several draws of the random cases
 
 
 @pytest.fixture
-def fixed_secret(monkeypatch):
+def fixed_secret(monkeypatch, course):
     """Fixed seeds, whatever secret file this machine has."""
-    monkeypatch.setenv(COURSE.grading.secret.env, SECRET)
-
-
-REFERENCES = {a: load_solution(a, "_fair_ref") for a in STUDENT_API}
+    monkeypatch.setenv(course.grading.secret.env, SECRET)
 
 
 def _lost(report) -> str:
@@ -79,27 +73,27 @@ REFUSING = {f for fs in STUDENT_API.values() for f in fs  # the grader's refusal
 
 @pytest.mark.parametrize("student", STUDENTS)
 @pytest.mark.parametrize("assignment", list(STUDENT_API))
-def test_a_solution_written_to_the_notebook_scores_full_marks(assignment, student, fixed_secret):
-    report = engine.grade_path(CONTRACT / f"{assignment}.py", COURSE, assignment, student=student)
+def test_a_solution_written_to_the_notebook_scores_full_marks(assignment, student, fixed_secret, course):
+    report = engine.grade_path(CONTRACT / f"{assignment}.py", course, assignment, student=student)
     assert report.score == report.max_score, _lost(report)
 
 
 @pytest.mark.parametrize("assignment", list(STUDENT_API))
-def test_the_reference_still_scores_full_marks(assignment, fixed_secret):
-    report = engine.grade_reference(COURSE, assignment)
+def test_the_reference_still_scores_full_marks(assignment, fixed_secret, course):
+    report = engine.grade_reference(course, assignment)
     assert report.score == report.max_score, _lost(report)
 
 
 @pytest.mark.parametrize("assignment", list(STUDENT_API))
-def test_the_contract_solution_passes_every_check_for_many_seeds(assignment):
+def test_the_contract_solution_passes_every_check_for_many_seeds(assignment, course, references, in_process):
     # in-process (our own code): many more random draws than the sandboxed runs above afford
     module = load_module(CONTRACT / f"{assignment}.py", f"_contract_{assignment}")
-    reference = REFERENCES[assignment]
+    reference = references[assignment]
     for function in STUDENT_API[assignment]:
         for student in range(25):
             seed = derive_seed(SECRET.encode(), f"student{student}", assignment, function)
-            for check in build_checks(assignment, function, reference, seed, COURSE.grading):
-                result = check.judge(run_in_process(module, check.call))
+            for check in build_checks(assignment, function, reference, seed, course.grading):
+                result = check.judge(in_process(module, check.call))
                 assert result.passed, f"seed {seed}: {result.label}\n{result.feedback}"
 
 
@@ -124,11 +118,11 @@ for _name in {names!r}:
 
 @pytest.mark.parametrize("assignment", list(STUDENT_API))
 def test_a_solution_without_the_valueerrors_loses_exactly_the_refusal_share(
-        assignment, fixed_secret, tmp_path):
+        assignment, fixed_secret, tmp_path, course):
     source = (CONTRACT / f"{assignment}.py").read_text()
     path = tmp_path / f"{assignment}.py"
     path.write_text(source + NEVER_REFUSES.format(names=list(STUDENT_API[assignment])))
-    report = engine.grade_path(path, COURSE, assignment, student="ada")
+    report = engine.grade_path(path, course, assignment, student="ada")
     for test in report.tests:
         asks = test.function in ASKED  # what the notebook asks for, whatever the grader thinks
         kept = 1.0 - engine.refusal_share(test.function) if asks else 1.0
@@ -191,7 +185,7 @@ for _name in {names!r}:
 '''
 
 
-def test_a_subclass_of_valueerror_is_a_valueerror(fixed_secret, tmp_path):
+def test_a_subclass_of_valueerror_is_a_valueerror(fixed_secret, tmp_path, course):
     """The sandbox tells the grader which built-in classes an error is an instance of, so a
     student's `class ShapeError(ValueError)` passes the refusal checks (it used to fail them:
     only the name ValueError counted)."""
@@ -199,5 +193,5 @@ def test_a_subclass_of_valueerror_is_a_valueerror(fixed_secret, tmp_path):
     path = tmp_path / f"{assignment}.py"
     path.write_text((CONTRACT / f"{assignment}.py").read_text()
                     + OWN_ERROR.format(names=list(STUDENT_API[assignment])))
-    report = engine.grade_path(path, COURSE, assignment, student="ada")
+    report = engine.grade_path(path, course, assignment, student="ada")
     assert report.score == report.max_score, [t.feedback for t in report.tests]

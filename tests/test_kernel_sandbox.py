@@ -62,6 +62,7 @@ def _text(cell) -> str:
 
 
 _processes_with = processes_with
+pytestmark = pytest.mark.slow  # each test starts a real Jupyter kernel in the sandbox
 
 
 def _tree(root: Path) -> dict:
@@ -75,9 +76,12 @@ def test_kernel_runs_code_sees_only_its_folder_and_leaves_nothing_behind(course,
     monkeypatch.setenv("CONV_COURSE_SECRET", "kernel-secret-0f3a")
     alice = course / "autograded" / "alice" / "a2"
     before = _tree(course)
+    hidden = [str(course / "course.yml"), str(course / "gradebook.db"), str(course / "solutions"),
+              str(course / "autograded" / "bob"), str(Path.cwd() / "course.yml")]
     cells = [
-        "import os, numpy as np\nprint(os.getuid() in (0, 65534) or os.getuid() >= 1_600_000_000, int(np.arange(4).sum()))",
-        f"print([os.path.exists(p) for p in {[str(course / 'course.yml'), str(course / 'gradebook.db'), str(course / 'solutions'), str(course / 'autograded' / 'bob'), str(Path.cwd() / 'course.yml')]!r}])",
+        "import os, numpy as np\n"
+        "print(os.getuid() in (0, 65534) or os.getuid() >= 1_600_000_000, int(np.arange(4).sum()))",
+        f"print([os.path.exists(p) for p in {hidden!r}])",
         "print(open('data.txt').read().strip()); open('result.txt', 'w').write('ok'); print(open('result.txt').read())",
         # writing outside the private working folder and /tmp never reaches the host
         f"import sqlite3\nfor p in ['/usr/x', {str(course / 'gradebook.db')!r}, '../../bob/a2/a2.ipynb']:\n"
@@ -88,7 +92,8 @@ def test_kernel_runs_code_sees_only_its_folder_and_leaves_nothing_behind(course,
         # a detached daemon: double fork + setsid, ignoring SIGTERM/SIGHUP
         "import signal, sys\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
         "        signal.signal(signal.SIGTERM, signal.SIG_IGN); signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
-        f"        os.execv(sys.executable, [sys.executable, '-c', 'import time\\nwhile True: time.sleep(1)', {MARKER!r}])\n"
+        "        os.execv(sys.executable,\n"
+        f"                 [sys.executable, '-c', 'import time\\nwhile True: time.sleep(1)', {MARKER!r}])\n"
         "    os._exit(0)\nprint('daemon started')",
         # what a hostile kernel leaves in its folder: links, a FIFO, an extra notebook, a folder
         # tree far deeper than shutil.rmtree can remove, as many files as it can
@@ -103,7 +108,9 @@ def test_kernel_runs_code_sees_only_its_folder_and_leaves_nothing_behind(course,
         "    except OSError:\n        return b''  # not even readable (bwrap as root)\n"
         "print([b'kernel-secret' in env(p) for p in ('1', 'self')])",
         # no capability is left, for the kernel or anything it starts
-        "import subprocess\nprint(subprocess.run(['grep', 'CapEff', '/proc/self/status'], capture_output=True, text=True).stdout.split())",
+        "import subprocess\n"
+        "print(subprocess.run(['grep', 'CapEff', '/proc/self/status'], capture_output=True, text=True)"
+        ".stdout.split())",
     ]
     nb = _run(cells, alice)
     texts = [_text(c) for c in nb.cells]
@@ -142,7 +149,8 @@ def test_interrupt_on_timeout_keeps_the_kernel_and_memory_is_limited(course):
     alice = course / "autograded" / "alice" / "a2"
     cells = ["while True:\n    pass",
              "print('alive')",
-             "import numpy as np\ntry:\n    np.ones(8 * 1024**3, dtype=np.uint8)\nexcept MemoryError:\n    print('MemoryError')"]
+             "import numpy as np\ntry:\n    np.ones(8 * 1024**3, dtype=np.uint8)\n"
+             "except MemoryError:\n    print('MemoryError')"]
     start = time.monotonic()
     nb = _run(cells, alice, timeout=3, interrupt_on_timeout=True)
     assert time.monotonic() - start < 30

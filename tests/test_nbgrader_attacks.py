@@ -25,11 +25,19 @@ from pathlib import Path
 import pytest
 
 from autograder.course import load_course
-from autograder.demo import gradebook_scores, nbgrader, nbgrader_env, prepare_course, release_notebook, submit
+from autograder.demo import (
+    gradebook_scores,
+    nbgrader,
+    nbgrader_env,
+    prepare_course,
+    release_notebook,
+    submit,
+)
 from autograder.notebook_fill import fill_solution_cells, reference_sources
 from course_helpers import cell_by_grade_id
 
-pytestmark = [pytest.mark.e2e, pytest.mark.needs_bwrap]
+pytestmark = [pytest.mark.e2e, pytest.mark.needs_bwrap,
+              pytest.mark.timeout(1200)]  # the shared course fixtures alone take minutes
 
 ROOT = Path(__file__).resolve().parents[1]
 AID = "a1_output_size"
@@ -179,7 +187,8 @@ def attacker_notebook(released, sources: dict[str, str], student: str):
         nb = fill_solution_cells(released, {})
     solution_cells = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
     # wrapped so that a blocked attack is not an error in the student's own notebook
-    guarded = "try:\n" + "\n".join("    " + line for line in attack.strip().splitlines()) + "\nexcept Exception as _e:\n    print('attack failed:', _e)\n"
+    indented = "\n".join("    " + line for line in attack.strip().splitlines())
+    guarded = "try:\n" + indented + "\nexcept Exception as _e:\n    print('attack failed:', _e)\n"
     solution_cells[-1].source = solution_cells[-1].source + "\n\n" + guarded
     return nb
 
@@ -348,7 +357,8 @@ XSS_MARKDOWN = ('XSS_MD <script>alert(1)</script> <img src=x onerror="alert(2)">
 XSS_OUTPUTS = f'''from IPython.display import HTML, SVG, Image, Javascript, Markdown, display
 import base64
 display(HTML('XSS_OUT <script>alert(6)</script><img src=x onerror="alert(7)">'))
-display(SVG('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(8)"><script>alert(9)</script><rect width="2" height="2"/></svg>'))
+display(SVG('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(8)">'
+            '<script>alert(9)</script><rect width="2" height="2"/></svg>'))
 display(Javascript('alert(10)'))
 display(Markdown('[md](javascript:alert(11))'))
 display(Image(data=base64.b64decode("{PNG}"), width='1 onerror="alert(12)"'))
@@ -365,7 +375,7 @@ def odd_submissions(released, sources):
 
     import nbformat
 
-    subs = {"odd_ref": (fill_solution_cells(released, sources), [])}
+    subs: dict[str, tuple[object, list[str]]] = {"odd_ref": (fill_solution_cells(released, sources), [])}
 
     nb = fill_solution_cells(released, sources)  # 7: a kernel that prints every cell it is given
     _cell(nb, "conv_output_length").source += "\n" + HOOK
@@ -448,7 +458,8 @@ def odd_class(tmp_path_factory):
     saved = os.environ.get("CONV_COURSE_SECRET")
     os.environ["CONV_COURSE_SECRET"] = DEMO_SECRET  # the secret nbgrader_env gives the nbgrader commands
     try:
-        run["cli"] = {s: grade_path(course_dir / "submitted" / s / AID / f"{AID}.ipynb", course, AID, s).score for s in subs}
+        run["cli"] = {s: grade_path(course_dir / "submitted" / s / AID / f"{AID}.ipynb", course, AID, s).score
+                      for s in subs}
     finally:
         if saved is None:
             os.environ.pop("CONV_COURSE_SECRET")
@@ -502,7 +513,8 @@ def test_hidden_tests_never_reach_the_kernel_so_no_hook_can_show_them(odd_class)
     printed = "".join(o.get("text", "") for c in graded.cells for o in c.get("outputs", []))
     # the hooks and the history did show the cells the kernel got, test cells included
     assert "PRE_RUN:" in printed and "# Valid mode: O = n - k + 1" in printed
-    for path in list(course_dir.glob(f"autograded/*/{AID}/*.ipynb")) + list(course_dir.glob(f"feedback/*/{AID}/*.html")):
+    pages = list(course_dir.glob(f"autograded/*/{AID}/*.ipynb")) + list(course_dir.glob(f"feedback/*/{AID}/*.html"))
+    for path in pages:
         text = html.unescape(path.read_text())
         assert "hidden-marker-5d1c" not in text and "HIDDEN TESTS" not in text, path
 
@@ -541,7 +553,8 @@ def test_student_html_is_inert_in_the_feedback_and_in_formgrader(odd_class):
     body, _ = HTMLExporter(template_name="classic").from_filename(str(stored))
     assert live_script(body) == []
     graded = nbformat.read(stored, as_version=4)
-    svg = [o.data["image/svg+xml"] for c in graded.cells for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})]
+    svg = [o.data["image/svg+xml"] for c in graded.cells for o in c.get("outputs", [])
+           if "image/svg+xml" in o.get("data", {})]
     assert svg and all("alert" not in s and "<rect" in s for s in svg)
     # the course's own markdown is untouched
     source = nbformat.read(course_dir / "assignments" / AID / f"{AID}.ipynb", as_version=4)

@@ -25,7 +25,6 @@ from autograder.demo import (
     submit,
     with_mistake,
 )
-from autograder.notebook_fill import fill_solution_cells, reference_sources
 from autograder.nbgrader_plugin import (
     BEGIN_HIDDEN,
     END_HIDDEN,
@@ -37,10 +36,12 @@ from autograder.nbgrader_plugin import (
     strip_hidden_tests,
     trusted_outputs,
 )
+from autograder.notebook_fill import fill_solution_cells, reference_sources
 from course_helpers import cell_by_grade_id
 
 e2e = pytest.mark.e2e
-pytestmark = pytest.mark.needs_bwrap  # grades through the sandbox
+pytestmark = [pytest.mark.needs_bwrap,  # grades through the sandbox
+              pytest.mark.timeout(1200)]  # the shared course fixture alone takes minutes
 
 ROOT = Path(__file__).resolve().parents[1]
 A2 = "a2_correlation"
@@ -162,7 +163,8 @@ def course_dir(tmp_path_factory):
     _cell(edited, "test_corr2d").metadata.nbgrader["points"] = 100
     submit(course_dir, "edited_test", A2, edited)
     deleted = fill_solution_cells(released, sources)
-    deleted.cells = [c for c in deleted.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != "test_corr1d"]
+    deleted.cells = [c for c in deleted.cells
+                     if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != "test_corr1d"]
     submit(course_dir, "deleted_test", A2, deleted)
 
     for assignment in course.assignments:
@@ -305,7 +307,8 @@ def test_feedback_never_shows_hidden_tests_or_reference_code(course_dir):
             assert "HIDDEN TESTS" not in nb_file.read_text(), nb_file
     # the untouched student's feedback holds no line of the reference solution's bodies
     reference = (ROOT / "solutions" / "a2_correlation.py").read_text()
-    body_lines = {ln.strip() for ln in reference.splitlines() if len(ln.strip()) > 40 and not ln.strip().startswith(("#", '"'))}
+    body_lines = {ln.strip() for ln in reference.splitlines()
+                  if len(ln.strip()) > 40 and not ln.strip().startswith(("#", '"'))}
     text = feedback_text(course_path, "untouched", A2)
     assert not [ln for ln in body_lines if ln in text]
 
@@ -412,7 +415,8 @@ def test_trusted_grades_overwrite_whatever_the_kernel_printed():
     from nbgrader.utils import determine_grade
 
     nb = nbformat.read(ROOT / "assignments" / "a1_output_size" / "a1_output_size.ipynb", as_version=4)
-    test_cells = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "").startswith("test_")]
+    test_cells = [c for c in nb.cells
+                  if c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "").startswith("test_")]
     for cell in test_cells:
         cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "2"}, execution_count=1)]
     # fill nothing: the source notebook's solution cells are stubs

@@ -196,11 +196,11 @@ def _reference_body_lines(assignment_id: str) -> set[str]:
     lines = set()
     for source in reference_sources(COURSE.solutions_dir, assignment_id).values():
         text_lines = source.splitlines()
-        docstring_lines = set()
+        docstring_lines: set[int] = set()
         for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Expr) and isinstance(getattr(node, "value", None), ast.Constant) \
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
                     and isinstance(node.value.value, str):
-                docstring_lines.update(range(node.lineno - 1, node.end_lineno))
+                docstring_lines.update(range(node.lineno - 1, node.end_lineno or node.lineno))
         for number, line in enumerate(text_lines):
             line = line.strip()
             if (number not in docstring_lines and len(line) >= 30
@@ -362,6 +362,7 @@ def test_visible_tests_explain_a_typical_mistake(assignment_id, function, messag
         exec(cell.source, namespace)
     exec(MUTANTS[(assignment_id, function, message)], namespace)
 
+    assert test_cell is not None, f"no test_{function} cell"
     with pytest.raises(AssertionError) as failure:
         exec(test_cell.source, namespace)
     assert message in str(failure.value), str(failure.value)

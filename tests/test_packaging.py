@@ -23,6 +23,8 @@ from autograder.course import STUDENT_API
 from course_helpers import load_solution
 from wheel_probe import SPEC, scalar_function
 
+pytestmark = pytest.mark.slow  # builds the sdist and the wheel, then probes the wheel
+
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = Path(__file__).with_name("wheel_probe.py")
 
@@ -43,15 +45,16 @@ def _reference_function_bodies() -> list[str]:
     """A distinctive line from each reference module, to catch copies under other names too."""
     lines = []
     for module in sorted((ROOT / "solutions").glob("a*.py")):
-        body = [l.strip() for l in module.read_text().splitlines() if l.strip().startswith("return ")]
+        body = [s.strip() for s in module.read_text().splitlines() if s.strip().startswith("return ")]
         lines.extend(body[:3])
-    return [l for l in lines if len(l) > 25]
+    return [line for line in lines if len(line) > 25]
 
 
 def test_wheel_holds_the_engine_and_no_solutions(dist):
     wheel = next(dist.glob("*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert any(n.startswith("autograder/engine.py") for n in names)
+    assert "autograder/py.typed" in names  # PEP 561: type checkers read the installed package's hints
     assert not [n for n in names if n.startswith("solutions/") or "/solutions/" in n]
     assert not [n for n in names if n.startswith("tests/")]
     text = "\n".join(zipfile.ZipFile(wheel).read(n).decode("utf-8", "replace") for n in names if n.endswith(".py"))
@@ -61,7 +64,8 @@ def test_wheel_holds_the_engine_and_no_solutions(dist):
 
 def test_sdist_holds_no_solutions_and_no_test_corpora(dist):
     sdist = next(dist.glob("*.tar.gz"))
-    names = tarfile.open(sdist).getnames()
+    with tarfile.open(sdist) as tar:
+        names = tar.getnames()
     assert any(n.endswith("autograder/engine.py") for n in names)
     assert not [n for n in names if "/solutions/" in n or n.endswith("/solutions")]
     assert not [n for n in names if "/tests/" in n]
@@ -88,7 +92,7 @@ def sample_cases() -> dict:
     lecture_w = np.array([[0.0, 1.0], [2.0, 3.0]])
     f1, f2 = sines((3, 4)), sines((5,))
     x1, x2 = floats(3, 4), floats(5)
-    inputs = {
+    inputs: dict[str, list] = {
         # sizes: three cases, so that no wrong formula agrees with the right one on all of them
         "conv_output_length": [((28, 3), {}),
                                ((37, 4), dict(padding=2, stride=3, dilation=2)),
@@ -119,7 +123,7 @@ def sample_cases() -> dict:
         "numerical_gradient": [((f1, x1), {}), ((f2, x2, 1e-4), {})],
     }
     assert set(inputs) == {f for fs in STUDENT_API.values() for f in fs}
-    cases = {}
+    cases: dict[str, list] = {}
     for assignment, graded in STUDENT_API.items():
         reference = load_solution(assignment, prefix="packaging")
         for function in graded:

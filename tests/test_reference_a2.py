@@ -4,21 +4,18 @@ loops written here, the lecture's worked example, algebraic properties and its e
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import signal
 
 from course_helpers import load_solution
 
-
 _load = load_solution
 
 
 ref = _load("a2_correlation")
-# Reproducible in CI; no deadline and no too_slow check, the runners are shared and busy.
-PROPS = settings(max_examples=300, deadline=None, derandomize=True,
-                 suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(max_examples=300)  # reproducible, no deadline: the profile in conftest.py
 ELEMENTS = st.floats(-10, 10, allow_nan=False, allow_infinity=False, width=64)
 
 

@@ -1,25 +1,22 @@
 """The reference for a4_backprop is right: gradients checked against explicit Jacobians, loop
 implementations, central differences of a forward pass written here (scipy based), the adjoint
-identity, PyTorch autograd; numerical_gradient against known derivatives; plus error paths."""
+identity; numerical_gradient against known derivatives; plus error paths."""
 
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import signal
 
 from course_helpers import load_solution
 
-
 _load = load_solution
 
 
 ref = _load("a4_backprop")
-# Reproducible in CI; no deadline and no too_slow check, the runners are shared and busy.
-PROPS = settings(max_examples=300, deadline=None, derandomize=True,
-                 suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(max_examples=300)  # reproducible, no deadline: the profile in conftest.py
 ELEMENTS = st.floats(-10, 10, allow_nan=False, allow_infinity=False, width=64)
 
 
@@ -117,10 +114,10 @@ def test_corr1d_backward_hand_example():
 def test_corr1d_backward_is_the_transposed_jacobian(case):
     x, w, dy = case
     L, K = x.size, w.size
-    O = L - K + 1
-    Jx = np.zeros((O, L))  # dy_i / dx_j = w[j - i]
-    Jw = np.zeros((O, K))  # dy_i / dw_p = x[i + p]
-    for i in range(O):
+    M = L - K + 1  # output length
+    Jx = np.zeros((M, L))  # dy_i / dx_j = w[j - i]
+    Jw = np.zeros((M, K))  # dy_i / dw_p = x[i + p]
+    for i in range(M):
         Jx[i, i : i + K] = w
         Jw[i] = x[i : i + K]
     dx, dw = ref.corr1d_backward(x, w, dy)
@@ -216,26 +213,6 @@ def test_conv2d_backward_int_and_pair_settings_agree():
     for a, c in zip(ref.conv2d_backward(x, w, b, dout, stride=2, padding=1),
                     ref.conv2d_backward(x, w, b, dout, stride=(2, 2), padding=(1, 1))):
         close(a, c)
-
-
-def test_conv2d_backward_matches_torch_autograd():
-    torch = pytest.importorskip("torch")
-    rng = np.random.default_rng(99)
-    for _ in range(40):
-        N, C, F = (int(v) for v in rng.integers(1, 4, size=3))
-        KH, KW = (int(v) for v in rng.integers(1, 4, size=2))
-        sh, sw = (int(v) for v in rng.integers(1, 4, size=2))
-        ph, pw = (int(v) for v in rng.integers(0, 3, size=2))
-        H, W = KH + int(rng.integers(0, 6)), KW + int(rng.integers(0, 6))
-        x, w, b = rng.normal(size=(N, C, H, W)), rng.normal(size=(F, C, KH, KW)), rng.normal(size=F)
-        tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
-        out = torch.nn.functional.conv2d(tx, tw, tb, stride=(sh, sw), padding=(ph, pw))
-        dout = rng.normal(size=tuple(out.shape))
-        out.backward(torch.from_numpy(dout))
-        dx, dw, db = ref.conv2d_backward(x, w, b, dout, stride=(sh, sw), padding=(ph, pw))
-        close(dx, tx.grad.numpy())
-        close(dw, tw.grad.numpy())
-        close(db, tb.grad.numpy())
 
 
 def test_conv2d_backward_leaves_inputs_alone():

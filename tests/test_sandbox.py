@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def _cases(function: str, rng: np.random.Generator) -> list[tuple]:
     for trial in range(2):
         shape = tuple(int(s) for s in rng.integers(4, 7, size=ndim))
         kshape = tuple(int(k) for k in rng.integers(2, 4, size=ndim))
-        x = rng.standard_normal(shape)
+        x: np.ndarray = rng.standard_normal(shape)
         w = rng.standard_normal(kshape)
         if trial == 1:
             x = rng.integers(-5, 6, size=shape)
@@ -56,6 +57,7 @@ def _calls():
 
 def _honest(path: Path) -> set[str]:
     match = re.search(r"^honest: (.*)$", path.read_text(), re.M)
+    assert match, f"{path}: no 'honest:' line"
     return {name.strip() for name in match.group(1).split(",")}
 
 
@@ -109,7 +111,7 @@ def test_cheating_submission_scores_exactly_its_honest_part(path):
 def test_hanging_functions_cost_one_time_limit_each():
     path = ROOT / "tests/submissions/cheating/hang_ignore_signals.py"
     calls, run, seconds = _corpus_run(path)
-    by_function = {}
+    by_function: dict[str, list] = {}
     for call, outcome in zip(calls, run.outcomes):
         by_function.setdefault(call.function, []).append(outcome)
     for function in ("corr3d", "convolve2d"):
@@ -226,7 +228,7 @@ def test_course_folder_is_invisible_and_only_scratch_is_writable(monkeypatch):
     assert info["stdin"] == ""
     assert "CONV_COURSE_SECRET" not in info["env"]
     assert info["write_cwd"] and not info["write_usr"] and not info["write_venv"]
-    assert not (Path(os.sys.prefix) / "pwned").exists()
+    assert not (Path(sys.prefix) / "pwned").exists()
     assert info["cwd"] == "/scratch"
 
 
@@ -317,7 +319,8 @@ def test_load_that_exceeds_the_time_limit_fails_every_call():
 
 @needs_bwrap
 def test_output_flood_is_cut_and_does_not_hang():
-    source = "import sys\ndef flood():\n    for _ in range(20000):\n        sys.stdout.write('x' * 1000)\n    return 5\n"
+    source = ("import sys\ndef flood():\n    for _ in range(20000):\n        sys.stdout.write('x' * 1000)\n"
+              "    return 5\n")
     run = _run(source, [Call("flood"), Call("flood")])
     for outcome in run.outcomes:
         assert outcome.status == "ok" and outcome.value == 5
@@ -358,25 +361,24 @@ def spawn():
 
 
 @needs_bwrap
-def test_no_working_corr2d_is_within_the_submissions_reach(tmp_path):
+def test_no_working_corr2d_is_within_the_submissions_reach(tmp_path, course):
     """corr2d borrows from everything it can reach in the child (the helper module testfunctions,
     the autograder package, sys.modules, the .py files on sys.path and in /grader) and tries
     each callable on the lecture's example: nothing may work, so corr2d scores 0, because it
     found nothing (its own error says so), not because it timed out."""
     from autograder import engine
-    from autograder.course import load_course
 
     source = cheating_source(CHEATING / "borrow_working_code.py")
     path = tmp_path / "borrower.py"
     path.write_text(source)
-    report = engine.grade_path(path, load_course(ROOT), "a2_correlation", student="borrower")
+    report = engine.grade_path(path, course, "a2_correlation", student="borrower")
     scores = {t.function: t.score for t in report.tests}
     corr2d = next(t for t in report.tests if t.function == "corr2d")
     assert scores["corr2d"] == 0, corr2d.feedback
     assert "no working corr2d within reach" in corr2d.feedback, corr2d.feedback
     honest = tmp_path / "honest.py"  # the other functions earn exactly what their honest code earns
     honest.write_text((CHEATING / "_honest.py").read_text())
-    earned = {t.function: t.score for t in engine.grade_path(honest, load_course(ROOT), "a2_correlation",
+    earned = {t.function: t.score for t in engine.grade_path(honest, course, "a2_correlation",
                                                              student="borrower").tests}
     assert {f: s for f, s in scores.items() if f != "corr2d"} == \
         {f: s for f, s in earned.items() if f != "corr2d"}

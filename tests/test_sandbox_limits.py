@@ -86,8 +86,8 @@ def test_files_count_against_the_submission_and_nothing_stays_on_the_host(tmp_pa
     calls = [Call("fill", (where, how)) for where in ("/tmp/a", "./a")
              for how in ("bytes", "files", "deep")]
     run = _run(FILL, calls)
-    for call, outcome in zip(calls, run.outcomes):
-        stopped, amount = _value(run, calls.index(call))
+    for i, call in enumerate(calls):
+        stopped, amount = _value(run, i)
         assert stopped, (call.args, amount)
         if call.args[1] == "bytes":
             assert amount <= LIMITS.disk_mb + 1  # MB: the cap, not the host's memory or disk
@@ -98,6 +98,7 @@ def test_files_count_against_the_submission_and_nothing_stays_on_the_host(tmp_pa
     assert [n for n in os.listdir(tmp_path) if not n.startswith("autograder-mplcache-")] == []
 
 
+@pytest.mark.slow
 def test_a_grader_run_leaves_nothing_in_tmpdir(tmp_path):
     """Each run used to leave an autograder-mplcache-* folder behind (issue 10, item 11)."""
     import subprocess
@@ -189,6 +190,7 @@ def caps():
     assert set(own) == {"0000000000000000"} and set(child) == {"0000000000000000"}
 
 
+@pytest.mark.slow
 def test_remove_tree_survives_what_shutil_rmtree_does_not(tmp_path):
     top = tmp_path / "w"
     top.mkdir()
@@ -217,6 +219,8 @@ def test_remove_tree_survives_what_shutil_rmtree_does_not(tmp_path):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="already an ordinary user: the rest of the suite is the test")
+@pytest.mark.slow
+@pytest.mark.timeout(1200)  # three test files again, in a subprocess
 def test_the_sandbox_tests_pass_as_an_ordinary_user():
     """Instructors run the grader as themselves (bubblewrap in a user namespace), not as root:
     run the sandbox test files again as uid 65534."""

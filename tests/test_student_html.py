@@ -7,7 +7,13 @@ import nbformat
 import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from autograder.student_html import html_block, markdown_as_safe_html, safe_html, safe_output, safe_svg
+from autograder.student_html import (
+    html_block,
+    markdown_as_safe_html,
+    safe_html,
+    safe_output,
+    safe_svg,
+)
 from course_helpers import live_script
 
 ATTACKS = [
@@ -33,7 +39,8 @@ def test_html_attacks_are_removed_and_text_is_kept(attack):
 def test_ordinary_html_survives():
     table = '<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1 &lt; 2</td></tr></tbody></table>'
     assert safe_html(table) == table
-    assert safe_html('<a href="https://example.org/x">x</a>') == '<a href="https://example.org/x" rel="noopener noreferrer">x</a>'
+    assert (safe_html('<a href="https://example.org/x">x</a>')
+            == '<a href="https://example.org/x" rel="noopener noreferrer">x</a>')
     png = "data:image/png;base64,iVBORw0KGgo="
     assert f'src="{png}"' in safe_html(f'<img src="{png}">')
 
@@ -52,7 +59,8 @@ def test_markdown_links_and_html_are_made_inert(markdown):
 
 
 def test_markdown_keeps_its_text_code_math_and_tables():
-    source = "Some *emphasis*, `a < b` in code, $x < y$ in math.\n\n```\nfor i in x:\n\n    print(i)\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    source = ("Some *emphasis*, `a < b` in code, $x < y$ in math.\n\n```\nfor i in x:\n\n    print(i)\n```\n\n"
+              "| a | b |\n|---|---|\n| 1 | 2 |\n")
     page = markdown2html_mistune(markdown_as_safe_html(source))
     assert "<em>emphasis</em>" in page
     assert "<code>a &lt; b</code>" in page  # not double-escaped
@@ -62,9 +70,13 @@ def test_markdown_keeps_its_text_code_math_and_tables():
 
 
 def test_a_missing_attachment_is_shown_as_text_instead_of_stopping_the_page():
-    with pytest.raises(Exception):  # what nbconvert does with it on the feedback page
-        from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+    from nbconvert.filters.markdown_mistune import (
+        InvalidNotebook,
+        IPythonRenderer,
+        MarkdownWithMath,
+    )
 
+    with pytest.raises(InvalidNotebook):  # what nbconvert does with it on the feedback page
         MarkdownWithMath(renderer=IPythonRenderer(escape=False, attachments={})).render("![x](attachment:gone.png)")
     assert "attachment:gone.png" in markdown_as_safe_html("![x](attachment:gone.png)")
 
@@ -137,4 +149,4 @@ def test_an_output_that_was_only_a_script_says_so_and_counts_are_numbers():
     assert output.execution_count is None
     assert "application/javascript" in output.data["text/plain"] and "alert" not in output.data["text/plain"]
     stream = nbformat.v4.new_output("stream", name="stdout", text="<script>alert(3)</script>")
-    assert safe_output(stream).text == "<script>alert(3)</script>"  # nbconvert escapes streams itself
+    assert safe_output(stream)["text"] == "<script>alert(3)</script>"  # nbconvert escapes streams itself

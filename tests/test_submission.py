@@ -24,7 +24,8 @@ def test_py_module_is_one_chunk_and_is_not_executed(tmp_path):
 
 def test_notebook_keeps_code_cells_in_order_and_skips_tests_pictures_and_markdown(tmp_path):
     test_cell = nbformat.v4.new_code_cell("assert corr1d([1], [1]) == 1")
-    test_cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "grade_id": "test_corr1d", "points": 1}
+    test_cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
+                                      "grade_id": "test_corr1d", "points": 1}
     solution = nbformat.v4.new_code_cell("def corr1d(x, w):\n    return 1")
     solution.metadata["nbgrader"] = {"grade": False, "solution": True, "grade_id": "corr1d"}
     picture = nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nplt.plot([1])")
@@ -83,7 +84,10 @@ def test_missing_file_and_wrong_suffix(tmp_path):
 
 
 def test_valid_python_is_never_altered_even_with_lines_starting_with_percent_or_bang(tmp_path):
-    source = "def conv_output_length(n, k, padding=0, stride=1, dilation=1):\n    span = (n + 2 * padding\n            - dilation * (k - 1) - 1)\n    ok = (span\n          != -1)\n    return (span\n            // stride) + 1 if (n\n                               % 1 == 0) else 0\n"
+    source = ("def conv_output_length(n, k, padding=0, stride=1, dilation=1):\n"
+              "    span = (n + 2 * padding\n            - dilation * (k - 1) - 1)\n"
+              "    ok = (span\n          != -1)\n"
+              "    return (span\n            // stride) + 1 if (n\n                               % 1 == 0) else 0\n")
     module = tmp_path / "carol.py"
     module.write_text(source)
     assert read_submission(module).chunks[0].source == source

@@ -43,6 +43,7 @@ import signal
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -103,7 +104,7 @@ class _TimeUp(BaseException):
     pass
 
 
-_KEEP = {"alarm": signal.setitimer, "signal": signal.signal, "exit": os._exit}
+_KEEP: dict[str, Any] = {"alarm": signal.setitimer, "signal": signal.signal, "exit": os._exit}
 
 
 def _refuse(name):
@@ -128,7 +129,7 @@ def _contain() -> None:
     for name in names:
         if hasattr(os, name):
             setattr(os, name, _refuse(f"os.{name}"))
-    subprocess.Popen._execute_child = _refuse("subprocess")
+    subprocess.Popen._execute_child = _refuse("subprocess")  # type: ignore[attr-defined]
     shutil.rmtree = _refuse("shutil.rmtree")
     shutil.move = _refuse("shutil.move")
     for name in ("setrlimit", "prlimit"):
@@ -292,7 +293,7 @@ def _flags(fn) -> list[tuple[str, object]]:
                 strings.add(const)
             elif isinstance(const, types.CodeType):
                 todo.append(const)
-    out = []
+    out: list[tuple[str, object]] = []
     for p in parameters:
         if isinstance(p.default, bool):
             out.append((p.name, not p.default))
@@ -314,7 +315,7 @@ def _bindable(fn, args, kwargs) -> bool:
 def _materialise(value, spec_class):
     """The case arguments in both forms a student could hold f in: a closure, and the package's
     FunctionSpec (when it has one)."""
-    forms = [[]]
+    forms: list[list] = [[]]
     for arg in value:
         if isinstance(arg, tuple) and arg and arg[0] == SPEC:
             choices = [scalar_function(arg[2])]
@@ -349,7 +350,7 @@ def probe(package_dir: Path, cases: dict) -> dict:
         try:
             module = importlib.import_module(name)
             imported.append(name)
-            if not str(Path(module.__file__).resolve()).startswith(str(package_dir)):
+            if not str(Path(module.__file__ or "").resolve()).startswith(str(package_dir)):
                 import_errors[name] = f"imported from {module.__file__}, not from {package_dir}"
         except SystemExit:  # a __main__ that runs its command line
             imported.append(name)
@@ -382,14 +383,15 @@ def probe(package_dir: Path, cases: dict) -> dict:
                 styles.append((function, style + ", None first",
                                [((None,) + a, kw, want) for a, kw, want in these]))
 
-    offenders, calls = [], 0
+    offenders: list[str] = []
+    n_calls = 0
     i = 0
     while i < len(runner.targets):
         fn = runner.targets[i]
         i += 1
         label = f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
         if _bindable(fn, (), {}):
-            calls += 1
+            n_calls += 1
             ok, value = _call(fn, (), {})
             if ok:
                 runner.explore(value)
@@ -401,7 +403,7 @@ def probe(package_dir: Path, cases: dict) -> dict:
                     continue
                 results = []
                 for args, kwargs, _ in samples:
-                    calls += 1
+                    n_calls += 1
                     ok, value = _call(fn, args, {**kwargs, **extra})
                     results.append(value if ok else _Refused)
                     if ok:
@@ -413,7 +415,7 @@ def probe(package_dir: Path, cases: dict) -> dict:
                         offenders.append(f"{label} computes {function} ({how})")
                         break
     return {"imported": imported, "import_errors": import_errors, "targets": len(runner.targets),
-            "calls": calls, "offenders": sorted(set(offenders)),
+            "calls": n_calls, "offenders": sorted(set(offenders)),
             "target_names": sorted({f"{getattr(t, '__module__', '?')}."
                                     f"{getattr(t, '__qualname__', '?')}" for t in runner.targets})}
 

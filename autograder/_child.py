@@ -30,6 +30,7 @@ def _load_helpers():
     modules = []
     for name in ("isolation", "testfunctions", "wire"):
         spec = importlib.util.spec_from_file_location(f"_grader_{name}", os.path.join(_HERE, f"{name}.py"))
+        assert spec is not None and spec.loader is not None, name  # our own file, next to us
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module  # dataclasses look their module up while it loads
         try:
@@ -129,7 +130,8 @@ class Runner:
                 name = frame.filename
                 if name.startswith("<") and name[1:-1] in self.sources:
                     lines = self.sources[name[1:-1]].splitlines()
-                    text = lines[frame.lineno - 1].strip() if 0 < frame.lineno <= len(lines) else ""
+                    at = frame.lineno or 0
+                    text = lines[at - 1].strip() if 0 < at <= len(lines) else ""
                     return f"{name[1:-1]}, line {frame.lineno}" + (f": {text}" if text else "")
         except BaseException:
             pass
@@ -164,9 +166,11 @@ class Runner:
                 code = compile(source, f"<{label}>", "exec")
                 exec(code, self.namespace)
             except SystemExit as exc:
-                problems.append(f"{label} called sys.exit({exc.code!r}); the rest of that cell was skipped (the other cells still ran)")
+                problems.append(f"{label} called sys.exit({exc.code!r}); the rest of that cell "
+                                "was skipped (the other cells still ran)")
             except KeyboardInterrupt:
-                problems.append(f"{label} raised KeyboardInterrupt; the rest of that cell was skipped (the other cells still ran)")
+                problems.append(f"{label} raised KeyboardInterrupt; the rest of that cell was "
+                                "skipped (the other cells still ran)")
             except BaseException as exc:
                 at = self.where(exc.__traceback__)
                 problems.append(f"{label} raised {self.describe(exc)}" + (f" (at {at})" if at else "")
@@ -189,7 +193,7 @@ class Runner:
             pass
         reply = {"kind": self.wire.RESULT, "seq": seq, "status": "ok", "value": None, "args_after": None,
                  "message": ""}
-        out = []
+        out: list[bytes] = []
         try:
             args = self.decode(msg["args"], blobs)
             kwargs = self.decode(msg["kwargs"], blobs)
@@ -235,7 +239,8 @@ class Runner:
                 reply.update(status="memory", message="the returned value is too big for the memory limit")
             except BaseException as exc:
                 del out[:]
-                reply.update(status="bad_output", message=f"the returned value could not be sent back: {self.describe(exc)}")
+                reply.update(status="bad_output", message="the returned value could not be sent "
+                             f"back: {self.describe(exc)}")
         if msg.get("return_args") and reply["status"] in ("ok", "error"):
             try:
                 reply["args_after"] = self.encode_args_after(args, out)

@@ -21,21 +21,30 @@ from __future__ import annotations
 import copy
 import hashlib
 import hmac
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Callable
+from typing import Any
 
 import numpy as np
 
 from . import gradcheck
 from .cases import Case
-from .compare import (TINY, compare_array, compare_int, compare_int_tuple, compare_tuple,
-                      describe, fmt_array, fmt_num, index_str)
+from .compare import (
+    TINY,
+    compare_array,
+    compare_int,
+    compare_int_tuple,
+    compare_tuple,
+    describe,
+    fmt_array,
+    fmt_num,
+    index_str,
+)
 from .diagnose import diagnose
 from .registry import GradedFunction, graded
 from .report import CheckResult
 from .testfunctions import FunctionSpec, make_function
-
 from .wire import Call, CallOutcome
 
 __all__ = ["Call", "CallOutcome", "Check", "CheckResult", "build_checks", "derive_seed"]
@@ -140,20 +149,21 @@ _HINTS = [  # (exception name, words in the message, hint)
 
 def _status_lines(function: str, outcome: CallOutcome) -> list[str]:
     status, message = outcome.status, (outcome.message or "").strip()
+    lines: list[str]
     if status == "error":
         exc = message.split(":", 1)[0].strip()
         if exc == "NotImplementedError":
             return [f"your function raised {message} - it is still the stub: replace the "
                     f"`raise NotImplementedError` line with your code"]
         lines = [f"your function raised {message}"]
-        for name, words, hint in _HINTS:
+        for name, words, advice in _HINTS:
             if exc == name and words in message:
-                lines.append(f"hint: {hint}")
+                lines.append(f"hint: {advice}")
                 break
         return lines
     # The sandbox's message already says what happened (and, for a timeout, a skipped case or a
     # load failure, what to do); add a hint only where it cannot know the likely cause.
-    hint = {
+    hint: str | None = {
         "memory": "an array far larger than the output is the usual cause",
         "crash": "sys.exit, os._exit, a signal or a crash in native code ends the process that runs "
                  "your code, so this case got no answer",
@@ -176,12 +186,12 @@ class _Context:
     size: int
     case: Case
     reference: ModuleType
-    expected: object  # right answer; None when an exception is expected
+    expected: Any  # right answer (array, int, tuple ...); None when an exception is expected
     rtol: float
     atol: float
     seed: int
 
-    def result(self, passed: bool, lines: list[str] = ()) -> CheckResult:
+    def result(self, passed: bool, lines: Sequence[str] = ()) -> CheckResult:
         return CheckResult(label=self.label, passed=passed,
                            feedback="" if passed else "\n".join(lines), size=self.size,
                            refusal=bool(self.case.expect_error))
@@ -253,7 +263,7 @@ def _judge_backward(ctx: _Context, outcome: CallOutcome) -> CheckResult:
     spec = gradcheck.spec_for(graded(ctx.function))
     if outcome.status != "ok":
         return ctx.result(False, ctx.inputs + _status_lines(ctx.function, outcome))
-    got = outcome.value
+    got: Any = outcome.value
     whole, parts = compare_tuple(ctx.expected, got, spec.names, ctx.rtol, ctx.atol)
     lines = list(whole.lines)
     numeric_ok = True

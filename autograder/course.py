@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -42,7 +41,7 @@ class Limits(_Strict):
 
 class SecretSource(_Strict):
     env: str = "CONV_COURSE_SECRET"
-    file: Optional[str] = None
+    file: str | None = None
 
 
 class SandboxSettings(_Strict):
@@ -68,7 +67,7 @@ class Assignment(_Strict):
     title: str
     notebook: str
     points: dict[str, float] = Field(default_factory=dict)  # left out: the registry's weight
-    due: Optional[date] = None
+    due: date | None = None
 
     @field_validator("points")
     @classmethod
@@ -90,7 +89,7 @@ class Assignment(_Strict):
         return data
 
     @model_validator(mode="after")
-    def _matches_student_api(self) -> "Assignment":
+    def _matches_student_api(self) -> Assignment:
         if self.id not in STUDENT_API:
             raise ValueError(
                 f"unknown assignment id {self.id!r}; this course kit has {', '.join(STUDENT_API)}"
@@ -146,7 +145,7 @@ class Course(_Strict):
     def solutions_dir(self) -> Path:
         return self.root / "solutions"
 
-    def secret(self) -> Optional[bytes]:
+    def secret(self) -> bytes | None:
         """The course secret that seeds each student's random tests, or None if none is set."""
         value = os.environ.get(self.grading.secret.env)
         if value:

@@ -23,9 +23,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
 
 import nbformat
 
@@ -88,9 +88,9 @@ class CommandResult:
 def nbgrader(
     course_dir: Path,
     *args: str,
-    on_line: Optional[Callable[[str], None]] = None,
+    on_line: Callable[[str], None] | None = None,
     timeout: float = 1800,
-    env: Optional[dict] = None,
+    env: dict | None = None,
 ) -> CommandResult:
     """Run `nbgrader <args>` from `course_dir` (stdout and stderr merged, also appended to
     course_dir/nbgrader-commands.log); `on_line` sees every line as it comes."""
@@ -138,13 +138,13 @@ def submit(course_dir: Path, student: str, assignment_id: str, nb, hour: int = 1
     return path
 
 
-def gradebook_scores(course: Course) -> dict[tuple[str, str], dict[str, Optional[float]]]:
+def gradebook_scores(course: Course) -> dict[tuple[str, str], dict[str, float | None]]:
     """{(student, assignment): {grade_id: auto_score, ..., "total": score}} from the gradebook."""
     from nbgrader.api import Gradebook, MissingEntry
 
     from .nbgrader_plugin import absolute_db_url
 
-    scores: dict[tuple[str, str], dict[str, Optional[float]]] = {}
+    scores: dict[tuple[str, str], dict[str, float | None]] = {}
     with Gradebook(absolute_db_url(course.nbgrader.db_url, course.root), course.course_id) as gb:
         for assignment in gb.assignments:
             for student in gb.students:
@@ -152,7 +152,7 @@ def gradebook_scores(course: Course) -> dict[tuple[str, str], dict[str, Optional
                     submission = gb.find_submission(assignment.name, student.id)
                 except MissingEntry:
                     continue
-                grades: dict[str, Optional[float]] = {}
+                grades: dict[str, float | None] = {}
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
                         grades[grade.name] = grade.auto_score
@@ -307,7 +307,7 @@ def score_table(course: Course, scores: dict, students: list[str]):
     return table
 
 
-def run_demo(course_root: Optional[Path] = None, dest: Optional[Path] = None, console=None) -> int:
+def run_demo(course_root: Path | None = None, dest: Path | None = None, console=None) -> int:
     """Grade a sample class end to end with the real nbgrader commands; print the table.
 
     Returns 0 when every nbgrader command succeeded, 1 otherwise (the table is printed anyway).
@@ -352,7 +352,8 @@ def run_demo(course_root: Optional[Path] = None, dest: Optional[Path] = None, co
 
         feedback = progress.add_task("feedback", total=len(ids) * len(students))
         for aid in ids:
-            on_line = _progress_updater(progress, feedback, "feedback", r"Converting notebook .*?/autograded/([^/]+/[^/]+)/")
+            on_line = _progress_updater(progress, feedback, "feedback",
+                                        r"Converting notebook .*?/autograded/([^/]+/[^/]+)/")
             check(nbgrader(course_dir, "generate_feedback", aid, on_line=on_line), f"nbgrader generate_feedback {aid}")
 
         export = progress.add_task("export: nbgrader export", total=1)
@@ -363,7 +364,8 @@ def run_demo(course_root: Optional[Path] = None, dest: Optional[Path] = None, co
     console.print(score_table(course, scores, students))
     for student in students:
         if student in ("ben", "cy"):
-            mistakes = [f"{aid.split('_')[0]}: {desc}" for aid in ids for name, desc, _, _ in MISTAKES[aid] if name == student]
+            mistakes = [f"{aid.split('_')[0]}: {desc}" for aid in ids
+                        for name, desc, _, _ in MISTAKES[aid] if name == student]
             console.print(f"  {student}: " + "; ".join(mistakes))
         else:
             console.print(f"  {student}: {ROLES[student]}")

@@ -36,8 +36,8 @@ saw ("the kernel is flipped along axis 0 (rows) only").
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -186,7 +186,8 @@ def transposes(function: str, layout: Layout) -> list[Mistake]:
         for order in itertools.permutations(axes):
             if order == axes:
                 continue
-            change = (lambda a, order=order: permuted(a, order))
+            def change(a, order=order):
+                return permuted(a, order)
             if len(axes) == 2:
                 var = {"input": "x", "kernel": "w", "output": "y"}[what]
                 swapped = f"{var}.T" if axes == (0, 1) else f"np.swapaxes({var}, {axes[0]}, {axes[1]})"
@@ -348,7 +349,8 @@ def find(function: str, reference, args: tuple, kwargs: dict, expected, got,
 def off_by_one_words(mistake: Mistake, expected_shape, got_shape) -> str:
     """How an off-by-one output is off: "one row short", "one row and one column too long",
     "one row short and one column too long"."""
-    short, long = [], []
+    short: list[str] = []
+    long: list[str] = []
     for axis, noun in zip(mistake.axes, mistake.nouns):
         step = got_shape[axis] - expected_shape[axis]
         if step:
@@ -362,7 +364,8 @@ def diagnose(function: str, reference, args: tuple, kwargs: dict, expected, got,
              rtol: float, atol: float, part_names: tuple[str, ...] | None = None) -> list[str]:
     """Feedback lines naming the known mistakes that explain `got`, e.g.
     ["likely mistake: the kernel is flipped. corr2d slides w as it is; ..."]."""
-    lines, per_part = [], {}
+    lines: list[str] = []
+    per_part: dict[str | None, int] = {}
     for part, mistake in find(function, reference, args, kwargs, expected, got, rtol, atol,
                               part_names):
         n = per_part[part] = per_part.get(part, 0) + 1

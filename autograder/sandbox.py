@@ -29,9 +29,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional, cast
+from typing import cast
 
 import numpy as np
 
@@ -77,7 +78,7 @@ def _protected_paths() -> list[str]:
     return [os.getcwd(), *checkout]
 
 
-def resolve_isolation(allow_unprotected: bool = False) -> tuple[str, Optional[isolation.Probe], bool]:
+def resolve_isolation(allow_unprotected: bool = False) -> tuple[str, isolation.Probe | None, bool]:
     """(description, usable probe or None, drop privileges when unprotected). Cheap: the probe
     itself is cached by isolation.probe(); the rest is a few stat calls.
 
@@ -99,7 +100,7 @@ def resolve_isolation(allow_unprotected: bool = False) -> tuple[str, Optional[is
     return isolation.unprotected_description(drops, probe.reason), None, drops
 
 
-_SIGNAL_WORDS = {
+_SIGNAL_WORDS: dict[int, str] = {
     signal.SIGSEGV: "a segmentation fault (SIGSEGV)",
     signal.SIGABRT: "an abort (SIGABRT)",
     signal.SIGBUS: "a bus error (SIGBUS)",
@@ -115,7 +116,7 @@ _SIGNAL_WORDS = {
 
 
 class _Died(Exception):
-    def __init__(self, signum: Optional[int], code: Optional[int]):
+    def __init__(self, signum: int | None, code: int | None):
         self.signum, self.code = signum, code
 
     def describe(self) -> str:
@@ -139,11 +140,12 @@ class _Timeout(Exception):
 class _Child:
     """One sandboxed runner process and its three pipes (commands, results, output)."""
 
-    def __init__(self, limits, probe: Optional[isolation.Probe], drop: bool, n_calls: int):
+    def __init__(self, limits, probe: isolation.Probe | None, drop: bool, n_calls: int):
         self.limits, self.probe, self.drop = limits, probe, drop
         self.cpu_hard = float(limits.cpu_s) * (n_calls + 2) + 60
-        self.proc: Optional[subprocess.Popen] = None
-        self.scratch: Optional[str] = None
+        self.proc: subprocess.Popen | None = None
+        self.broken = False  # a call left it in a state no further call may use
+        self.scratch: str | None = None
         self.res_buf = bytearray()
         self.out_buf = bytearray()
         self.out_dropped = 0
@@ -156,12 +158,11 @@ class _Child:
         cmd_r, cmd_w = os.pipe()
         res_r, res_w = os.pipe()
         out_r, out_w = os.pipe()
-        bwrap = self.probe is not None
         uid = isolation.new_sandbox_uid()
         limits = self.limits
         setup = {"uid": uid, "memory_mb": limits.memory_mb, "processes": limits.processes,
                  "cpu_hard_s": self.cpu_hard, "disk_mb": limits.disk_mb, "files": limits.files}
-        if bwrap:
+        if self.probe is not None:
             # nothing on the host is writable: /tmp and /scratch are capped tmpfs mounts that
             # vanish with the sandbox; the runner's files are covered before student code runs
             font_binds, seeds = fontcache.sandbox_seed(f"{_SCRATCH_INSIDE}/{fontcache.MPL_FOLDER}")
@@ -208,7 +209,8 @@ class _Child:
             output = self.take_output()
             self.kill()
             what = exc.describe() if isinstance(exc, _Died) else type(exc).__name__.strip("_")
-            raise SandboxError(f"the sandboxed child did not start ({what}); its output:\n{output}")
+            raise SandboxError(f"the sandboxed child did not start ({what}); its output:\n"
+                               f"{output}") from exc
         if msg.get("kind") != wire.READY:
             self.kill()
             raise SandboxError(f"the sandboxed child sent {msg!r} instead of ready")
@@ -262,7 +264,7 @@ class _Child:
                         except BlockingIOError:
                             pass
                         except BrokenPipeError:
-                            raise self._died()
+                            raise self._died() from None
                     else:
                         self._read(k.data)
                 if data:
@@ -321,6 +323,7 @@ class _Child:
         return _Died(None, rc)
 
     def _check(self, deadline: float) -> None:
+        assert self.proc is not None, "started"
         if self.proc.poll() is not None:
             # gone: collect what it managed to write; a complete last message still counts
             self._drain("out")
@@ -331,7 +334,7 @@ class _Child:
         if time.monotonic() >= deadline:
             raise _Timeout()
 
-    def _parse(self) -> Optional[tuple[dict, list[bytes]]]:
+    def _parse(self) -> tuple[dict, list[bytes]] | None:
         """The next whole message in the buffer (taken out of it), or None while it is partial."""
         return wire.take_frame(self.res_buf, self.max_frame)
 
@@ -361,7 +364,8 @@ class _Child:
             self._drain("out")
         text = bytes(self.out_buf).decode("utf-8", errors="replace")
         if self.out_dropped:
-            text += f"\n... [output cut: {self.out_dropped} more bytes were printed; the limit is {self.limits.output_kb} KB]"
+            text += (f"\n... [output cut: {self.out_dropped} more bytes were printed; the limit "
+                     f"is {self.limits.output_kb} KB]")
         self.out_buf.clear()
         self.out_dropped = 0
         return text
@@ -372,7 +376,7 @@ class _Child:
 
 
 class _LoadTimeout(Exception):
-    def __init__(self, label: Optional[str]):
+    def __init__(self, label: str | None):
         self.label = label
 
 
@@ -385,7 +389,7 @@ def _start_and_load(chunks, skip: set[int], limits, probe, drop, n_calls):
     while True:
         child = _Child(limits, probe, drop, n_calls)
         child.start()
-        current: Optional[int] = None
+        current: int | None = None
         msg = {"kind": wire.LOAD, "chunks": [[c.label, c.source] for c in chunks], "skip": sorted(skip)}
         deadline = time.monotonic() + float(limits.time_s)
         try:
@@ -403,11 +407,11 @@ def _start_and_load(chunks, skip: set[int], limits, probe, drop, n_calls):
         except _Timeout:
             child.kill()
             label = chunks[current].label if current is not None and current < len(chunks) else None
-            raise _LoadTimeout(label)
+            raise _LoadTimeout(label) from None
         except (_Died, ProtocolError) as exc:
             child.kill()
             if current is None or current in skip:
-                raise SandboxError(f"the sandboxed child failed while loading: {exc}")
+                raise SandboxError(f"the sandboxed child failed while loading: {exc}") from exc
             why = exc.describe() if isinstance(exc, _Died) else "wrote into the grader's private channel"
             extra.append(f"{chunks[current].label} {why}; it was skipped (the other cells still ran)")
             skip.add(current)
@@ -422,11 +426,11 @@ def run_submission(chunks: Iterable, calls: Iterable[Call], limits, *,
     """
     chunks, calls = list(chunks), list(calls)
     description, probe, drop = resolve_isolation(allow_unprotected)
-    outcomes: list[Optional[CallOutcome]] = [None] * len(calls)
-    load_problems: Optional[list[str]] = None
+    outcomes: list[CallOutcome | None] = [None] * len(calls)
+    load_problems: list[str] | None = None
     skip: set[int] = set()
     blocked: dict[str, str] = {}  # function -> why its remaining calls are skipped
-    child: Optional[_Child] = None
+    child: _Child | None = None
     time_s = float(limits.time_s)
     try:
         for i, call in enumerate(calls):
@@ -450,9 +454,9 @@ def run_submission(chunks: Iterable, calls: Iterable[Call], limits, *,
                     break
                 if load_problems is None:
                     load_problems = problems + extra
-            outcomes[i] = _one_call(child, call, i, limits)
-            status = outcomes[i].status
-            if status in ("timeout", "memory") or getattr(child, "broken", False):
+            outcome = outcomes[i] = _one_call(child, call, i, limits)
+            status = outcome.status
+            if status in ("timeout", "memory") or child.broken:
                 if status == "timeout":
                     blocked[call.function] = f"hit the {time_s:g} s time limit"
                 elif status == "memory":
@@ -462,7 +466,9 @@ def run_submission(chunks: Iterable, calls: Iterable[Call], limits, *,
     finally:
         if child is not None:
             child.kill()
-    return SandboxRun(outcomes=outcomes, load_problems=load_problems or [], isolation=description)
+    # every call has its outcome by now; "skipped" is only a guard that keeps them aligned
+    aligned = [o if o is not None else CallOutcome("skipped", message="not run") for o in outcomes]
+    return SandboxRun(outcomes=aligned, load_problems=load_problems or [], isolation=description)
 
 
 def _one_call(child: _Child, call: Call, seq: int, limits) -> CallOutcome:
@@ -503,7 +509,7 @@ def _one_call(child: _Child, call: Call, seq: int, limits) -> CallOutcome:
                            "does not belong to this call arrived on the grader's private channel",
                            output=output, seconds=seconds)
     status = cast(Status, reply["status"])
-    message = reply.get("message") if type(reply.get("message")) is str else ""
+    message = reply["message"] if isinstance(reply.get("message"), str) else ""
     try:
         value = wire.decode(reply.get("value"), rblobs) if status == "ok" else None
         after = reply.get("args_after")
@@ -517,6 +523,7 @@ def _one_call(child: _Child, call: Call, seq: int, limits) -> CallOutcome:
         return CallOutcome("bad_output", message=f"the result could not be read ({exc})",
                            output=output, seconds=seconds)
     kinds = reply.get("error_types")
-    error_types = tuple(k[:64] for k in kinds[:20] if type(k) is str) if type(kinds) is list else ()
+    error_types = (tuple(k[:64] for k in kinds[:20] if type(k) is str)
+                   if isinstance(kinds, list) else ())
     return CallOutcome(status, value=value, args_after=args_after, message=message[:4000],
                        output=output, seconds=seconds, error_types=error_types)

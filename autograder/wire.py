@@ -35,8 +35,9 @@ from __future__ import annotations
 import io
 import json
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Optional, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 
@@ -81,7 +82,7 @@ class Call:
 class CallOutcome:
     status: Status
     value: object = None
-    args_after: Optional[tuple] = None
+    args_after: tuple | None = None
     message: str = ""
     output: str = ""
     seconds: float = 0.0
@@ -155,8 +156,8 @@ def _prefix(head: bytes | bytearray | memoryview) -> tuple[int, int]:
     return jlen, nblobs
 
 
-def parse_header(buf: bytes | bytearray, max_frame: Optional[int] = None
-                 ) -> Optional[tuple[int, tuple[int, ...], int]]:
+def parse_header(buf: bytes | bytearray, max_frame: int | None = None
+                 ) -> tuple[int, tuple[int, ...], int] | None:
     """(JSON length, blob lengths, total frame length) of the frame at the buffer's start, or
     None while the header is incomplete; ProtocolError for a frame that cannot be ours."""
     if len(buf) < PREFIX:
@@ -182,8 +183,8 @@ def parse_body(raw: bytes | bytearray) -> dict:
     return obj
 
 
-def take_frame(buf: bytearray, max_frame: Optional[int] = None
-               ) -> Optional[tuple[dict, list[bytes]]]:
+def take_frame(buf: bytearray, max_frame: int | None = None
+               ) -> tuple[dict, list[bytes]] | None:
     """The first whole frame in `buf` (removed from it) as (message, blobs); None while it is
     incomplete; ProtocolError for a frame that cannot be ours."""
     header = parse_header(buf, max_frame)
@@ -203,7 +204,7 @@ def take_frame(buf: bytearray, max_frame: Optional[int] = None
     return obj, blobs
 
 
-def read_frame(read_exact: Callable[[int], bytes], max_frame: Optional[int] = None
+def read_frame(read_exact: Callable[[int], bytes], max_frame: int | None = None
                ) -> tuple[dict, list[bytes]]:
     """One frame from a blocking reader (`read_exact(n)` returns n bytes or raises)."""
     head = read_exact(PREFIX)
@@ -232,7 +233,7 @@ def npy_bytes(arr: np.ndarray) -> bytes:
     dt = base.dtype
     _check_dtype(dt)
     base = _ndarray.copy(base, order="C")  # (np.ascontiguousarray would make 0-d 1-d)
-    header = "{'descr': %r, 'fortran_order': False, 'shape': %r, }" % (dt.str, tuple(base.shape))
+    header = f"{{'descr': {dt.str!r}, 'fortran_order': False, 'shape': {tuple(base.shape)!r}, }}"
     raw = header.encode("latin1")
     pad = 64 - (10 + len(raw) + 1) % 64
     raw = raw + b" " * pad + b"\n"
@@ -260,7 +261,7 @@ def load_array(raw: bytes) -> np.ndarray:
 # values
 
 
-def encode_args(value: Any, blobs: list[bytes], spec_type: Optional[type] = None) -> Any:
+def encode_args(value: Any, blobs: list[bytes], spec_type: type | None = None) -> Any:
     """Trusted values (the parent's call arguments) as a skeleton, arrays appended to `blobs`.
     Subclasses of plain types become the plain value; `spec_type` (FunctionSpec) instances become
     {"F", "P"}; anything else is a TypeError (a bug in the grader, not the student's)."""
@@ -282,7 +283,8 @@ def encode_args(value: Any, blobs: list[bytes], spec_type: Optional[type] = None
     if isinstance(value, dict):
         return {"D": [[str(k), encode_args(v, blobs, spec_type)] for k, v in value.items()]}
     if spec_type is not None and isinstance(value, spec_type):
-        return {"F": value.name, "P": encode_args(dict(value.params), blobs, spec_type)}
+        spec: Any = value  # a testfunctions.FunctionSpec: a name and its parameter arrays
+        return {"F": spec.name, "P": encode_args(dict(spec.params), blobs, spec_type)}
     raise TypeError(f"cannot send a {type(value).__name__} to the sandbox")
 
 
@@ -322,7 +324,7 @@ def encode_args_after(args: tuple, blobs: list[bytes]) -> dict:
     return {"T": [None if callable(a) else encode_result(a, blobs) for a in args]}
 
 
-def decode(node: Any, blobs: list[bytes], function: Optional[Callable[[str, dict], Any]] = None,
+def decode(node: Any, blobs: list[bytes], function: Callable[[str, dict], Any] | None = None,
            depth: int = 0) -> Any:
     """A skeleton back into values, strictly: ProtocolError for a malformed skeleton, BadValue
     for a blob that is not a plain numeric array. {"F", "P"} nodes are accepted only with a

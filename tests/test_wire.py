@@ -274,7 +274,7 @@ def test_what_a_student_returns_is_refused_unless_plain():
         node = node[0]
     for value, words in [(Mine(3), "subclass of int"), ({1: 2}, "keys are not all strings"),
                          (deep, "nested more than"), (Thing(), "Thing object"),
-                         ((x for x in ()), "generator"), ({1, 2}, "set")]:
+                         ((_ for _ in ()), "generator"), ({1, 2}, "set")]:
         with pytest.raises(wire.BadValue, match=words):
             wire.encode_result(value, [])
 
@@ -300,7 +300,7 @@ def test_a_scalar_blob_must_be_0_d_and_nesting_is_bounded():
     blob = wire.npy_bytes(np.ones(2))
     with pytest.raises(wire.ProtocolError, match="0-d"):
         wire.decode({"S": 0}, [blob])
-    node = 1
+    node: object = 1
     for _ in range(wire.MAX_DECODE_DEPTH + 1):
         node = {"L": [node]}
     with pytest.raises(wire.ProtocolError, match="too deeply"):
@@ -343,7 +343,8 @@ def test_oversize_frames_are_refused_before_they_are_read(head):
 
 def test_a_frame_over_the_callers_limit_is_refused():
     data = _frame_bytes()
-    assert wire.parse_header(data, max_frame=len(data))[2] == len(data)
+    header = wire.parse_header(data, max_frame=len(data))
+    assert header is not None and header[2] == len(data)
     with pytest.raises(wire.ProtocolError, match="too large"):
         wire.parse_header(data, max_frame=len(data) - 1)
 
@@ -450,7 +451,7 @@ def test_the_childs_runner_speaks_wire_with_the_parent():
         msg, got = runner.recv()
         runner.call(msg, got)
         buf = bytearray()
-        replies = []
+        replies: list = []
         while len(replies) < 3:
             buf += os.read(res_r, 1 << 16)
             while (parsed := wire.take_frame(buf, 1 << 20)) is not None:
@@ -517,8 +518,9 @@ def _status_literals(tree: ast.AST):
             for kw in node.keywords:
                 if kw.arg == "status":
                     yield from _strings(kw.value)
-            if name == "get" and isinstance(node.func.value, ast.Dict) and node.args and _is_status(node.args[0]):
-                yield from (s for k in node.func.value.keys if k is not None for s in _strings(k))
+            owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+            if name == "get" and isinstance(owner, ast.Dict) and node.args and _is_status(node.args[0]):
+                yield from (s for k in owner.keys if k is not None for s in _strings(k))
         elif isinstance(node, ast.Dict):
             for k, v in zip(node.keys, node.values):
                 if isinstance(k, ast.Constant) and k.value == "status":

@@ -62,6 +62,9 @@ def _shape_cases(rng, trials: int) -> list[Case]:
         ndim = (2, 3, 2, 1)[t % 4]
         ks = [int(v) for v in rng.integers(1, 5, size=ndim)]
         per_axis = t % 2 == 1  # tuples of per-axis settings every other trial
+        pads: int | tuple[int, ...]
+        strides: int | tuple[int, ...]
+        dils: int | tuple[int, ...]
         if per_axis:
             pads = tuple(int(v) for v in rng.integers(0, 3, size=ndim))
             strides = tuple(int(v) for v in rng.integers(1, 4, size=ndim))
@@ -72,8 +75,8 @@ def _shape_cases(rng, trials: int) -> list[Case]:
             dils = int(rng.integers(1, 3))
         ns = []
         for axis, k in enumerate(ks):
-            p = pads[axis] if per_axis else pads
-            d = dils[axis] if per_axis else dils
+            p = pads[axis] if isinstance(pads, tuple) else pads
+            d = dils[axis] if isinstance(dils, tuple) else dils
             span = d * (k - 1) + 1
             ns.append(int(rng.integers(max(1, span - 2 * p), span + 12)))
         cases.append(Case((tuple(ns), tuple(ks)), dict(padding=pads, stride=strides,

@@ -12,7 +12,7 @@ The lecture's worked example: [[0,1,2],[3,4,5],[6,7,8]] with kernel [[0,1],[2,3]
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -24,7 +24,7 @@ ASSIGNMENT = "a2_correlation"
 
 # ----------------------------------------------------------------------------- cases
 
-def _correlation_cases(ndim: int, lecture: list[Case], refusals: tuple = ()
+def _correlation_cases(ndim: int, lecture: list[Case], refusals: Sequence[tuple] = ()
         ) -> Callable[[np.random.Generator, int], list[Case]]:
     """Cases of a valid-mode correlation/convolution of `ndim` axes. `refusals` holds the
     (x shape, w shape) pairs of kernels that do not fit, only where the notebook asks for that

@@ -13,10 +13,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cases import (KINDS, LAYER_EDGES, LAYER_REFUSALS, Case, corr_shapes, distinct, floats,
-                     layer_kwargs, layer_shapes, layer_values, pair_of_values, refusal)
-from ..diagnose import (TWO_D, Layout, Mistake, correlation_family, f64, kernel_flips,
-                        off_by_one, same_shape, transposes)
+from ..cases import (
+    KINDS,
+    LAYER_EDGES,
+    LAYER_REFUSALS,
+    Case,
+    corr_shapes,
+    distinct,
+    floats,
+    layer_kwargs,
+    layer_shapes,
+    layer_values,
+    pair_of_values,
+    refusal,
+)
+from ..diagnose import (
+    TWO_D,
+    Layout,
+    Mistake,
+    correlation_family,
+    f64,
+    kernel_flips,
+    off_by_one,
+    transposes,
+)
 from .entry import DemoStudent, GradedFunction, Param
 
 ASSIGNMENT = "a3_multichannel"

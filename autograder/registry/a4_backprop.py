@@ -13,12 +13,34 @@ function at all. `numerical_gradient` is that central difference, element by ele
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from ..cases import (KINDS, LAYER_EDGES, Case, corr_shapes, floats, ints, kernel, layer_kwargs,
-                     layer_shapes, layer_values, pair_of_values)
-from ..diagnose import (TWO_D, Layout, Mistake, axis_words, f64, flip, last_write_wins,
-                        one_hot, subsets)
+from ..cases import (
+    KINDS,
+    LAYER_EDGES,
+    Case,
+    corr_shapes,
+    floats,
+    ints,
+    kernel,
+    layer_kwargs,
+    layer_shapes,
+    layer_values,
+    pair_of_values,
+)
+from ..diagnose import (
+    TWO_D,
+    Layout,
+    Mistake,
+    axis_words,
+    f64,
+    flip,
+    last_write_wins,
+    one_hot,
+    subsets,
+)
 from ..testfunctions import FunctionSpec, make_function
 from .entry import DemoStudent, GradedFunction, Gradients, Param
 
@@ -110,7 +132,8 @@ def _numerical_gradient_cases(rng, trials: int) -> list[Case]:
     for t in range(trials):
         name, shape, how = _NG_PLAN[t % len(_NG_PLAN)]
         x = np.round(rng.uniform(-1.5, 1.5, size=shape), 3)
-        args, kwargs = (function_spec(rng, name, shape), x), {}
+        args: tuple = (function_spec(rng, name, shape), x)
+        kwargs: dict = {}
         if how and how[0] == "pos":
             args = args + (how[1],)
         elif how:
@@ -258,8 +281,8 @@ def _dx_flips() -> list[Mistake]:
     layout = _LAYER
     for axes in sorted(subsets(layout.w), key=len, reverse=True):  # the fewest flipped first
         flipped = tuple(a for a in layout.w if a not in axes)
-        variant = (lambda r, x, w, b, dout, axes=axes, **k:
-                   (r.conv2d_backward(x, flip(w, axes), b, dout, **k)[0], None, None))
+        def variant(r, x, w, b, dout, axes=axes, **k):
+            return r.conv2d_backward(x, flip(w, axes), b, dout, **k)[0], None, None
         if not flipped:
             out.append(Mistake("conv2d_backward", "kernel not flipped in dx", "dx uses the kernels "
                                "the wrong way round: dx is a FULL convolution of dout with w (w "
@@ -394,10 +417,10 @@ FUNCTIONS = (
             Mistake("conv2d_backward", "= instead of +=", "the gradient is overwritten with = instead of "
                     "accumulated with +=: windows overlap and every sample and filter adds its share, so "
                     "only the last one survived.",
-                    lambda r, *a, **k: _conv2d_backward_assign(r, *a, **k, per_filter=True)),
+                    functools.partial(_conv2d_backward_assign, per_filter=True)),
             Mistake("conv2d_backward", "= instead of +=", "the gradient is overwritten with = instead of "
                     "accumulated with +=: windows overlap, so only the last window position survived.",
-                    lambda r, *a, **k: _conv2d_backward_assign(r, *a, **k, per_filter=False)),
+                    functools.partial(_conv2d_backward_assign, per_filter=False)),
             Mistake("conv2d_backward", "= instead of += over the batch", "only the last sample of the "
                     "batch contributes: dw and db sum over all N samples (+=, not =).", _n_last),
             *_db_sums(),

@@ -20,8 +20,9 @@ The four kinds, and how each is judged (checks.py):
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Literal, Optional
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # only for annotations: entries are plain data
     import numpy as np
@@ -87,9 +88,9 @@ class GradedFunction:
     returns: str  # "(N, F, OH, OW) float64"
     kind: Kind
     points: float  # its default weight; course.yml may set another
-    cases: Callable[["np.random.Generator", int], "list[Case]"]  # (rng, trials) -> cases
-    mistakes: tuple["Mistake", ...] = ()  # what the feedback can name ("kernel flipped", ...)
-    gradients: Optional[Gradients] = None  # kind "backward" only
+    cases: Callable[[np.random.Generator, int], list[Case]]  # (rng, trials) -> cases
+    mistakes: tuple[Mistake, ...] = ()  # what the feedback can name ("kernel flipped", ...)
+    gradients: Gradients | None = None  # kind "backward" only
     # the share of the points its refusal checks (the ValueErrors the notebook asks for) carry
     # together, fixed so a refusal's worth does not depend on how many value cases there are
     refusal_share: float = 0.10

@@ -9,6 +9,9 @@ same way gives an (F, C*KH*KW) matrix, and the whole layer becomes ONE matrix pr
     out  = cols @ w.reshape(F, -1).T + b                 (N, OH*OW, F)
          -> transposed and reshaped to (N, F, OH, OW)
 
+(Stacking the images into the rows as well, (N*OH*OW, C*KH*KW), makes it a single 2-D product,
+which NumPy hands to BLAS in one call: several times faster than a batched 3-D @.)
+
 This is how many libraries compute convolutions: a matrix product is the best-optimized routine
 there is. The columns line up with w.reshape(F, -1) because both are flattened in (C, KH, KW)
 order (C-order: the last axis changes fastest).
@@ -105,11 +108,12 @@ def conv2d_matmul(x, w, b, stride=1, padding=0):
         raise ValueError(f"b must have one bias per kernel, shape ({F},), got {b.shape}")
     windows = _windows(x, w.shape[2], w.shape[3], stride, padding)  # (N, OH, OW, C, KH, KW)
     N, OH, OW = windows.shape[:3]
-    cols = windows.reshape(N, OH * OW, -1)  # im2col: (N, OH*OW, C*KH*KW)
-    # (N, OH*OW, C*KH*KW) @ (C*KH*KW, F) -> (N, OH*OW, F): the whole layer in one product
-    out = cols @ w.reshape(F, -1).T + b
+    # im2col with the images stacked too, (N*OH*OW, C*KH*KW): then the whole batch is ONE 2-D
+    # product, a single BLAS call (a batched 3-D @ is several times slower in NumPy)
+    cols = windows.reshape(N * OH * OW, -1)
+    out = cols @ w.reshape(F, -1).T + b  # (N*OH*OW, C*KH*KW) @ (C*KH*KW, F) -> (N*OH*OW, F)
     # one row per pixel, one column per kernel -> one (OH, OW) map per kernel
-    return out.transpose(0, 2, 1).reshape(N, F, OH, OW)
+    return out.reshape(N, OH, OW, F).transpose(0, 3, 1, 2)
 
 
 def conv_matrix(w, input_shape):

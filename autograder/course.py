@@ -21,6 +21,7 @@ STUDENT_API: dict[str, tuple[str, ...]] = {
     "a2_correlation": ("corr1d", "corr2d", "corr3d", "convolve1d", "convolve2d"),
     "a3_multichannel": ("corr2d_multi_in", "corr2d_multi_in_out", "conv2d_forward"),
     "a4_backprop": ("corr1d_backward", "conv2d_backward", "numerical_gradient"),
+    "a5_conv_as_matmul": ("im2col", "conv2d_matmul", "conv_matrix"),
 }
 
 

@@ -40,6 +40,11 @@ SIGNATURES = {
         "conv2d_backward": "(x, w, b, dout, stride=1, padding=0)",
         "numerical_gradient": "(f, x, h=1e-05)",
     },
+    "a5_conv_as_matmul": {
+        "im2col": "(x, kh, kw, stride=1, padding=0)",
+        "conv2d_matmul": "(x, w, b, stride=1, padding=0)",
+        "conv_matrix": "(w, input_shape)",
+    },
 }
 # Functions allowed a Python loop: over axes (a handful) or, for the numerical gradient, elements.
 MAY_LOOP = {"conv_output_shape", "numerical_gradient"}
@@ -67,6 +72,12 @@ SAMPLE_CALLS = {
         {"stride": 2, "padding": 1},
     ),
     "numerical_gradient": ((lambda z: float((z**2).sum()), rng.normal(size=(2, 3))), {}),
+    "im2col": ((rng.normal(size=(2, 3, 7, 6)), 3, 2), {"stride": 2, "padding": 1}),
+    "conv2d_matmul": (
+        (rng.normal(size=(2, 3, 7, 6)), rng.normal(size=(4, 3, 3, 2)), rng.normal(size=4)),
+        {"stride": 2, "padding": 1},
+    ),
+    "conv_matrix": ((rng.normal(size=(2, 3)), (5, 6)), {}),
 }
 
 CASES = [(a, f) for a, funcs in SIGNATURES.items() for f in funcs]

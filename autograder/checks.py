@@ -28,10 +28,11 @@ from typing import Callable
 import numpy as np
 
 from . import gradcheck
-from .cases import Case, make_cases
+from .cases import Case
 from .compare import (TINY, compare_array, compare_int, compare_int_tuple, compare_tuple,
                       describe, fmt_array, fmt_num, index_str)
 from .diagnose import diagnose
+from .registry import GradedFunction, graded
 from .report import CheckResult
 from .testfunctions import FunctionSpec, make_function
 
@@ -62,20 +63,6 @@ class Check:
     refusal: bool = False  # the right answer is a ValueError the notebook asks for (engine weighs it)
 
 
-ARG_NAMES = {
-    "conv_output_length": ("n", "k", "padding", "stride", "dilation"),
-    "conv_output_shape": ("input_shape", "kernel_shape", "padding", "stride", "dilation"),
-    "corr1d": ("x", "w"), "corr2d": ("x", "w"), "corr3d": ("x", "w"),
-    "convolve1d": ("x", "w"), "convolve2d": ("x", "w"),
-    "corr2d_multi_in": ("x", "w"), "corr2d_multi_in_out": ("x", "w"),
-    "conv2d_forward": ("x", "w", "b", "stride", "padding"),
-    "corr1d_backward": ("x", "w", "dy"),
-    "conv2d_backward": ("x", "w", "b", "dout", "stride", "padding"),
-    "numerical_gradient": ("f", "x", "h"),
-}
-SIZE_FUNCTIONS = ("conv_output_length", "conv_output_shape")
-
-
 # ----------------------------------------------------------------------------- describing inputs
 
 def _is_arraylike(value) -> bool:
@@ -96,18 +83,18 @@ def _describe_arg(name: str, value, plain: bool = False) -> str:
 
 
 def _named_args(function: str, args: tuple, kwargs: dict) -> list[tuple[str, object]]:
-    names = ARG_NAMES[function]
+    names = graded(function).arg_names
     return [(names[i] if i < len(names) else f"arg{i}", a) for i, a in enumerate(args)] + \
         list(kwargs.items())
 
 
 def describe_inputs(function: str, args: tuple, kwargs: dict) -> str:
-    plain = function in SIZE_FUNCTIONS  # sizes: show the numbers themselves
+    plain = graded(function).kind == "size"  # sizes: show the numbers themselves
     return ", ".join(_describe_arg(n, v, plain) for n, v in _named_args(function, args, kwargs))
 
 
 def _size(function: str, args: tuple, kwargs: dict) -> int:
-    if function in SIZE_FUNCTIONS:  # a1: smaller numbers read easier
+    if graded(function).kind == "size":  # a1: smaller numbers read easier
         flat = np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in (*args,
                                *kwargs.values())] or [np.zeros(0)])
         return int(np.sum(np.abs(flat)))
@@ -263,7 +250,7 @@ def _judge_size(ctx: _Context, outcome: CallOutcome) -> CheckResult:
 
 
 def _judge_backward(ctx: _Context, outcome: CallOutcome) -> CheckResult:
-    spec = gradcheck.BACKWARD[ctx.function]
+    spec = gradcheck.spec_for(graded(ctx.function))
     if outcome.status != "ok":
         return ctx.result(False, ctx.inputs + _status_lines(ctx.function, outcome))
     got = outcome.value
@@ -341,66 +328,62 @@ def _judge_numerical_gradient(ctx: _Context, outcome: CallOutcome) -> CheckResul
 
 # ----------------------------------------------------------------------------- building
 
-def _expected(function: str, reference: ModuleType, case: Case):
+def _expected(entry: GradedFunction, reference: ModuleType, case: Case):
     """The right answer; None when it is an error (after making sure the reference raises it)."""
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-    if function == "numerical_gradient":  # the reference's central difference with the same h
-        return np.asarray(reference.numerical_gradient(make_function(args[0]), *args[1:], **kwargs),
-                          dtype=np.float64)
-    fn = getattr(reference, function)
+    fn = getattr(reference, entry.name)
+    if entry.kind == "numerical_gradient":  # the reference's central difference with the same h
+        return np.asarray(fn(make_function(args[0]), *args[1:], **kwargs), dtype=np.float64)
     if case.expect_error:
         try:
             value = fn(*args, **kwargs)
         except Exception as error:  # noqa: BLE001
             if type(error).__name__ != case.expect_error:
-                raise RuntimeError(f"reference {function}{case.args} raised "
+                raise RuntimeError(f"reference {entry.name}{case.args} raised "
                                    f"{type(error).__name__}, not {case.expect_error}") from error
             return None
-        raise RuntimeError(f"reference {function}{case.args} returned {value!r} instead of "
+        raise RuntimeError(f"reference {entry.name}{case.args} returned {value!r} instead of "
                            f"raising {case.expect_error}")
     value = fn(*args, **kwargs)
-    if isinstance(value, tuple) and function in gradcheck.BACKWARD:
+    if isinstance(value, tuple) and entry.kind == "backward":
         value = tuple(np.asarray(v, dtype=np.float64) for v in value)
     elif isinstance(value, np.ndarray):
         value = np.asarray(value, dtype=np.float64)
     return value
 
 
-def _judge_for(function: str) -> Callable[[_Context, CallOutcome], CheckResult]:
-    if function in SIZE_FUNCTIONS:
-        return _judge_size
-    if function in gradcheck.BACKWARD:
-        return _judge_backward
-    if function == "numerical_gradient":
-        return _judge_numerical_gradient
-    return _judge_array
+# How a value that came back is judged, by the kind of the function (registry/entry.py).
+JUDGES: dict[str, Callable[[_Context, CallOutcome], CheckResult]] = {
+    "size": _judge_size,
+    "array": _judge_array,
+    "backward": _judge_backward,
+    "numerical_gradient": _judge_numerical_gradient,
+}
 
 
-def _tolerances(function: str, grading) -> tuple[float, float]:
-    if function == "numerical_gradient":
-        # central differences carry rounding error of about eps * |f| / h (1e-9 here): judge
-        # them on a looser scale than exact sums, still far below a one-sided difference's ~h
-        return max(grading.rtol, 2e-7), max(grading.atol, 1e-9)
-    return grading.rtol, grading.atol
+def _tolerances(entry: GradedFunction, grading) -> tuple[float, float]:
+    """The course's tolerances, never below the entry's floors."""
+    return max(grading.rtol, entry.rtol_floor), max(grading.atol, entry.atol_floor)
 
 
 def build_checks(assignment_id: str, function: str, reference: ModuleType, seed: int,
                  grading) -> list[Check]:
     """The checks of one graded function for one student (`seed` from derive_seed)."""
     del assignment_id  # the function name decides the cases; the id is in the seed already
+    entry = graded(function)
     rng = np.random.default_rng(seed)
-    cases = make_cases(function, rng, grading.trials)
+    cases = entry.cases(rng, grading.trials)
     case_seeds = rng.integers(0, 2 ** 63, size=len(cases))
-    rtol, atol = _tolerances(function, grading)
+    rtol, atol = _tolerances(entry, grading)
     checks = []
     for i, (case, case_seed) in enumerate(zip(cases, case_seeds), start=1):
         note = f" ({case.note})" if case.note else ""
         label = f"case {i} of {len(cases)}{note}: {describe_inputs(function, case.args, case.kwargs)}"
         ctx = _Context(function, label, _size(function, case.args, case.kwargs), case, reference,
-                       _expected(function, reference, case), rtol, atol, int(case_seed))
+                       _expected(entry, reference, case), rtol, atol, int(case_seed))
         call = Call(function, case.args, dict(case.kwargs),
-                    return_args=function == "numerical_gradient")
-        judge = _judge_refusal if case.expect_error else _judge_for(function)
+                    return_args=entry.kind == "numerical_gradient")  # x must come back unchanged
+        judge = _judge_refusal if case.expect_error else JUDGES[entry.kind]
         checks.append(Check(function, label, ctx.size, call,
                             (lambda j, c: lambda outcome: j(c, outcome))(judge, ctx),
                             refusal=bool(case.expect_error)))

@@ -31,6 +31,7 @@ import nbformat
 
 from .course import Course, load_course
 from .notebook_fill import fill_solution_cells, reference_sources
+from .registry import REGISTRY, STUDENT_API
 from .report import format_points, score_style
 
 DEMO_FOLDER = "demo_course"
@@ -181,67 +182,17 @@ def with_mistake(sources: dict[str, str], function: str, wrapper: str) -> dict[s
     return changed
 
 
-# One or two typical mistakes per assignment: (student, description, function, wrapper source).
-MISTAKES: dict[str, list[tuple[str, str, str, str]]] = {
-    "a1_output_size": [
-        ("ben", "off by one in the output length", "conv_output_length", '''
-def conv_output_length(n, k, padding=0, stride=1, dilation=1):
-    # forgot the "+ 1": counts the steps between kernel positions, not the positions
-    return _first_try(n, k, padding, stride, dilation) - 1
-'''),
-        ("cy", "padding counted once, not at both ends", "conv_output_length", '''
-def conv_output_length(n, k, padding=0, stride=1, dilation=1):
-    # padding added on one side only
-    if padding < 0:
-        raise ValueError("padding must be >= 0")
-    return _first_try(n + padding, k, 0, stride, dilation)
-'''),
-    ],
-    "a2_correlation": [
-        ("ben", "kernel flipped in corr2d", "corr2d", '''
-def corr2d(x, w):
-    # flips the kernel: that is convolution, not cross-correlation
-    return _first_try(x, np.asarray(w)[::-1, ::-1])
-'''),
-        ("cy", "convolve1d does not flip the kernel", "convolve1d", '''
-def convolve1d(x, w):
-    # "convolution" without the flip is just cross-correlation
-    return _first_try(x, np.asarray(w)[::-1])
-'''),
-    ],
-    "a3_multichannel": [
-        ("ben", "channels not summed", "corr2d_multi_in", '''
-def corr2d_multi_in(x, w):
-    # one map per channel, never added up
-    x, w = np.asarray(x), np.asarray(w)
-    return np.stack([_first_try(x[c:c + 1], w[c:c + 1]) for c in range(x.shape[0])])
-'''),
-        ("cy", "bias forgotten in conv2d_forward", "conv2d_forward", '''
-def conv2d_forward(x, w, b, stride=1, padding=0):
-    # the bias never gets added
-    return _first_try(x, w, np.zeros_like(np.asarray(b, dtype=float)), stride, padding)
-'''),
-    ],
-    "a4_backprop": [
-        ("ben", "dx and dw swapped", "conv2d_backward", '''
-def conv2d_backward(x, w, b, dout, stride=1, padding=0):
-    dx, dw, db = _first_try(x, w, b, dout, stride, padding)
-    return dw, dx, db  # returned in the wrong order
-'''),
-        ("cy", "forward difference instead of central", "numerical_gradient", '''
-def numerical_gradient(f, x, h=1e-5):
-    # one-sided difference: (f(x + h) - f(x)) / h, only first-order accurate
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    fx = f(x.copy())
-    for i in np.ndindex(x.shape):
-        bumped = x.copy()
-        bumped[i] += 1e-2
-        grad[i] = (f(bumped) - fx) / 1e-2
-    return grad
-'''),
-    ],
-}
+def _demo_mistakes() -> dict[str, list[tuple[str, str, str, str]]]:
+    """Each assignment's sample students with a typical mistake, from the registry entries'
+    `demo`: assignment -> [(student, description, function, wrapper source)]."""
+    mistakes: dict[str, list[tuple[str, str, str, str]]] = {a: [] for a in STUDENT_API}
+    for entry in REGISTRY.values():
+        for d in entry.demo:
+            mistakes[entry.assignment].append((d.student, d.what, entry.name, d.code))
+    return {a: sorted(rows) for a, rows in mistakes.items()}
+
+
+MISTAKES = _demo_mistakes()
 
 # A cheat inside the kernel: visible tests silenced three ways, the function itself wrong.
 CHEAT = '''

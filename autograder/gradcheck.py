@@ -11,10 +11,10 @@ rounding for any step; we take e = 1. That is two forward calls per argument, ho
 tensor (`directional_check`). On small cases, when something is wrong, `elementwise_gradient`
 differentiates element by element so the feedback can point at the wrong element.
 
-The forward passes come from the hidden reference (solutions/a4_backprop.py: `_corr1d` and
-`_conv2d_forward`, the ones the notebook gives students), passed in as `reference`: this package
-holds no convolution of its own, so nothing a student could import from it computes a graded
-function.
+The forward passes come from the hidden reference (the registry entry's `Gradients.forward`, e.g.
+`_corr1d` and `_conv2d_forward` in solutions/a4_backprop.py, the ones the notebook gives students),
+passed in as `reference`: this package holds no convolution of its own, so nothing a student could
+import from it computes a graded function.
 """
 from __future__ import annotations
 
@@ -24,24 +24,33 @@ from types import ModuleType
 import numpy as np
 
 from .compare import fmt_num, index_str
+from .registry import REGISTRY, GradedFunction
 
 
 @dataclass(frozen=True)
 class BackwardSpec:
     """How to check a backward function numerically: the name of its forward pass in the
     reference module, which of its arguments the gradients belong to (in output order), and
-    where the upstream gradient sits."""
+    where the upstream gradient sits. Built from the function's registry entry (`spec_for`)."""
 
-    forward: str  # attribute of the a4 reference module
+    forward: str  # attribute of the reference module
     wrt: tuple[int, ...]  # argument index of x, w (, b): one per returned gradient
     names: tuple[str, ...]  # "dx", "dw" (, "db")
-    dout_index: int  # argument index of dy / dout
+    dout_index: int  # argument index of the upstream gradient
+    upstream: str = "dout"  # its name: "dy" or "dout"
 
 
-BACKWARD = {
-    "corr1d_backward": BackwardSpec("_corr1d", (0, 1), ("dx", "dw"), 2),
-    "conv2d_backward": BackwardSpec("_conv2d_forward", (0, 1, 2), ("dx", "dw", "db"), 3),
-}
+def spec_for(entry: GradedFunction) -> BackwardSpec:
+    """The BackwardSpec of a registry entry of kind "backward"."""
+    if entry.gradients is None:
+        raise ValueError(f"{entry.name} is not a backward function")
+    names = entry.arg_names
+    g = entry.gradients
+    return BackwardSpec(g.forward, tuple(names.index(n) for n in g.wrt), entry.gradient_names,
+                        names.index(g.upstream), g.upstream)
+
+
+BACKWARD = {entry.name: spec_for(entry) for entry in REGISTRY.values() if entry.kind == "backward"}
 
 
 # ----------------------------------------------------------------------------- checks
@@ -94,7 +103,7 @@ def directional_check(spec: BackwardSpec, reference: ModuleType, args: tuple, kw
             var = name[1:]
             lines.append(
                 f"{name}: numerical check failed: along a random direction u, the loss "
-                f"L = sum(d{'out' if len(spec.names) == 3 else 'y'} * forward) changes at rate "
+                f"L = sum({spec.upstream} * forward) changes at rate "
                 f"{fmt_num(numeric)} ((L({var} + u) - L({var} - u)) / 2), but sum({name} * u) "
                 f"= {fmt_num(analytic)}")
     return GradCheck(not lines, lines, loss.calls)

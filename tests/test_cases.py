@@ -6,7 +6,7 @@ import copy
 import numpy as np
 import pytest
 
-from autograder.cases import KINDS, _asymmetric, make_cases
+from autograder.cases import KINDS, asymmetric, make_cases
 from autograder.checks import (DEFAULT_SECRET, CallOutcome, build_checks, derive_seed)
 from autograder.course import STUDENT_API, Grading
 from autograder.testfunctions import FunctionSpec, make_function
@@ -115,7 +115,7 @@ def test_layer_cases_break_every_symmetry(seed):
             assert c == c2
             assert min(n, c, f, kh, kw) > 1
             assert len({n, c, f}) == 3 and kh != kw and h != wd
-            assert _asymmetric(w)
+            assert asymmetric(w)
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -132,7 +132,7 @@ def test_layer_stride_and_padding_are_ints_as_the_notebooks_say(function, seed):
 def test_correlation_cases_have_asymmetric_kernels_and_non_square_inputs(function):
     for case in _random_cases(function):
         x, w = np.asarray(case.args[0]), np.asarray(case.args[1])
-        assert _asymmetric(w)
+        assert asymmetric(w)
         spatial = x.shape[-2:] if x.ndim != 3 or function == "corr2d_multi_in" else x.shape
         assert len(set(spatial)) == len(spatial), f"{x.shape} has equal spatial sizes"
         assert all(k > 1 for k in w.shape[-2:])
@@ -171,11 +171,11 @@ def test_edge_cases_are_there():
 def test_layer_output_sizes_drawn_or_written_out_are_the_reference_forward_passs():
     # The grader never computes an output size (a graded answer): the layer cases draw it
     # first, the edge table writes it out. Both must be what the forward pass gives.
-    from autograder.cases import _LAYER_EDGES, _layer_shapes
+    from autograder.cases import LAYER_EDGES, layer_shapes
     forward = REFERENCES["a3_multichannel"].conv2d_forward
     rng = np.random.default_rng(4)
-    drawn = [_layer_shapes(rng) for _ in range(200)]
-    for xs, ws, s, p, out in drawn + [row[1:] for row in _LAYER_EDGES]:
+    drawn = [layer_shapes(rng) for _ in range(200)]
+    for xs, ws, s, p, out in drawn + [tuple(row[1:6]) for row in LAYER_EDGES]:
         y = forward(np.zeros(xs), np.zeros(ws), np.zeros(ws[0]), stride=s, padding=p)
         assert y.shape == (xs[0], ws[0], *out), (xs, ws, s, p, out)
     for function in ("conv2d_backward",):

@@ -1,6 +1,6 @@
 """Every known mistake is named when a submission makes it.
 
-For each Mistake in diagnose.MISTAKES we build a mutant of the reference that makes exactly that
+For each Mistake in the registry (registry.MISTAKES) we build a mutant of the reference that makes exactly that
 mistake (for "values" mistakes: the mistake's own variant; for "shape" and "integer" ones: the
 right answer trimmed / truncated), feed its outputs to the real judges as if they came back from
 the sandbox, and require that the function loses points and that the feedback names the mistake.
@@ -14,7 +14,8 @@ import pytest
 
 from autograder.checks import CallOutcome, build_checks, derive_seed
 from autograder.course import STUDENT_API, Grading
-from autograder.diagnose import MISTAKES, Mistake, diagnose, find, mistakes_for
+from autograder.diagnose import INTEGER_TRUNCATION, Mistake, diagnose, find, mistakes_for
+from autograder.registry import MISTAKES
 from autograder.testfunctions import make_function
 
 from course_helpers import load_solution
@@ -131,7 +132,7 @@ def _value_checks(assignment: str, function: str, reference, seed: int):
 def test_integer_truncation_is_named_for_every_array_function(function):
     assignment = ASSIGNMENT_OF[function]
     reference = REFERENCES[assignment]
-    integer = next(m for m in MISTAKES if m.match == "integer")
+    integer = INTEGER_TRUNCATION
     results = []
     for check, right in _value_checks(assignment, function, reference, 7):
         call = check.call

@@ -12,7 +12,7 @@ from scipy import signal
 
 from autograder import gradcheck
 from autograder.testfunctions import DESCRIPTIONS, FunctionSpec, make_function
-from autograder.cases import _spec
+from autograder.registry.a4_backprop import function_spec as _spec
 
 from course_helpers import ROOT, load_solution
 

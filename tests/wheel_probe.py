@@ -175,7 +175,7 @@ class Probe:
                      and not p.name.endswith(".dist-info")}
         self.targets: list = []
         self._target_ids: set[int] = set()
-        self._seen: set[int] = set()
+        self._seen: dict[int, int] = {}  # id -> the smallest depth it was explored at
         self._keep_alive: list = []  # ids stay unique only while objects live
 
     # what belongs to the package
@@ -197,9 +197,10 @@ class Probe:
 
     def explore(self, obj, depth: int = 0) -> None:
         """Every callable of ours reachable from obj through attributes, items and closures."""
-        if depth > 6 or id(obj) in self._seen:
+        # explored again when reached by a shorter path: what lies deeper may have been cut off
+        if depth > 6 or self._seen.get(id(obj), depth + 1) <= depth:
             return
-        self._seen.add(id(obj))
+        self._seen[id(obj)] = depth
         self._keep_alive.append(obj)
         if isinstance(obj, (str, bytes, int, float, bool, type(None), np.ndarray, np.generic)):
             return

@@ -1,7 +1,7 @@
 """`make bench`: what grading costs, measured side by side in one run on this machine.
 
 Prints one table:
-  1. wall time to grade the reference solution of each assignment (and all four together);
+  1. wall time to grade the reference solution of each assignment (and all of them together);
   2. the grader's overhead per test: the same calls made in-process versus through the sandboxed
      child (start-up included), and bubblewrap versus the unprotected child;
   3. the cost of the gradient check for the big conv2d_backward case, in forward calls, versus

@@ -36,7 +36,7 @@ from .registry import GradedFunction, graded
 from .report import CheckResult
 from .testfunctions import FunctionSpec, make_function
 
-from .sandbox import Call, CallOutcome
+from .wire import Call, CallOutcome
 
 __all__ = ["Call", "CallOutcome", "Check", "CheckResult", "build_checks", "derive_seed"]
 
@@ -283,21 +283,21 @@ def _judge_backward(ctx: _Context, outcome: CallOutcome) -> CheckResult:
     return ctx.result(False, ctx.inputs + lines + ctx.diagnose(got, spec.names))
 
 
-def _find_x_after(args_after) -> np.ndarray | None:
-    if not args_after:
-        return None
-    if len(args_after) >= 2 and isinstance(args_after[1], np.ndarray):
-        return args_after[1]
-    arrays = [a for a in args_after if isinstance(a, np.ndarray)]
-    return arrays[0] if arrays else None
+def _x_after(ctx: _Context, args_after) -> np.ndarray | None:
+    """The point x as the student's function left it (the call sends the arguments back)."""
+    at = graded(ctx.function).arg_names.index("x")
+    if args_after and len(args_after) > at and isinstance(args_after[at], np.ndarray):
+        return args_after[at]
+    return None
 
 
 def _judge_numerical_gradient(ctx: _Context, outcome: CallOutcome) -> CheckResult:
     if outcome.status != "ok":
         return ctx.result(False, ctx.inputs + _status_lines(ctx.function, outcome))
-    x_before = np.asarray(ctx.case.args[1], dtype=np.float64)
+    x_before = np.asarray(ctx.case.args[graded(ctx.function).arg_names.index("x")],
+                          dtype=np.float64)
     lines = []
-    x_after = _find_x_after(outcome.args_after)
+    x_after = _x_after(ctx, outcome.args_after)
     if x_after is not None:
         changed = (x_after.shape != x_before.shape or not np.allclose(
             np.asarray(x_after, dtype=np.float64), x_before, rtol=1e-12, atol=1e-12))
@@ -332,7 +332,7 @@ def _expected(entry: GradedFunction, reference: ModuleType, case: Case):
     """The right answer; None when it is an error (after making sure the reference raises it)."""
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
     fn = getattr(reference, entry.name)
-    if entry.kind == "numerical_gradient":  # the reference's central difference with the same h
+    if entry.kind == "numerical-gradient":  # the reference's central difference with the same h
         return np.asarray(fn(make_function(args[0]), *args[1:], **kwargs), dtype=np.float64)
     if case.expect_error:
         try:
@@ -357,7 +357,7 @@ JUDGES: dict[str, Callable[[_Context, CallOutcome], CheckResult]] = {
     "size": _judge_size,
     "array": _judge_array,
     "backward": _judge_backward,
-    "numerical_gradient": _judge_numerical_gradient,
+    "numerical-gradient": _judge_numerical_gradient,
 }
 
 
@@ -382,7 +382,7 @@ def build_checks(assignment_id: str, function: str, reference: ModuleType, seed:
         ctx = _Context(function, label, _size(function, case.args, case.kwargs), case, reference,
                        _expected(entry, reference, case), rtol, atol, int(case_seed))
         call = Call(function, case.args, dict(case.kwargs),
-                    return_args=entry.kind == "numerical_gradient")  # x must come back unchanged
+                    return_args=entry.kind == "numerical-gradient")  # x must come back unchanged
         judge = _judge_refusal if case.expect_error else JUDGES[entry.kind]
         checks.append(Check(function, label, ctx.size, call,
                             (lambda j, c: lambda outcome: j(c, outcome))(judge, ctx),

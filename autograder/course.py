@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 # The student API of design.md (assignment id -> graded functions, in notebook order) comes from
 # the registry's entries; course.yml is checked against it (re-exported as course.STUDENT_API).
-from .registry import STUDENT_API
+from .registry import REGISTRY, STUDENT_API
 
 COURSE_FILE = "course.yml"
 
@@ -67,7 +67,7 @@ class Assignment(_Strict):
     id: str
     title: str
     notebook: str
-    points: dict[str, float]
+    points: dict[str, float] = Field(default_factory=dict)  # left out: the registry's weight
     due: Optional[date] = None
 
     @field_validator("points")
@@ -77,6 +77,17 @@ class Assignment(_Strict):
             if value <= 0:
                 raise ValueError(f"points for {name!r} must be > 0, got {value}")
         return points
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_points(cls, data):
+        """A graded function left out of `points` gets its registry entry's default weight."""
+        if isinstance(data, dict) and data.get("id") in STUDENT_API:
+            given = data.get("points") or {}
+            if isinstance(given, dict):
+                defaults = {name: REGISTRY[name].points for name in STUDENT_API[data["id"]]}
+                data = {**data, "points": {**defaults, **given}}
+        return data
 
     @model_validator(mode="after")
     def _matches_student_api(self) -> "Assignment":

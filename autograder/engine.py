@@ -11,6 +11,7 @@ from typing import Optional
 from .checks import build_checks, derive_seed
 from .course import Assignment, Course
 from .reference import load_reference, reference_path
+from .registry import graded
 from .report import CheckResult, Report, TestResult
 from .sandbox import run_submission
 from .submission import CodeChunk, Submission, SubmissionError, read_submission
@@ -23,19 +24,14 @@ REFERENCE_STUDENT = "reference"
 #
 #     score = points * ((1 - share) * values passed / values + share * refusals passed / refusals)
 #
-# with share = REFUSAL_SHARE (0 for a function without refusal checks). The share is fixed, so
-# what a refusal is worth does not depend on how many value cases a function happens to have.
-REFUSAL_SHARE = 0.10  # a2-a4: the refusals are shape checks around what the function teaches
-# a1 is about when the output-size formula applies at all: "O < 1 means the kernel does not fit"
-# is the formula itself, and the notebook gives its ValueErrors one of two bullets and six visible
-# asserts (a quarter is also close to what they weighed by count before the shares were fixed)
-A1_REFUSAL_SHARE = 0.25
-REFUSAL_SHARES = {"conv_output_length": A1_REFUSAL_SHARE, "conv_output_shape": A1_REFUSAL_SHARE}
+# with share = the registry entry's `refusal_share` (10 %; a1 25 %; 0 for a function without
+# refusal checks). The share is fixed, so what a refusal is worth does not depend on how many
+# value cases a function happens to have.
 
 
 def refusal_share(function: str) -> float:
     """The share of `function`'s points that its refusal checks carry together."""
-    return REFUSAL_SHARES.get(function, REFUSAL_SHARE)
+    return graded(function).refusal_share
 
 
 def _secret_warning(course: Course, secret: Optional[bytes]) -> Optional[str]:
@@ -65,7 +61,7 @@ def _judge(check, outcome) -> CheckResult:
 
 def credit(results: list[CheckResult], share: float) -> float:
     """The fraction of a function's points earned (0..1): value checks weigh 1 - share together,
-    refusal checks `share` together (see REFUSAL_SHARE); a kind with no checks gives its share to
+    refusal checks `share` together (the entry's refusal_share); a kind with no checks gives its share to
     the other."""
     values = [r.passed for r in results if not r.refusal]
     refusals = [r.passed for r in results if r.refusal]

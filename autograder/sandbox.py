@@ -5,7 +5,9 @@ usable, see isolation.py), executes the chunks once in a shared namespace (each 
 try/except), then answers every call. Arguments go in and results come back as a JSON skeleton
 plus .npy blobs over private pipes (not stdout/stderr, so printing cannot forge a result); arrays
 are loaded here with allow_pickle=False and handed out as base-class ndarrays that keep the
-student's numeric dtype. The parent never holds an object made by the student's code.
+student's numeric dtype. The parent never holds an object made by the student's code. The frame
+format, the message kinds, the statuses and Call/CallOutcome are wire.py's (shared with _child.py;
+Call, CallOutcome and STATUSES are re-exported here).
 
 Costs of misbehaviour:
 - a call over the time limit (wall or CPU) or out of memory: the child is killed with everything
@@ -19,31 +21,28 @@ Costs of misbehaviour:
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import selectors
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Iterable, Optional, cast
 
 import numpy as np
 
-from . import fontcache, isolation
+from . import fontcache, isolation, wire
 from .cleanup import remove_tree
 from .testfunctions import FunctionSpec
+from .wire import STATUSES, Call, CallOutcome, ProtocolError, Status  # noqa: F401 (re-exported)
 
-STATUSES = ("ok", "error", "timeout", "memory", "crash", "missing", "skipped", "bad_output",
-            "load_failed")
 STARTUP_TIMEOUT_S = 60.0  # interpreter + numpy import, before any student code; generous on a busy box
 _HERE = Path(__file__).resolve().parent
-_CHILD_FILES = ("_child.py", "isolation.py", "testfunctions.py")
+_CHILD_FILES = ("_child.py", "isolation.py", "testfunctions.py", "wire.py")
 _SCRATCH_INSIDE = "/scratch"  # the child's working folder inside the sandbox (a private tmpfs)
 
 
@@ -53,25 +52,6 @@ class SandboxUnavailable(RuntimeError):
 
 class SandboxError(RuntimeError):
     """The sandbox itself failed before any student code ran (a set-up problem, not the student's)."""
-
-
-@dataclass(frozen=True)
-class Call:
-    function: str
-    args: tuple = ()
-    kwargs: dict = field(default_factory=dict)
-    return_args: bool = False
-
-
-@dataclass
-class CallOutcome:
-    status: str
-    value: object = None
-    args_after: Optional[tuple] = None
-    message: str = ""
-    output: str = ""
-    seconds: float = 0.0
-    error_types: tuple[str, ...] = ()  # status "error": the built-in classes of what was raised
 
 
 @dataclass
@@ -117,99 +97,6 @@ def resolve_isolation(allow_unprotected: bool = False) -> tuple[str, Optional[is
     needed = [os.path.dirname(os.__file__), os.path.dirname(np.__file__), str(_HERE)]
     drops = isolation.unprotected_drops_privileges(needed)
     return isolation.unprotected_description(drops, probe.reason), None, drops
-
-
-# ---------------------------------------------------------------------------------------------
-# encoding (parent side; trusted) and strict decoding of what the child sends
-
-
-class _Protocol(Exception):
-    """The child's message is malformed (possibly forged by the student's code)."""
-
-
-class _BadValue(Exception):
-    pass
-
-
-def _npy(arr: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    np.lib.format.write_array(buf, np.asarray(arr), allow_pickle=False)
-    return buf.getvalue()
-
-
-def _encode(value: Any, blobs: list[bytes]) -> Any:
-    if value is None or type(value) in (bool, int, float, str):
-        return value
-    if isinstance(value, np.ndarray):
-        blobs.append(_npy(value))
-        return {"A": len(blobs) - 1}
-    if isinstance(value, np.generic):
-        blobs.append(_npy(np.asarray(value)))
-        return {"S": len(blobs) - 1}
-    for plain in (bool, int, float, str):  # subclasses of plain types (IntEnum ...): the plain value
-        if isinstance(value, plain):
-            return plain(value)
-    if isinstance(value, list):
-        return {"L": [_encode(v, blobs) for v in value]}
-    if isinstance(value, tuple):
-        return {"T": [_encode(v, blobs) for v in value]}
-    if isinstance(value, dict):
-        return {"D": [[str(k), _encode(v, blobs)] for k, v in value.items()]}
-    if isinstance(value, FunctionSpec):
-        return {"F": value.name, "P": _encode(dict(value.params), blobs)}
-    raise TypeError(f"cannot send a {type(value).__name__} to the sandbox")
-
-
-def _load_array(raw: bytes) -> np.ndarray:
-    try:
-        arr = np.load(io.BytesIO(raw), allow_pickle=False)
-    except Exception as exc:
-        raise _BadValue(f"an array that could not be read ({exc})") from None
-    if not isinstance(arr, np.ndarray):
-        raise _BadValue("something that is not a single array")
-    dt = arr.dtype
-    if dt.kind not in "biufc" or dt.fields is not None or dt.subdtype is not None:
-        raise _BadValue(f"an array of dtype {dt} (only bool, int, float and complex can be graded)")
-    if not dt.isnative:
-        arr = arr.astype(dt.newbyteorder("="))
-    return np.array(arr, copy=True).view(np.ndarray)
-
-
-def _decode(node: Any, blobs: list[bytes], depth: int = 0) -> Any:
-    if depth > 50:
-        raise _Protocol("value nested too deeply")
-    if node is None or type(node) in (bool, int, float, str):
-        return node
-    if type(node) is not dict or len(node) != 1:
-        raise _Protocol(f"unexpected node {type(node).__name__}")
-    (tag, body), = node.items()
-    if tag in ("A", "S"):
-        if type(body) is not int or not 0 <= body < len(blobs):
-            raise _Protocol("bad blob index")
-        arr = _load_array(blobs[body])
-        if tag == "S":
-            if arr.shape != ():
-                raise _Protocol("scalar blob is not 0-d")
-            return arr[()]
-        return arr
-    if tag in ("L", "T") and type(body) is list:
-        items = [_decode(v, blobs, depth + 1) for v in body]
-        return items if tag == "L" else tuple(items)
-    if tag == "D" and type(body) is list:
-        out = {}
-        for pair in body:
-            if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
-                raise _Protocol("bad dict item")
-            out[pair[0]] = _decode(pair[1], blobs, depth + 1)
-        return out
-    raise _Protocol(f"unknown tag {tag!r}")
-
-
-def _frame(obj: dict, blobs: list[bytes]) -> bytes:
-    body = json.dumps(obj).encode()
-    head = b"AGF1" + struct.pack("<II", len(body), len(blobs))
-    head += struct.pack(f"<{len(blobs)}Q", *[len(b) for b in blobs])
-    return b"".join([head, body, *blobs])
 
 
 _SIGNAL_WORDS = {
@@ -317,12 +204,12 @@ class _Child:
         self.sel.register(out_r, selectors.EVENT_READ, "out")
         try:
             msg, _ = self.receive(time.monotonic() + STARTUP_TIMEOUT_S)
-        except (_Died, _Timeout, _Protocol) as exc:
+        except (_Died, _Timeout, ProtocolError) as exc:
             output = self.take_output()
             self.kill()
             what = exc.describe() if isinstance(exc, _Died) else type(exc).__name__.strip("_")
             raise SandboxError(f"the sandboxed child did not start ({what}); its output:\n{output}")
-        if msg.get("kind") != "ready":
+        if msg.get("kind") != wire.READY:
             self.kill()
             raise SandboxError(f"the sandboxed child sent {msg!r} instead of ready")
         self.take_output()
@@ -362,7 +249,7 @@ class _Child:
 
     def send(self, obj: dict, blobs: list[bytes], deadline: float) -> None:
         """Write a frame, draining output meanwhile (the child may be printing); _Died/_Timeout."""
-        data = memoryview(_frame(obj, blobs))
+        data = memoryview(wire.pack_frame(obj, blobs))
         os.set_blocking(self.cmd_w, False)
         key = self.sel.register(self.cmd_w, selectors.EVENT_WRITE, "cmd")
         try:
@@ -391,7 +278,7 @@ class _Child:
         if which == "res":
             self.res_buf += data
             if len(self.res_buf) > self.max_frame + (16 << 20):
-                raise _Protocol("result too large")
+                raise ProtocolError("result too large")
         else:
             room = self.out_cap - len(self.out_buf)
             if room > 0:
@@ -444,47 +331,9 @@ class _Child:
         if time.monotonic() >= deadline:
             raise _Timeout()
 
-    def _frame_header(self) -> Optional[tuple[int, tuple[int, ...], int]]:
-        """(JSON length, blob lengths, total frame length) of the frame at the buffer's start, or
-        None while the header is incomplete; _Protocol for a frame that cannot be ours."""
-        buf = self.res_buf
-        if len(buf) < 12:
-            return None
-        if buf[:4] != b"AGF1":
-            raise _Protocol("bad frame magic")
-        jlen, nblobs = struct.unpack("<II", buf[4:12])
-        if jlen > (64 << 20) or nblobs > 1_000_000:
-            raise _Protocol("frame too large")
-        if len(buf) < 12 + 8 * nblobs:
-            return None
-        lens = struct.unpack(f"<{nblobs}Q", buf[12:12 + 8 * nblobs])
-        total = 12 + 8 * nblobs + jlen + sum(lens)
-        if total > self.max_frame:
-            raise _Protocol("frame too large")
-        return jlen, lens, total
-
     def _parse(self) -> Optional[tuple[dict, list[bytes]]]:
-        buf = self.res_buf
-        header = self._frame_header()
-        if header is None:
-            return None
-        jlen, lens, total = header
-        if len(buf) < total:
-            return None
-        pos = 12 + 8 * len(lens)
-        try:
-            obj = json.loads(bytes(buf[pos:pos + jlen]))
-        except ValueError as exc:
-            raise _Protocol(f"bad JSON: {exc}") from None
-        if type(obj) is not dict:
-            raise _Protocol("message is not an object")
-        pos += jlen
-        blobs = []
-        for n in lens:
-            blobs.append(bytes(buf[pos:pos + n]))
-            pos += n
-        del buf[:total]
-        return obj, blobs
+        """The next whole message in the buffer (taken out of it), or None while it is partial."""
+        return wire.take_frame(self.res_buf, self.max_frame)
 
     def receive(self, deadline: float) -> tuple[dict, list[bytes]]:
         """The next message from the child; meanwhile keep reading its output (never blocks it)."""
@@ -502,8 +351,8 @@ class _Child:
     def _parse_complete(self) -> bool:
         """Does the buffer hold a whole frame (what a child that just died managed to send)?"""
         try:
-            header = self._frame_header()
-        except _Protocol:
+            header = wire.parse_header(self.res_buf, self.max_frame)
+        except ProtocolError:
             return False
         return header is not None and len(self.res_buf) >= header[2]
 
@@ -537,25 +386,25 @@ def _start_and_load(chunks, skip: set[int], limits, probe, drop, n_calls):
         child = _Child(limits, probe, drop, n_calls)
         child.start()
         current: Optional[int] = None
-        msg = {"kind": "load", "chunks": [[c.label, c.source] for c in chunks], "skip": sorted(skip)}
+        msg = {"kind": wire.LOAD, "chunks": [[c.label, c.source] for c in chunks], "skip": sorted(skip)}
         deadline = time.monotonic() + float(limits.time_s)
         try:
             child.send(msg, [], deadline)
             while True:
                 reply, _ = child.receive(deadline)
-                if reply.get("kind") == "chunk" and type(reply.get("index")) is int:
+                if reply.get("kind") == wire.CHUNK and type(reply.get("index")) is int:
                     current = reply["index"]
-                elif reply.get("kind") == "loaded":
+                elif reply.get("kind") == wire.LOADED:
                     problems = [str(p) for p in reply.get("problems", [])][:200]
                     child.take_output()
                     return child, problems, extra
                 else:
-                    raise _Protocol("unexpected message while loading")
+                    raise ProtocolError("unexpected message while loading")
         except _Timeout:
             child.kill()
             label = chunks[current].label if current is not None and current < len(chunks) else None
             raise _LoadTimeout(label)
-        except (_Died, _Protocol) as exc:
+        except (_Died, ProtocolError) as exc:
             child.kill()
             if current is None or current in skip:
                 raise SandboxError(f"the sandboxed child failed while loading: {exc}")
@@ -619,8 +468,9 @@ def run_submission(chunks: Iterable, calls: Iterable[Call], limits, *,
 def _one_call(child: _Child, call: Call, seq: int, limits) -> CallOutcome:
     time_s = float(limits.time_s)
     blobs: list[bytes] = []
-    msg = {"kind": "call", "seq": seq, "function": call.function,
-           "args": _encode(tuple(call.args), blobs), "kwargs": _encode(dict(call.kwargs), blobs),
+    msg = {"kind": wire.CALL, "seq": seq, "function": call.function,
+           "args": wire.encode_args(tuple(call.args), blobs, FunctionSpec),
+           "kwargs": wire.encode_args(dict(call.kwargs), blobs, FunctionSpec),
            "return_args": bool(call.return_args), "cpu_s": float(limits.cpu_s)}
     start = time.monotonic()
     deadline = start + time_s
@@ -640,29 +490,29 @@ def _one_call(child: _Child, call: Call, seq: int, limits) -> CallOutcome:
                                "limit and was stopped", output=child.take_output(), seconds=seconds)
         return CallOutcome("crash", message=f"{call.function} {died.describe()} instead of "
                            "returning a value", output=child.take_output(), seconds=seconds)
-    except _Protocol as exc:
+    except ProtocolError as exc:
         child.broken = True
         return CallOutcome("bad_output", message="the result could not be read: your code wrote "
                            f"into the grader's private channel ({exc})",
                            output=child.take_output(), seconds=time.monotonic() - start)
     seconds = time.monotonic() - start
     output = child.take_output()
-    if reply.get("kind") != "result" or reply.get("seq") != seq or reply.get("status") not in STATUSES:
+    if reply.get("kind") != wire.RESULT or reply.get("seq") != seq or reply.get("status") not in STATUSES:
         child.broken = True
         return CallOutcome("bad_output", message="the result could not be read: a message that "
                            "does not belong to this call arrived on the grader's private channel",
                            output=output, seconds=seconds)
-    status = reply["status"]
+    status = cast(Status, reply["status"])
     message = reply.get("message") if type(reply.get("message")) is str else ""
     try:
-        value = _decode(reply.get("value"), rblobs) if status == "ok" else None
+        value = wire.decode(reply.get("value"), rblobs) if status == "ok" else None
         after = reply.get("args_after")
-        args_after = _decode(after, rblobs) if after is not None else None
+        args_after = wire.decode(after, rblobs) if after is not None else None
         if args_after is not None and type(args_after) is not tuple:
-            raise _Protocol("args_after is not a tuple")
-    except _BadValue as exc:
+            raise ProtocolError("args_after is not a tuple")
+    except wire.BadValue as exc:
         return CallOutcome("bad_output", message=f"returned {exc}", output=output, seconds=seconds)
-    except _Protocol as exc:
+    except ProtocolError as exc:
         child.broken = True
         return CallOutcome("bad_output", message=f"the result could not be read ({exc})",
                            output=output, seconds=seconds)

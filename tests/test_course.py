@@ -34,6 +34,24 @@ def test_unknown_assignment_is_refused_by_name():
     assert "a2_correlation" in str(info.value)  # and it lists the ones that exist
 
 
+def test_a_function_left_out_of_points_gets_its_registry_weight(tmp_path):
+    from autograder.registry import graded
+
+    path = write_course(tmp_path, lambda d: d["assignments"][1]["points"].pop("corr3d"))
+    assignment = load_course(path).assignment("a2_correlation")
+    assert assignment.points["corr3d"] == graded("corr3d").points
+    assert set(assignment.points) == set(STUDENT_API["a2_correlation"])
+
+
+def test_course_yml_states_the_registry_weights():
+    """The shipped course.yml spells every weight out, and they are the registry's defaults."""
+    from autograder.registry import graded
+
+    raw = yaml.safe_load((ROOT / "course.yml").read_text())
+    for a in raw["assignments"]:
+        assert a["points"] == {f: graded(f).points for f in STUDENT_API[a["id"]]}, a["id"]
+
+
 @pytest.mark.parametrize(
     "mutate, field",
     [
@@ -42,7 +60,6 @@ def test_unknown_assignment_is_refused_by_name():
         (lambda d: d["grading"].update(tolerance=1e-3), "grading.tolerance"),
         (lambda d: d.pop("course_id"), "course_id"),
         (lambda d: d["assignments"][0]["points"].update(conv_output_length=-1), "assignments.0.points"),
-        (lambda d: d["assignments"][1]["points"].pop("corr3d"), "missing points for corr3d"),
         (lambda d: d["assignments"][1]["points"].update(corr4d=1), "no graded function called corr4d"),
         (lambda d: d["assignments"][2].update(id="a7_unknown"), "unknown assignment id 'a7_unknown'"),
         (lambda d: d["assignments"].append(dict(d["assignments"][0])), "repeated: a1_output_size"),

@@ -152,10 +152,12 @@ def test_credit_weighs_each_kind_by_its_share_whatever_the_number_of_cases():
 
 
 def test_the_refusal_shares_are_small_and_fixed():
-    assert engine.REFUSAL_SHARE == 0.10
+    from autograder.registry import graded
+
     for assignment, functions in STUDENT_API.items():
         for function in functions:
             share = engine.refusal_share(function)
+            assert share == graded(function).refusal_share
             assert 0 < share <= (0.25 if assignment == "a1_output_size" else 0.10)
 
 

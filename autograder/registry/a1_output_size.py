@@ -16,6 +16,11 @@ from .entry import DemoStudent, GradedFunction, Param
 
 ASSIGNMENT = "a1_output_size"
 
+# a1 is about when the output-size formula applies at all: "O < 1 means the kernel does not fit"
+# is the formula itself, and the notebook gives its ValueErrors one of two bullets and six visible
+# asserts, so its refusals carry a quarter of the points (10 % elsewhere)
+REFUSAL_SHARE = 0.25
+
 # ----------------------------------------------------------------------------- cases
 
 def _length_cases(rng, trials: int) -> list[Case]:
@@ -195,6 +200,8 @@ FUNCTIONS = (
                 Param("stride", "int", 1), Param("dilation", "int", 1)),
         returns="int",
         kind="size",
+        points=3,
+        refusal_share=REFUSAL_SHARE,
         cases=_length_cases,
         mistakes=(
             *[Mistake("conv_output_length", n, e, _length_variant(m)) for n, e, m in _A1_FORMULAS],
@@ -226,6 +233,8 @@ def conv_output_length(n, k, padding=0, stride=1, dilation=1):
                 Param("dilation", "int or tuple", 1)),
         returns="tuple of ints",
         kind="size",
+        points=2,
+        refusal_share=REFUSAL_SHARE,
         cases=_shape_cases,
         mistakes=(
             *[Mistake("conv_output_shape", n, e, _per_axis(m)) for n, e, m in _A1_FORMULAS],

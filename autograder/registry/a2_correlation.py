@@ -76,6 +76,7 @@ FUNCTIONS = (
         params=(Param("x", "(L,)"), Param("w", "(K,)")),
         returns="(L - K + 1,) float64",
         kind="array",
+        points=2,
         cases=_correlation_cases(1, [], refusals=[((3,), (5,))]),
         mistakes=tuple(correlation_family(
             "corr1d", _1D, slides_as_is="corr1d slides w as it is; only convolve1d flips it.")),
@@ -87,6 +88,7 @@ FUNCTIONS = (
         params=(Param("x", "(H, W)"), Param("w", "(KH, KW)")),
         returns="(H - KH + 1, W - KW + 1) float64",
         kind="array",
+        points=3,
         cases=_correlation_cases(2, _LECTURE_2D, refusals=[((3, 3), (2, 4)), ((5, 3), (6, 2))]),
         mistakes=tuple(correlation_family(
             "corr2d", _2D, slides_as_is="corr2d slides w as it is; only convolve2d flips it.")),
@@ -103,6 +105,7 @@ def corr2d(x, w):
         params=(Param("x", "(D, H, W)"), Param("w", "(KD, KH, KW)")),
         returns="(D - KD + 1, H - KH + 1, W - KW + 1) float64",
         kind="array",
+        points=2,
         cases=_correlation_cases(3, []),
         mistakes=tuple(correlation_family("corr3d", _3D)),
     ),
@@ -114,6 +117,7 @@ def corr2d(x, w):
         params=(Param("x", "(L,)"), Param("w", "(K,)")),
         returns="(L - K + 1,) float64",
         kind="array",
+        points=1,
         cases=_correlation_cases(1, _NUMPY_1D),
         mistakes=tuple(correlation_family("convolve1d", _1D, convolution=True)),
         demo=(DemoStudent("cy", "convolve1d does not flip the kernel", '''
@@ -130,6 +134,7 @@ def convolve1d(x, w):
         params=(Param("x", "(H, W)"), Param("w", "(KH, KW)")),
         returns="(H - KH + 1, W - KW + 1) float64",
         kind="array",
+        points=2,
         cases=_correlation_cases(2, []),
         mistakes=tuple(correlation_family("convolve2d", _2D, convolution=True)),
     ),

@@ -154,6 +154,7 @@ FUNCTIONS = (
         params=(Param("x", "(C, H, W)"), Param("w", "(C, KH, KW)")),
         returns="(OH, OW) float64",
         kind="array",
+        points=2,
         cases=_multi_in_cases,
         mistakes=(
             *correlation_family("corr2d_multi_in", _MULTI_IN),
@@ -187,6 +188,7 @@ def corr2d_multi_in(x, w):
         params=(Param("x", "(C, H, W)"), Param("w", "(F, C, KH, KW)")),
         returns="(F, OH, OW) float64",
         kind="array",
+        points=2,
         cases=_multi_in_out_cases,
         mistakes=(
             *correlation_family("corr2d_multi_in_out", _MULTI_IN_OUT),
@@ -215,6 +217,7 @@ def corr2d_multi_in(x, w):
                 Param("stride", "int", 1), Param("padding", "int", 0)),
         returns="(N, F, OH, OW) float64",
         kind="array",
+        points=4,
         cases=_layer_cases,
         mistakes=(
             *kernel_flips("conv2d_forward", _LAYER, slides_as_is="A CNN's convolution layer is a "

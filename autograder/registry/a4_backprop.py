@@ -352,6 +352,7 @@ FUNCTIONS = (
         params=(Param("x", "(L,)"), Param("w", "(K,)"), Param("dy", "(L - K + 1,)")),
         returns="(dx (L,), dw (K,)) float64",
         kind="backward",
+        points=3,
         gradients=Gradients(forward="_corr1d", wrt=("x", "w"), upstream="dy"),
         cases=_corr1d_backward_cases,
         mistakes=(
@@ -382,6 +383,7 @@ FUNCTIONS = (
                 Param("padding", "int", 0)),
         returns="(dx (N, C, H, W), dw (F, C, KH, KW), db (F,)) float64",
         kind="backward",
+        points=5,
         gradients=Gradients(forward="_conv2d_forward", wrt=("x", "w", "b"), upstream="dout"),
         cases=_conv2d_backward_cases,
         mistakes=(
@@ -423,7 +425,8 @@ def conv2d_backward(x, w, b, dout, stride=1, padding=0):
         params=(Param("f", "callable: array shaped like x -> float"), Param("x", "any shape"),
                 Param("h", "float", 1e-5)),
         returns="shaped like x, float64",
-        kind="numerical_gradient",
+        kind="numerical-gradient",
+        points=2,
         cases=_numerical_gradient_cases,
         # central differences carry rounding error of about eps * |f| / h (1e-9 here): judge them
         # on a looser scale than exact sums, still far below a one-sided difference's ~h

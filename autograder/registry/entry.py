@@ -13,7 +13,7 @@ The four kinds, and how each is judged (checks.py):
     "array"               a float64 ndarray, compared within the course's tolerance
     "backward"            a tuple of gradients, compared with the reference's AND checked by central
                           differences of the forward pass (`Gradients.forward`, in the reference)
-    "numerical_gradient"  the first argument is a scalar function (sent to the student's process as
+    "numerical-gradient"  the first argument is a scalar function (sent to the student's process as
                           a testfunctions.FunctionSpec); x must come back unchanged; answers are
                           judged on a looser scale (`rtol_floor`), as central differences carry
                           rounding error
@@ -29,8 +29,8 @@ if TYPE_CHECKING:  # only for annotations: entries are plain data
     from ..cases import Case
     from ..diagnose import Mistake
 
-Kind = Literal["size", "array", "backward", "numerical_gradient"]
-KINDS: tuple[Kind, ...] = ("size", "array", "backward", "numerical_gradient")
+Kind = Literal["size", "array", "backward", "numerical-gradient"]
+KINDS: tuple[Kind, ...] = ("size", "array", "backward", "numerical-gradient")
 
 
 class _Required:
@@ -86,15 +86,23 @@ class GradedFunction:
     params: tuple[Param, ...]
     returns: str  # "(N, F, OH, OW) float64"
     kind: Kind
+    points: float  # its default weight; course.yml may set another
     cases: Callable[["np.random.Generator", int], "list[Case]"]  # (rng, trials) -> cases
     mistakes: tuple["Mistake", ...] = ()  # what the feedback can name ("kernel flipped", ...)
     gradients: Optional[Gradients] = None  # kind "backward" only
+    # the share of the points its refusal checks (the ValueErrors the notebook asks for) carry
+    # together, fixed so a refusal's worth does not depend on how many value cases there are
+    refusal_share: float = 0.10
     rtol_floor: float = 0.0  # the course's rtol/atol, but never below these
     atol_floor: float = 0.0
     demo: tuple[DemoStudent, ...] = ()  # `make demo`'s sample students with a mistake here
     notes: tuple[str, ...] = field(default=())  # anything else a newcomer should know
 
     def __post_init__(self) -> None:
+        if self.points <= 0:
+            raise ValueError(f"{self.name}: points must be > 0")
+        if not 0 <= self.refusal_share < 0.5:
+            raise ValueError(f"{self.name}: refusal_share must be small, in [0, 0.5)")
         if self.kind not in KINDS:
             raise ValueError(f"{self.name}: kind {self.kind!r} is not one of {KINDS}")
         if (self.kind == "backward") != (self.gradients is not None):

@@ -280,6 +280,7 @@ FUNCTIONS = (
                 Param("stride", "int", 1), Param("padding", "int", 0)),
         returns="(N, OH*OW, C*KH*KW) float64",
         kind="array",
+        points=3,
         cases=_im2col_cases,
         mistakes=(
             *_column_orders(),
@@ -327,6 +328,7 @@ def im2col(x, kh, kw, stride=1, padding=0):
                 Param("stride", "int", 1), Param("padding", "int", 0)),
         returns="(N, F, OH, OW) float64",
         kind="array",
+        points=3,
         cases=_layer_cases,
         mistakes=(
             Mistake("conv2d_matmul", "reshaped without transposing", "the product (N, OH*OW, F) "
@@ -363,6 +365,7 @@ def im2col(x, kh, kw, stride=1, padding=0):
         params=(Param("w", "(KH, KW)"), Param("input_shape", "(H, W)")),
         returns="(OH*OW, H*W) float64",
         kind="array",
+        points=2,
         cases=_conv_matrix_cases,
         mistakes=(
             Mistake("conv_matrix", "M transposed", "M is transposed: it has one ROW per output "

@@ -1,11 +1,13 @@
 """`make bench`: what grading costs, measured side by side in one run on this machine.
 
 Prints one table:
-  1. wall time to grade the reference solution of each assignment (and all four together);
+  1. wall time to grade the reference solution of each assignment (and all of them together);
   2. the grader's overhead per test: the same calls made in-process versus through the sandboxed
      child (start-up included), and bubblewrap versus the unprotected child;
   3. the cost of the gradient check for the big conv2d_backward case, in forward calls, versus
-     full element-wise central differences.
+     full element-wise central differences;
+  4. a5's point, measured: the convolution layer as one matrix product (the reference's
+     conv2d_matmul) against a loop over output pixels and an einsum over sliding windows.
 No numbers are asserted: this machine is shared and noisy. Rerun it and compare ratios.
 """
 from __future__ import annotations
@@ -164,6 +166,53 @@ def kernel_run_seconds(course, assignment_id: str, sandboxed: bool) -> float:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _conv_loops(x, w, b, padding):
+    """The layer with a Python loop over output pixels, each pixel one tensordot over (C, KH, KW)
+    for the whole batch and every kernel (the loop the a3 notebook suggests); stride 1."""
+    import numpy as np
+
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    F, _, KH, KW = w.shape
+    OH, OW = xp.shape[2] - KH + 1, xp.shape[3] - KW + 1
+    out = np.empty((x.shape[0], F, OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            out[:, :, i, j] = np.tensordot(xp[:, :, i:i + KH, j:j + KW], w, axes=([1, 2, 3], [1, 2, 3])) + b
+    return out
+
+
+def _conv_einsum(x, w, b, padding):
+    """The layer as one einsum over a sliding-window view (a3's reference); stride 1."""
+    import numpy as np
+
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = np.lib.stride_tricks.sliding_window_view(xp, w.shape[2:], axis=(2, 3))
+    return np.einsum("ncijpq,fcpq->nfij", windows, w, optimize=True) + b[None, :, None, None]
+
+
+def conv_as_matmul(course, shape=(8, 16, 32, 32), filters=32, k=3):
+    """a5: conv2d_matmul (reference: im2col and one matrix product) against the loop and einsum
+    versions above, on the same random layer, timed side by side; the answers must agree."""
+    import numpy as np
+
+    reference = load_reference(course, "a5_conv_as_matmul")
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=shape)
+    w = rng.normal(size=(filters, shape[1], k, k))
+    b = rng.normal(size=filters)
+    versions = {
+        "loops": lambda: _conv_loops(x, w, b, 1),
+        "einsum": lambda: _conv_einsum(x, w, b, 1),
+        "matmul": lambda: reference.conv2d_matmul(x, w, b, padding=1),
+    }
+    seconds, outputs = {}, {}
+    for name, fn in versions.items():
+        seconds[name], outputs[name] = timed(fn)
+    agree = all(np.allclose(out, outputs["matmul"]) for out in outputs.values())
+    label = (f"N={shape[0]}, C={shape[1]}, {shape[2]}x{shape[3]}, F={filters}, K={k}, padding 1")
+    return SimpleNamespace(seconds=seconds, agree=agree, label=label)
+
+
 def main() -> int:
     console = Console(width=140)
     course = load_course(ROOT)
@@ -175,7 +224,7 @@ def main() -> int:
     rows, total = grading_times(course)
     for assignment_id, seconds, checks, percent in rows:
         table.add_row(f"grade reference {assignment_id}", f"{seconds:.2f} s", f"{checks} checks, {percent:.0f} %")
-    table.add_row("grade reference, all four", f"{total:.2f} s", "one complete correct submission")
+    table.add_row(f"grade reference, all {len(rows)}", f"{total:.2f} s", "one complete correct submission")
 
     allow = os.environ.get("BENCH_UNPROTECTED", "1") == "1"
     for assignment_id in ("a2_correlation", "a4_backprop"):
@@ -209,7 +258,16 @@ def main() -> int:
         f"{cost.forward_calls} forward calls",
         f"vs {cost.elementwise} element-wise; {cost.seconds * 1000:.1f} ms",
     )
+    conv = conv_as_matmul(course)
+    s = conv.seconds
+    table.add_row("a5 layer: loop over output pixels", f"{s['loops'] * 1000:.1f} ms",
+                  f"{s['loops'] / s['matmul']:.1f}x the matrix product's time")
+    table.add_row("a5 layer: einsum over sliding windows", f"{s['einsum'] * 1000:.1f} ms",
+                  f"{s['einsum'] / s['matmul']:.1f}x the matrix product's time")
+    table.add_row("a5 layer: im2col + one matrix product", f"{s['matmul'] * 1000:.1f} ms",
+                  "reference conv2d_matmul; " + ("all three agree" if conv.agree else "ANSWERS DIFFER"))
     console.print(table)
+    console.print(f"a5 layer: {conv.label}")
     console.print(f"sandbox: {isolation_used}")
     console.print(f"big gradient case: {cost.label}")
     return 0

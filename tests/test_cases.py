@@ -119,7 +119,25 @@ def test_layer_cases_break_every_symmetry(seed):
 
 
 @pytest.mark.parametrize("seed", range(5))
-@pytest.mark.parametrize("function", ["conv2d_forward", "conv2d_backward"])
+def test_a5_cases_break_every_symmetry(seed):
+    for case in _random_cases("conv2d_matmul", seed):
+        (n, c, h, wd), (f, c2, kh, kw) = np.shape(case.args[0]), np.shape(case.args[1])
+        assert c == c2 and min(n, c, f, kh, kw) > 1
+        assert len({n, c, f}) == 3 and kh != kw and h != wd
+        assert asymmetric(np.asarray(case.args[1]))
+    for case in _random_cases("im2col", seed):
+        (n, c, h, wd), kh, kw = np.shape(case.args[0]), *case.args[1:3]
+        assert type(kh) is int and type(kw) is int
+        assert min(n, c, kh, kw) > 1 and n != c and kh != kw and h != wd
+    for case in _random_cases("conv_matrix", seed):
+        w, (h, wd) = np.asarray(case.args[0]), case.args[1]
+        assert w.ndim == 2 and min(w.shape) > 1 and w.shape[0] != w.shape[1] and h != wd
+        assert asymmetric(w)
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("function", ["conv2d_forward", "conv2d_backward", "im2col",
+                                      "conv2d_matmul"])
 def test_layer_stride_and_padding_are_ints_as_the_notebooks_say(function, seed):
     # a3 and a4 state "stride and padding: ints"; a (rows, cols) pair is nowhere promised
     for case in make_cases(function, np.random.default_rng(seed), GRADING.trials):
@@ -159,11 +177,15 @@ def test_edge_cases_are_there():
         assert any("kernel as large as the input" in n for n in notes[f]), f
     for f in ("corr1d", "corr2d", "corr3d"):
         assert "kernel of size 1" in notes[f]
-    for f in ("conv2d_forward", "conv2d_backward"):
+    for f in ("conv2d_forward", "conv2d_backward", "im2col", "conv2d_matmul"):
         joined = " | ".join(notes[f])
         assert "batch of 1" in joined and "stride 2 smaller than the kernel, padding 1" in joined
         assert "one output pixel" in joined
     assert "the lecture's worked example" in notes["corr2d"]
+    assert "the lecture's worked example" in notes["conv_matrix"]
+    assert {"kernel of size 1", "kernel as large as the input (one output pixel)"} <= set(notes["conv_matrix"])
+    assert "1x1 kernel with stride 2" in notes["im2col"]
+    assert "stride 3 larger than the kernel (some pixels never used)" in notes["conv2d_matmul"]
     assert any("big" in n for n in notes["corr1d_backward"])
     assert any("big" in n for n in notes["conv2d_backward"])
 

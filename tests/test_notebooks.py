@@ -340,6 +340,72 @@ def numerical_gradient(f, x, h=1e-5):
         g[idx] = (up - down) / (2 * h)
     return g
 """,
+    ("a5_conv_as_matmul", "im2col", "wrong column order: the columns are in (KH, KW, C) order"): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].transpose(0, 2, 3, 1).reshape(N, -1)
+            for i in range(OH) for j in range(OW)]                # channel last: (KH, KW, C)
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "im2col", "stride ignored"): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i:i + kh, j:j + kw].reshape(N, -1)             # windows at (i, j), not (i*s, j*s)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "im2col", "padding applied once"): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, 0), (padding, 0)))  # top and left only
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].reshape(N, -1)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", "reshaped without transposing"): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    return out.reshape(x.shape[0], F, OH, -1)                      # no transpose first
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", "the bias is missing"): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w = (np.asarray(a, dtype=float) for a in (x, w))
+    F, C, KH, KW = w.shape
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T  # + b forgotten
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv_matrix", "M is transposed"): """
+def conv_matrix(w, input_shape):
+    w = np.asarray(w, dtype=float)
+    (H, W), (KH, KW) = input_shape, w.shape
+    OH, OW = H - KH + 1, W - KW + 1
+    M = np.zeros((H * W, OH * OW))                                 # one row per INPUT pixel
+    for i in range(OH):
+        for j in range(OW):
+            col = np.zeros((H, W)); col[i:i + KH, j:j + KW] = w
+            M[:, i * OW + j] = col.ravel()
+    return M
+""",
+    ("a5_conv_as_matmul", "conv_matrix", "the kernel is flipped"): """
+def conv_matrix(w, input_shape):
+    w = np.asarray(w, dtype=float)[::-1, ::-1]                     # flipped: that is convolution
+    (H, W), (KH, KW) = input_shape, w.shape
+    OH, OW = H - KH + 1, W - KW + 1
+    M = np.zeros((OH * OW, H * W))
+    for i in range(OH):
+        for j in range(OW):
+            M[i * OW + j].reshape(H, W)[i:i + KH, j:j + KW] = w
+    return M
+""",
 }
 
 

@@ -121,6 +121,12 @@ def sample_cases() -> dict:
                             ((floats(2, 3, 7, 6), floats(4, 3, 3, 2), floats(4), floats(2, 4, 4, 4)),
                              dict(stride=2, padding=1))],
         "numerical_gradient": [((f1, x1), {}), ((f2, x2, 1e-4), {})],
+        "im2col": [((floats(1, 2, 4, 5), 2, 3), {}),
+                   ((floats(2, 3, 7, 6), 3, 2), dict(stride=2, padding=1))],
+        "conv2d_matmul": [((floats(1, 2, 4, 4), floats(3, 2, 2, 2), floats(3)), {}),
+                          ((floats(2, 3, 7, 6), floats(4, 3, 3, 2), floats(4)),
+                           dict(stride=2, padding=1))],
+        "conv_matrix": [((lecture_w, (3, 3)), {}), ((floats(2, 3), (5, 6)), {})],
     }
     assert set(inputs) == {f for fs in STUDENT_API.values() for f in fs}
     cases: dict[str, list] = {}

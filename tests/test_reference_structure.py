@@ -54,6 +54,12 @@ SAMPLE_CALLS = {
         {"stride": 2, "padding": 1},
     ),
     "numerical_gradient": ((lambda z: float((z**2).sum()), rng.normal(size=(2, 3))), {}),
+    "im2col": ((rng.normal(size=(2, 3, 7, 6)), 3, 2), {"stride": 2, "padding": 1}),
+    "conv2d_matmul": (
+        (rng.normal(size=(2, 3, 7, 6)), rng.normal(size=(4, 3, 3, 2)), rng.normal(size=4)),
+        {"stride": 2, "padding": 1},
+    ),
+    "conv_matrix": ((rng.normal(size=(2, 3)), (5, 6)), {}),
 }
 
 CASES = [(a, f) for a, funcs in SIGNATURES.items() for f in funcs]

@@ -8,6 +8,7 @@ mistakes the feedback can name.
     a2_correlation.py     corr1d, corr2d, corr3d, convolve1d, convolve2d
     a3_multichannel.py    corr2d_multi_in, corr2d_multi_in_out, conv2d_forward
     a4_backprop.py        corr1d_backward, conv2d_backward, numerical_gradient
+    a5_conv_as_matmul.py  im2col, conv2d_matmul, conv_matrix
 
 Derived here: STUDENT_API (assignment -> graded functions in notebook order, which course.yml is
 validated against), `graded(name)` (the entry of a function, for checks, cases and diagnose) and
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import a1_output_size, a2_correlation, a3_multichannel, a4_backprop
+from . import a1_output_size, a2_correlation, a3_multichannel, a4_backprop, a5_conv_as_matmul
 from .entry import KINDS, REQUIRED, DemoStudent, GradedFunction, Gradients, Kind, Param
 
 __all__ = ["ASSIGNMENT_MODULES", "KINDS", "MISTAKES", "REGISTRY", "REQUIRED", "STUDENT_API",
@@ -26,7 +27,7 @@ __all__ = ["ASSIGNMENT_MODULES", "KINDS", "MISTAKES", "REGISTRY", "REQUIRED", "S
 
 # In course order. Each module defines ASSIGNMENT (its id) and FUNCTIONS (entries, notebook order).
 ASSIGNMENT_MODULES: tuple[ModuleType, ...] = (
-    a1_output_size, a2_correlation, a3_multichannel, a4_backprop,
+    a1_output_size, a2_correlation, a3_multichannel, a4_backprop, a5_conv_as_matmul,
 )
 
 

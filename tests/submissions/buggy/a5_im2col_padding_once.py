@@ -1,0 +1,27 @@
+"""Buggy submission (test data, never shipped): im2col pads only above and to the left.
+
+assignment: a5_conv_as_matmul
+function: im2col
+expect: the padding is applied once, only above and to the left
+"""
+# Only what differs from the reference: the test builds the whole submission as
+# solutions/<assignment>.py followed by this file (see tests/course_helpers.py).
+
+import numpy as np
+
+
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 4:
+        raise ValueError("x must be 4D")
+    p, s = padding, stride
+    xpad = np.pad(x, ((0, 0), (0, 0), (p, 0), (p, 0)))                    # one side only
+    N, C, H, W = xpad.shape
+    if kh > H + p or kw > W + p:                                           # (as if padded twice)
+        raise ValueError("the kernel does not fit")
+    OH, OW = (H - kh) // s + 1, (W - kw) // s + 1
+    cols = np.zeros((N, OH * OW, C * kh * kw))
+    for i in range(OH):
+        for j in range(OW):
+            cols[:, i * OW + j] = xpad[:, :, i * s:i * s + kh, j * s:j * s + kw].reshape(N, -1)
+    return cols

@@ -68,7 +68,7 @@ def bubblewrap_switched_off():
     finally:
         os.environ.pop("AUTOGRADER_NO_BWRAP", None)
         isolation.probe.cache_clear()
-    
+
 
 def in_process_vs_sandbox(course, assignment_id, allow_unprotected_course):
     """Per-call cost of the sandbox over calling the reference directly in this process."""

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from autograder.cases import KINDS, asymmetric, make_cases
-from autograder.checks import (DEFAULT_SECRET, CallOutcome, build_checks, derive_seed)
+from autograder.checks import DEFAULT_SECRET, CallOutcome, build_checks, derive_seed
 from autograder.course import STUDENT_API, Grading
 from autograder.testfunctions import FunctionSpec, make_function
-
 from course_helpers import load_solution
+
 GRADING = Grading()
 ASSIGNMENT_OF = {f: a for a, fs in STUDENT_API.items() for f in fs}
 ALL_FUNCTIONS = list(ASSIGNMENT_OF)

@@ -17,8 +17,8 @@ from autograder.course import STUDENT_API, Grading
 from autograder.diagnose import INTEGER_TRUNCATION, Mistake, diagnose, find, mistakes_for
 from autograder.registry import MISTAKES
 from autograder.testfunctions import make_function
-
 from course_helpers import load_solution
+
 GRADING = Grading()
 ASSIGNMENT_OF = {f: a for a, fs in STUDENT_API.items() for f in fs}
 

@@ -34,7 +34,7 @@ def layer_case(draw):
     H = draw(st.integers(max(1, KH - 2 * p), 8))
     W = draw(st.integers(max(1, KW - 2 * p), 8))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    x = rng.normal(size=(N, C, H, W))
+    x: np.ndarray = rng.normal(size=(N, C, H, W))
     if draw(st.booleans()):
         x = rng.integers(-4, 5, size=(N, C, H, W))  # the int -> float64 path
     return x, rng.normal(size=(F, C, KH, KW)), rng.normal(size=F), s, p

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from course_helpers import load_solution
 
 from autograder.registry import STUDENT_API, graded
+from course_helpers import load_solution
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"

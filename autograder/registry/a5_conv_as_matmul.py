@@ -20,10 +20,30 @@ import itertools
 
 import numpy as np
 
-from ..cases import (KINDS, LAYER_EDGES, Case, corr_shapes, floats, layer_kwargs, layer_shapes,
-                     layer_values, pair_of_values, refusal)
-from ..diagnose import TWO_D, Layout, Mistake, axis_words, f64, flip, kernel_flips, off_by_one, \
-    subsets, transposes
+from ..cases import (
+    KINDS,
+    LAYER_EDGES,
+    Case,
+    corr_shapes,
+    floats,
+    layer_kwargs,
+    layer_shapes,
+    layer_values,
+    pair_of_values,
+    refusal,
+)
+from ..diagnose import (
+    TWO_D,
+    Layout,
+    Mistake,
+    axis_words,
+    f64,
+    flip,
+    kernel_flips,
+    off_by_one,
+    subsets,
+    transposes,
+)
 from .entry import DemoStudent, GradedFunction, Param
 
 ASSIGNMENT = "a5_conv_as_matmul"

@@ -13,6 +13,7 @@ No numbers are asserted: this machine is shared and noisy. Rerun it and compare 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import statistics
 import sys
@@ -50,7 +51,7 @@ def grading_times(course):
     rows = []
     total = 0.0
     for assignment in course.assignments:
-        seconds, report = timed(lambda: grade_reference(course, assignment.id))
+        seconds, report = timed(functools.partial(grade_reference, course, assignment.id))
         checks = sum(len(t.checks) for t in report.tests)
         rows.append((assignment.id, seconds, checks, report.percent))
         total += seconds
@@ -152,7 +153,8 @@ def kernel_run_seconds(course, assignment_id: str, sandboxed: bool) -> float:
     from autograder.notebook_fill import fill_solution_cells, reference_sources
 
     source = course.root / course.assignment(assignment_id).notebook
-    nb = fill_solution_cells(nbformat.read(source, as_version=4), reference_sources(course.solutions_dir, assignment_id))
+    nb = fill_solution_cells(nbformat.read(source, as_version=4),
+                             reference_sources(course.solutions_dir, assignment_id))
     workdir = Path(tempfile.mkdtemp(prefix="bench-kernel-"))
     try:
         start = time.perf_counter()
@@ -216,7 +218,7 @@ def conv_as_matmul(course, shape=(8, 16, 32, 32), filters=32, k=3):
 def main() -> int:
     console = Console(width=140)
     course = load_course(ROOT)
-    table = Table(title="make bench (median of %d runs)" % REPEATS, title_justify="left")
+    table = Table(title=f"make bench (median of {REPEATS} runs)", title_justify="left")
     table.add_column("what")
     table.add_column("measured", justify="right")
     table.add_column("note")
@@ -232,7 +234,8 @@ def main() -> int:
         isolation_used = r["isolation"]
         per_call = (r["sandbox"] - r["direct"]) / r["calls"]
         table.add_row(
-            f"{assignment_id}: {r['calls']} calls in-process", f"{r['direct'] * 1000:.1f} ms", "reference called directly"
+            f"{assignment_id}: {r['calls']} calls in-process", f"{r['direct'] * 1000:.1f} ms",
+            "reference called directly",
         )
         table.add_row(
             f"{assignment_id}: same calls in the sandbox", f"{r['sandbox'] * 1000:.0f} ms",

@@ -119,13 +119,10 @@ class Builder:
         return nb
 
 
-# Shared by every notebook: imports plus two helpers whose failure messages say what was
-# expected and what came back. Locked so a student cannot break the tests by editing it.
+# Shared by every notebook after its imports (see setup() below): two helpers whose failure
+# messages say what was expected and what came back. Locked so a student cannot break the tests
+# by editing it.
 SETUP = '''
-import numpy as np
-import matplotlib.pyplot as plt
-from matplotlib.patches import Rectangle
-
 np.set_printoptions(precision=4, suppress=True)
 
 
@@ -173,6 +170,15 @@ def assert_raises(error, func, *args, **kwargs):
     raise AssertionError(f"{call} should raise {error.__name__}, but it returned {_short(result)}")
 '''
 
+
+def setup(*, rectangles: bool = True) -> str:
+    """The setup cell: imports, then SETUP. a4 draws no rectangles, so it leaves that import out."""
+    imports = ["import matplotlib.pyplot as plt", "import numpy as np"]
+    if rectangles:
+        imports.append("from matplotlib.patches import Rectangle")
+    return "\n".join(imports) + "\n" + SETUP
+
+
 INTRO_HOW_TO = '''
 **How to work in this notebook.** Read from top to bottom and run every cell (Shift+Enter).
 Each exercise is a function in a cell that says `# YOUR CODE HERE`: replace the
@@ -205,9 +211,9 @@ def build_a1(b: Builder) -> None:
     |---|---|
     | `conv_output_length(n, k, padding=0, stride=1, dilation=1)` | the output length along one axis |
     | `conv_output_shape(input_shape, kernel_shape, padding=0, stride=1, dilation=1)` | the output size along every axis |
-    """)
+    """)  # noqa: E501 - a markdown table row cannot be wrapped
     b.md(INTRO_HOW_TO)
-    b.code(SETUP, locked_id="setup")
+    b.code(setup(), locked_id="setup")
     b.md(r"""
     ## 1. A kernel sliding along a line
 
@@ -432,8 +438,10 @@ def build_a1(b: Builder) -> None:
     ]
     for (shape, kernel), kwargs, expected, why in cases:
         got = conv_output_shape(shape, kernel, **kwargs)
-        assert isinstance(got, tuple), f"conv_output_shape{shape, kernel}: expected a tuple, got {type(got).__name__} {got!r}"
-        assert got == expected, f"conv_output_shape({shape}, {kernel}, {kwargs}): expected {expected} ({why}), got {got!r}"
+        assert isinstance(got, tuple), (
+            f"conv_output_shape{shape, kernel}: expected a tuple, got {type(got).__name__} {got!r}")
+        assert got == expected, (
+            f"conv_output_shape({shape}, {kernel}, {kwargs}): expected {expected} ({why}), got {got!r}")
         assert all(isinstance(v, int) for v in got), f"expected a tuple of ints, got {got!r}"
 
     assert_raises(ValueError, conv_output_shape, (28, 28), (3, 3, 3))           # rank mismatch
@@ -458,7 +466,7 @@ def build_a1(b: Builder) -> None:
     ]
     try:
         shapes = [(28, 28)]
-        for name, k, p, s, d in layers:
+        for _name, k, p, s, d in layers:  # the names are printed below
             shapes.append(conv_output_shape(shapes[-1], (k, k), padding=p, stride=s, dilation=d))
     except (NameError, NotImplementedError):
         print("Write conv_output_length and conv_output_shape above first; then run this cell again.")
@@ -511,7 +519,7 @@ def build_a2(b: Builder) -> None:
     NumPy array (`np.asarray(x, dtype=float)` at the start takes care of both).
     """)
     b.md(INTRO_HOW_TO)
-    b.code(SETUP, locked_id="setup")
+    b.code(setup(), locked_id="setup")
     b.md(r"""
     ## 1. Two ways to slide a kernel
 
@@ -723,7 +731,8 @@ def build_a2(b: Builder) -> None:
     # A kernel with a single 1 at row 0, column 2 copies a shifted part of the image:
     # y[i, j] = x[i, j + 2]. A flipped or transposed kernel gives something else.
     img = rng.integers(0, 10, size=(5, 7))
-    pick = np.zeros((3, 3)); pick[0, 2] = 1
+    pick = np.zeros((3, 3))
+    pick[0, 2] = 1
     assert_close(corr2d(img, pick), img[0:3, 2:7], "kernel with a single 1 at [0, 2] should give x[0:3, 2:7]")
 
     # A kernel as large as the image: a single number, the sum of the products.
@@ -776,7 +785,8 @@ def build_a2(b: Builder) -> None:
     assert_close(corr3d(vol, w2[None]), expected, "depth-1 kernel: corr2d of every slice")
 
     # A single 1 at [1, 0, 1] picks x[d + 1, i, j + 1]: no flip along any axis.
-    pick = np.zeros((2, 2, 2)); pick[1, 0, 1] = 1
+    pick = np.zeros((2, 2, 2))
+    pick[1, 0, 1] = 1
     assert_close(corr3d(vol, pick), vol[1:4, 0:4, 1:6], "kernel with a single 1 at [1, 0, 1]")
     print("corr3d: all visible tests passed")
     ''')
@@ -842,7 +852,8 @@ def build_a2(b: Builder) -> None:
     assert_close(convolve2d(img, sym), corr2d(img, sym), "a symmetric kernel: convolution == correlation")
 
     # A single 1 at [0, 0] of the kernel picks the bottom-right cell of each window.
-    pick = np.zeros((3, 2)); pick[0, 0] = 1
+    pick = np.zeros((3, 2))
+    pick[0, 0] = 1
     assert_close(convolve2d(img, pick), img[2:6, 1:8], "kernel with a single 1 at [0, 0] should give x[2:, 1:]")
     print("convolve2d: all visible tests passed")
     ''')
@@ -856,7 +867,8 @@ def build_a2(b: Builder) -> None:
     - **identity**: a single 1 in the middle copies the image;
     - **box blur**: all weights equal ($1/25$ for a $5 \times 5$ box), every pixel becomes the
       average of its neighbourhood;
-    - **Gaussian blur**: weights shaped like a bell curve, $\frac{1}{16}\begin{bmatrix}1&2&1\\2&4&2\\1&2&1\end{bmatrix}$,
+    - **Gaussian blur**: weights shaped like a bell curve,
+      $\frac{1}{16}\begin{bmatrix}1&2&1\\2&4&2\\1&2&1\end{bmatrix}$,
       a softer, more natural blur (near neighbours count more than far ones);
     - **sharpen**: 5 in the middle and $-1$ at the four neighbours; that is the identity plus
       "4 times the pixel minus its four neighbours", a term that is 0 on flat areas and large
@@ -914,7 +926,8 @@ def build_a2(b: Builder) -> None:
             for (r, c), v in np.ndenumerate(k):
                 ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=7,
                         color="white" if abs(v) > lim / 2 else "black")
-        ax.set_xticks([]); ax.set_yticks([])
+        ax.set_xticks([])
+        ax.set_yticks([])
 
 
     def show_gallery(image, kernels):
@@ -991,7 +1004,7 @@ def build_a3(b: Builder) -> None:
     return a `float64` NumPy array (`np.asarray(x, dtype=float)` at the start takes care of both).
     """)
     b.md(INTRO_HOW_TO)
-    b.code(SETUP, locked_id="setup")
+    b.code(setup(), locked_id="setup")
     b.md(r"""
     ## 1. Several input channels: one kernel slice per channel, then add
 
@@ -1117,7 +1130,8 @@ def build_a3(b: Builder) -> None:
     # One channel is just assignment 2's corr2d; the two channels' results are ADDED.
     assert_close(corr2d_multi_in(x[:1], w[:1]), [[19, 25], [37, 43]], "a single channel (the lecture's example)")
     assert_close(corr2d_multi_in(x[1:], w[1:]), [[37, 47], [67, 77]], "channel 1 on its own")
-    w_only0 = w.copy(); w_only0[1] = 0
+    w_only0 = w.copy()
+    w_only0[1] = 0
     assert_close(corr2d_multi_in(x, w_only0), [[19, 25], [37, 43]], "kernel slice 1 all zero: only channel 0 counts")
 
     rng = np.random.default_rng(0)
@@ -1221,8 +1235,10 @@ def build_a3(b: Builder) -> None:
                 ax.add_patch(Rectangle((c0, HP - r0 - K), K, K, fill=False,
                                        edgecolor="#e69138", lw=2.5))
                 ax.set_title(f"out[{i},{j}]: rows {r0}-{r0 + K - 1}", fontsize=8)
-                ax.set_xlim(0, WP); ax.set_ylim(0, HP)
-                ax.set_aspect("equal"); ax.axis("off")
+                ax.set_xlim(0, WP)
+                ax.set_ylim(0, HP)
+                ax.set_aspect("equal")
+                ax.axis("off")
         fig.suptitle(f"{H}x{W} input, padding {padding}, stride {stride}, {K}x{K} kernel "
                      f"-> {OH}x{OW} output", fontsize=10)
         plt.tight_layout()
@@ -1427,7 +1443,7 @@ def build_a4(b: Builder) -> None:
     both).
     """)
     b.md(INTRO_HOW_TO)
-    b.code(SETUP, locked_id="setup")
+    b.code(setup(rectangles=False), locked_id="setup")
     b.md(r"""
     The next cell gives you the forward passes of assignments 2 and 3 (`corr1d` and
     `conv2d_forward`), so your backward passes can be checked against them, and a small checking
@@ -1505,7 +1521,12 @@ def build_a4(b: Builder) -> None:
                     ax.text(lx, ly, label, fontsize=8, ha="center", va="center",
                             bbox=dict(facecolor="white", edgecolor="none", pad=0.5))
             for m in range(L):
-                top = (f"dx[{m}]\n= {dx[m]:g}" if dx is not None else f"dx[{m}]\n= ?") if backward else f"x[{m}]\n= {x[m]:g}"
+                if not backward:
+                    top = f"x[{m}]\n= {x[m]:g}"
+                elif dx is None:
+                    top = f"dx[{m}]\n= ?"
+                else:
+                    top = f"dx[{m}]\n= {dx[m]:g}"
                 ax.text(m, 1.12, top, ha="center", va="bottom", fontsize=9,
                         bbox=dict(facecolor="#cfe2f3", edgecolor="black"))
             for i in range(len(y)):
@@ -1639,18 +1660,25 @@ def build_a4(b: Builder) -> None:
     # dout = 1: dw[p, q] is the sum of the input cells that meet weight (p, q), a 2x2 block of x.
     x = np.arange(16.0).reshape(1, 1, 4, 4)
     _, dw, _ = conv2d_backward(x, np.ones((1, 1, 3, 3)), np.zeros(1), np.ones((1, 1, 2, 2)))
-    assert_close(dw, [[[[10, 14, 18], [26, 30, 34], [42, 46, 50]]]], "dw with dout = 1: dw[p, q] = sum of x[p:p+2, q:q+2]")
+    assert_close(dw, [[[[10, 14, 18], [26, 30, 34], [42, 46, 50]]]],
+                 "dw with dout = 1: dw[p, q] = sum of x[p:p+2, q:q+2]")
 
     # Random layers, with stride and padding: shapes, db, and agreement with the forward pass.
+    def layer_loss(dout, stride, padding):
+        """The loss sum(dout * out) as a function of (x, w, b): its gradients are dx, dw, db."""
+        return lambda x, w, b: float(np.sum(dout * conv2d_forward(x, w, b, stride, padding)))
+
     rng = np.random.default_rng(1)
     for stride, padding in [(1, 0), (2, 1), (1, 2)]:
         x, w, b = rng.normal(size=(2, 3, 7, 6)), rng.normal(size=(4, 3, 3, 2)), rng.normal(size=4)
         dout = rng.normal(size=conv2d_forward(x, w, b, stride, padding).shape)
         dx, dw, db = conv2d_backward(x, w, b, dout, stride=stride, padding=padding)
         for name, got, want in [("dx", dx, x), ("dw", dw, w), ("db", db, b)]:
-            assert np.shape(got) == want.shape, f"stride={stride}, padding={padding}: {name} should have shape {want.shape}, got {np.shape(got)}"
-        assert_close(db, dout.sum(axis=(0, 2, 3)), f"stride={stride}, padding={padding}: db = dout summed over n, i, j")
-        check_directional(lambda x, w, b: float(np.sum(dout * conv2d_forward(x, w, b, stride, padding))),
+            assert np.shape(got) == want.shape, (f"stride={stride}, padding={padding}: {name} should have "
+                                                 f"shape {want.shape}, got {np.shape(got)}")
+        assert_close(db, dout.sum(axis=(0, 2, 3)),
+                     f"stride={stride}, padding={padding}: db = dout summed over n, i, j")
+        check_directional(layer_loss(dout, stride, padding),
                           [x, w, b], [dx, dw, db], [f"dx (stride={stride}, padding={padding})",
                                                     f"dw (stride={stride}, padding={padding})",
                                                     f"db (stride={stride}, padding={padding})"])
@@ -1678,7 +1706,8 @@ def build_a4(b: Builder) -> None:
                 ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=9,
                         color="white" if v > dx.max() / 2 else "black")
             ax.set_title(f"dx with w = dout = 1, stride {s}", fontsize=10)
-            ax.set_xticks([]); ax.set_yticks([])
+            ax.set_xticks([])
+            ax.set_yticks([])
         plt.tight_layout()
         plt.show()
 
@@ -1728,11 +1757,13 @@ def build_a4(b: Builder) -> None:
         f"numerical_gradient changed its input x (largest change {np.max(np.abs(x - x_before)):.3g}): "
         "work on a float copy of x, or put every element back after nudging it")
     assert_close(grad, 2 * x, "gradient of sum(x**2) is 2x", rtol=1e-6, atol=1e-6)
-    assert_close(numerical_gradient(lambda z: np.sum(np.sin(z)), x), np.cos(x), "gradient of sum(sin(x)) is cos(x)", rtol=1e-6, atol=1e-6)
+    assert_close(numerical_gradient(lambda z: np.sum(np.sin(z)), x), np.cos(x),
+                 "gradient of sum(sin(x)) is cos(x)", rtol=1e-6, atol=1e-6)
 
     # Integer input: nudging by 1e-5 needs a float copy (else the nudge rounds away to 0).
     xi = np.array([[1, 2], [3, 4]])
-    assert_close(numerical_gradient(lambda z: np.sum(z ** 3), xi), 3.0 * xi ** 2, "gradient of sum(x**3) at an int array "
+    assert_close(numerical_gradient(lambda z: np.sum(z ** 3), xi), 3.0 * xi ** 2,
+                 "gradient of sum(x**3) at an int array "
                  "(x + 1e-5 cannot be stored in an int array: nudge a float64 copy)", rtol=1e-6, atol=1e-6)
 
     # Any shape: a 3D array, and f receives arrays shaped like x.
@@ -1785,7 +1816,10 @@ def build_a4(b: Builder) -> None:
         stride, padding = 2, 1
         dout = rng.normal(size=conv2d_forward(x, w, b, stride, padding).shape)
         dx, dw, db = conv2d_backward(x, w, b, dout, stride=stride, padding=padding)
-        loss = lambda x, w, b: np.sum(dout * conv2d_forward(x, w, b, stride, padding))
+
+        def loss(x, w, b):
+            return np.sum(dout * conv2d_forward(x, w, b, stride, padding))
+
         compare("conv2d_backward: dx", dx, numerical_gradient(lambda z: loss(z, w, b), x))
         compare("conv2d_backward: dw", dw, numerical_gradient(lambda z: loss(x, z, b), w))
         compare("conv2d_backward: db", db, numerical_gradient(lambda z: loss(x, w, z), b))
@@ -1807,7 +1841,7 @@ def build_a4(b: Builder) -> None:
       against; for linear layers a single random direction already tells a lot.
 
     That is the whole convolution layer, forward and backward: the building block of every CNN.
-    """)
+    """)  # noqa: E501 - a markdown table row cannot be wrapped
 
 
 # --------------------------------------------------------------------------------------------
@@ -1882,9 +1916,9 @@ def build_a5(b: Builder) -> None:
     height and width, **KH, KW** kernel height and width, **OH, OW** output height and width.
     Stride and padding are ints. Inputs may be Python lists or NumPy arrays of ints or floats;
     always return `float64` NumPy arrays.
-    """)
+    """)  # noqa: E501 - a markdown table row cannot be wrapped
     b.md(INTRO_HOW_TO)
-    b.code(SETUP, locked_id="setup")
+    b.code(setup(), locked_id="setup")
     b.md(r"""
     The next cell gives you plain versions of `corr2d` (assignment 2) and `conv2d_forward`
     (assignment 3), so the tests can compare your matrix versions with them, and a checking helper
@@ -1927,7 +1961,10 @@ def build_a5(b: Builder) -> None:
         Values say where they come from: 100 * channel + 10 * row + column.
         """
         OH, OW = (H - K) // stride + 1, (W - K) // stride + 1
-        value = lambda c, r, q: 100 * c + 10 * r + q
+
+        def value(c, r, q):
+            return 100 * c + 10 * r + q
+
         fig, axes = plt.subplots(1, C + 1, figsize=(2.2 * C + 0.55 * C * K * K + 1.5, 0.45 * OH * OW + 1.6),
                                  gridspec_kw={"width_ratios": [W] * C + [C * K * K + 2]})
         for c in range(C):                                   # the input, one panel per channel
@@ -1941,8 +1978,10 @@ def build_a5(b: Builder) -> None:
                 inset = 0.06 + 0.07 * k
                 ax.add_patch(Rectangle((j * stride + inset, H - i * stride - K + inset), K - 2 * inset,
                                        K - 2 * inset, fill=False, edgecolor=WINDOW_COLORS[k], lw=2.2))
-            ax.set_xlim(-0.1, W + 0.1); ax.set_ylim(-0.1, H + 0.1)
-            ax.set_aspect("equal"); ax.axis("off")
+            ax.set_xlim(-0.1, W + 0.1)
+            ax.set_ylim(-0.1, H + 0.1)
+            ax.set_aspect("equal")
+            ax.axis("off")
             ax.set_title(f"x[0, {c}] (channel {c})", fontsize=9)
         ax = axes[C]                                         # the matrix: one row per window
         rows, cols = OH * OW, C * K * K
@@ -1960,8 +1999,10 @@ def build_a5(b: Builder) -> None:
                                        edgecolor=WINDOW_COLORS[show.index(row)], lw=2.2))
         for c in range(C):
             ax.text(c * K * K + K * K / 2, rows + 0.3, f"channel {c}", ha="center", fontsize=8)
-        ax.set_xlim(-3.2, cols + 0.1); ax.set_ylim(-0.1, rows + 0.9)
-        ax.set_aspect("equal"); ax.axis("off")
+        ax.set_xlim(-3.2, cols + 0.1)
+        ax.set_ylim(-0.1, rows + 0.9)
+        ax.set_aspect("equal")
+        ax.axis("off")
         ax.set_title(f"im2col: ({rows}, {cols}) = (OH*OW, C*KH*KW)", fontsize=9)
         plt.tight_layout()
         plt.show()
@@ -2000,19 +2041,22 @@ def build_a5(b: Builder) -> None:
 
         x: (N, C, H, W); kh, kw: kernel height and width; stride, padding: ints.
         Returns cols: (N, OH*OW, C*KH*KW) float64, OH = (H + 2*padding - kh) // stride + 1 (same
-        for OW); cols[n, i*OW + j] = xpad[n, :, i*stride : i*stride+kh, j*stride : j*stride+kw].ravel().
+        for OW), each row one window:
+        cols[n, i*OW + j] = xpad[n, :, i*stride : i*stride+kh, j*stride : j*stride+kw].ravel().
     """)
     b.tests("im2col", r'''
     # The lecture's 3x3 input with a 2x2 kernel: four windows, four rows.
     x = np.arange(9).reshape(1, 1, 3, 3)
-    assert_close(im2col(x, 2, 2), [[[0, 1, 3, 4], [1, 2, 4, 5], [3, 4, 6, 7], [4, 5, 7, 8]]], "im2col(arange(9) as (1, 1, 3, 3), 2, 2)")
+    assert_close(im2col(x, 2, 2), [[[0, 1, 3, 4], [1, 2, 4, 5], [3, 4, 6, 7], [4, 5, 7, 8]]],
+                 "im2col(arange(9) as (1, 1, 3, 3), 2, 2)")
 
     # Values that say where they come from: 100 * channel + 10 * row + column; N=1, C=2, H=3, W=4.
     c, r, q = np.meshgrid(range(2), range(3), range(4), indexing="ij")
     x = (100 * c + 10 * r + q)[None]
     got = im2col(x, 2, 3)
     assert isinstance(got, np.ndarray) and got.shape == (1, 4, 12), (
-        f"im2col of x (1, 2, 3, 4) with a 2x3 kernel: expected shape (1, 4, 12) = (N, OH*OW, C*KH*KW), got {np.shape(got)}")
+        f"im2col of x (1, 2, 3, 4) with a 2x3 kernel: expected shape (1, 4, 12) = (N, OH*OW, C*KH*KW), "
+        f"got {np.shape(got)}")
     first = np.array([0, 1, 2, 10, 11, 12, 100, 101, 102, 110, 111, 112])     # window at (0, 0)
     expected = np.stack([first, first + 1, first + 10, first + 11])[None]     # (0, 0), (0, 1), (1, 0), (1, 1)
     assert_matches(got, expected, "im2col(x, 2, 3) with x[0, c, r, q] = 100c + 10r + q", [
@@ -2042,20 +2086,26 @@ def build_a5(b: Builder) -> None:
     x = (1 + 10 * np.arange(3)[:, None] + np.arange(4))[None, None]
     got = im2col(x, 3, 3, padding=1)
     if np.shape(got) in [(1, 2, 9), (1, 6, 9)]:
-        raise AssertionError(f"im2col(x (1, 1, 3, 4), 3, 3, padding=1): got shape {np.shape(got)}, expected (1, 12, 9): "
-                             "padding applied once (on one side only, or only along one axis)? "
-                             "pad both spatial axes on BOTH sides: np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))")
-    assert isinstance(got, np.ndarray) and got.shape == (1, 12, 9), f"padding 1: expected shape (1, 12, 9), got {np.shape(got)}"
-    assert_close(got[0, 0], [0, 0, 0, 0, 1, 2, 0, 11, 12], "padding 1: the first window (top-left corner, zeros above and left)")
-    assert_close(got[0, 11], [13, 14, 0, 23, 24, 0, 0, 0, 0], "padding 1: the last window (bottom-right corner, zeros below and right)")
+        raise AssertionError(f"im2col(x (1, 1, 3, 4), 3, 3, padding=1): got shape {np.shape(got)}, "
+                             "expected (1, 12, 9): padding applied once (on one side only, or only "
+                             "along one axis)? pad both spatial axes on BOTH sides: "
+                             "np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))")
+    assert isinstance(got, np.ndarray) and got.shape == (1, 12, 9), (
+        f"padding 1: expected shape (1, 12, 9), got {np.shape(got)}")
+    assert_close(got[0, 0], [0, 0, 0, 0, 1, 2, 0, 11, 12],
+                 "padding 1: the first window (top-left corner, zeros above and left)")
+    assert_close(got[0, 11], [13, 14, 0, 23, 24, 0, 0, 0, 0],
+                 "padding 1: the last window (bottom-right corner, zeros below and right)")
 
     # A random batch: shapes and dtype; invalid inputs raise ValueError.
     rng = np.random.default_rng(0)
     xr = rng.integers(-5, 6, size=(3, 2, 7, 6))
     got = im2col(xr, 3, 2, stride=2, padding=1)
-    assert got.shape == (3, 16, 12), f"x (3, 2, 7, 6), kernel 3x2, stride 2, padding 1: expected shape (3, 16, 12), got {got.shape}"
+    assert got.shape == (3, 16, 12), (
+        f"x (3, 2, 7, 6), kernel 3x2, stride 2, padding 1: expected shape (3, 16, 12), got {got.shape}")
     assert got.dtype == np.float64, f"expected float64 output for an int input, got {got.dtype}"
-    assert_close(got[2, 5], np.pad(xr, ((0, 0), (0, 0), (1, 1), (1, 1)))[2, :, 2:5, 2:4].ravel(), "row 5 = (i, j) = (1, 1) of image 2")
+    xpad = np.pad(xr, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    assert_close(got[2, 5], xpad[2, :, 2:5, 2:4].ravel(), "row 5 = (i, j) = (1, 1) of image 2")
     assert_raises(ValueError, im2col, np.ones((2, 5, 5)), 3, 3)                 # x is not (N, C, H, W)
     assert_raises(ValueError, im2col, np.ones((1, 2, 5, 5)), 6, 3)              # the kernel does not fit
     assert_raises(ValueError, im2col, np.ones((1, 2, 5, 5)), 3, 8, padding=1)   # not even padded
@@ -2102,9 +2152,11 @@ def build_a5(b: Builder) -> None:
             ax.text(x0 + w * scale / 2, top - h * scale - 0.15, label, ha="center", va="top", fontsize=8)
         ax.text(D * scale + 0.45, top / 2, "@", fontsize=18, ha="center", va="center")
         ax.text(D * scale + F * scale + 1.45, top / 2, "=", fontsize=18, ha="center", va="center")
-        ax.annotate("", xy=(D * scale + 2 * F * scale + 3.3, top / 2), xytext=(D * scale + 2 * F * scale + 2.2, top / 2),
+        ax.annotate("", xy=(D * scale + 2 * F * scale + 3.3, top / 2),
+                    xytext=(D * scale + 2 * F * scale + 2.2, top / 2),
                     arrowprops=dict(arrowstyle="-|>", lw=1.5))
-        ax.text(D * scale + 2 * F * scale + 2.75, top / 2 + 0.25, "transpose,\nreshape", ha="center", va="bottom", fontsize=8)
+        ax.text(D * scale + 2 * F * scale + 2.75, top / 2 + 0.25, "transpose,\nreshape",
+                ha="center", va="bottom", fontsize=8)
         x0 = D * scale + 2 * F * scale + 3.5
         for f in reversed(range(F)):                         # F maps of (OH, OW), stacked
             ax.add_patch(Rectangle((x0 + 0.2 * f, top - OH * scale * 2 + 0.2 * f), OW * scale * 2, OH * scale * 2,
@@ -2113,7 +2165,8 @@ def build_a5(b: Builder) -> None:
                 ha="center", va="top", fontsize=8)
         ax.set_xlim(-0.2, x0 + OW * scale * 2 + 1.2)
         ax.set_ylim(-1.6, top + 0.3)
-        ax.set_aspect("equal"); ax.axis("off")
+        ax.set_aspect("equal")
+        ax.axis("off")
         ax.set_title(f"one image (N = {N}), C = {C}, {H}x{W} input, F = {F} kernels of {K}x{K}: "
                      f"{L * D * F} multiplications in one product", fontsize=9)
         plt.show()
@@ -2171,13 +2224,15 @@ def build_a5(b: Builder) -> None:
         ])
 
     # Integer inputs and Python lists give float64; a 1x1 kernel mixes channels pixel by pixel.
-    got = conv2d_matmul(np.arange(24).reshape(1, 2, 3, 4).tolist(), np.ones((3, 2, 1, 1), dtype=int), np.zeros(3, dtype=int))
+    x_int = np.arange(24).reshape(1, 2, 3, 4)
+    got = conv2d_matmul(x_int.tolist(), np.ones((3, 2, 1, 1), dtype=int), np.zeros(3, dtype=int))
     assert got.dtype == np.float64, f"expected a float64 output for int inputs, got {got.dtype}"
-    assert_close(got, conv2d_forward(np.arange(24).reshape(1, 2, 3, 4), np.ones((3, 2, 1, 1)), np.zeros(3)), "1x1 kernels")
+    assert_close(got, conv2d_forward(x_int, np.ones((3, 2, 1, 1)), np.zeros(3)), "1x1 kernels")
 
-    assert_raises(ValueError, conv2d_matmul, np.ones((3, 5, 5)), np.ones((2, 3, 3, 3)), np.zeros(2))     # x is not 4D
-    assert_raises(ValueError, conv2d_matmul, np.ones((1, 3, 5, 5)), np.ones((3, 3, 3)), np.zeros(3))     # w is not 4D
-    assert_raises(ValueError, conv2d_matmul, np.ones((1, 3, 5, 5)), np.ones((2, 2, 3, 3)), np.zeros(2))  # channels differ
+    # ValueError: x is not 4D, w is not 4D, the channel counts differ, the kernel does not fit.
+    assert_raises(ValueError, conv2d_matmul, np.ones((3, 5, 5)), np.ones((2, 3, 3, 3)), np.zeros(2))
+    assert_raises(ValueError, conv2d_matmul, np.ones((1, 3, 5, 5)), np.ones((3, 3, 3)), np.zeros(3))
+    assert_raises(ValueError, conv2d_matmul, np.ones((1, 3, 5, 5)), np.ones((2, 2, 3, 3)), np.zeros(2))
     assert_raises(ValueError, conv2d_matmul, np.ones((1, 3, 5, 5)), np.ones((2, 3, 8, 3)), np.zeros(2), padding=1)
     print("conv2d_matmul: all visible tests passed")
     ''')
@@ -2188,6 +2243,7 @@ def build_a5(b: Builder) -> None:
     """)
     b.picture(r'''
     import time
+
 
     def best_time(fn, repeats=3):
         times = []
@@ -2259,9 +2315,11 @@ def build_a5(b: Builder) -> None:
     M = conv_matrix(w, (3, 3))
     assert isinstance(M, np.ndarray), f"expected a numpy array, got {type(M).__name__}"
     if M.shape == (9, 4):
-        raise AssertionError("conv_matrix([[0, 1], [2, 3]], (3, 3)): expected shape (4, 9), got (9, 4): M is transposed. "
-                             "It has one ROW per output pixel and one column per input pixel: (OH*OW, H*W)")
-    flipped = "the kernel is flipped: row i*OW + j holds w[p, q] in column (i + p)*W + (j + q); correlation slides w as it is."
+        raise AssertionError("conv_matrix([[0, 1], [2, 3]], (3, 3)): expected shape (4, 9), got (9, 4): "
+                             "M is transposed. It has one ROW per output pixel and one column per input "
+                             "pixel: (OH*OW, H*W)")
+    flipped = ("the kernel is flipped: row i*OW + j holds w[p, q] in column (i + p)*W + (j + q); "
+               "correlation slides w as it is.")
     assert_matches(M @ np.arange(9), [19, 25, 37, 43], "M @ x.ravel() for the lecture's example",
                    [(corr2d(np.arange(9).reshape(3, 3), w[::-1, ::-1]).ravel(), flipped)])
     assert_close(M, [[0, 1, 0, 2, 3, 0, 0, 0, 0], [0, 0, 1, 0, 2, 3, 0, 0, 0],
@@ -2273,7 +2331,8 @@ def build_a5(b: Builder) -> None:
         w, x = rng.normal(size=(KH, KW)), rng.normal(size=(H, W))
         M = conv_matrix(w, (H, W))
         what = f"conv_matrix(w {w.shape}, ({H}, {W}))"
-        assert M.shape == ((H - KH + 1) * (W - KW + 1), H * W), f"{what}: expected shape (OH*OW, H*W) = {((H - KH + 1) * (W - KW + 1), H * W)}, got {M.shape}"
+        shape = ((H - KH + 1) * (W - KW + 1), H * W)
+        assert M.shape == shape, f"{what}: expected shape (OH*OW, H*W) = {shape}, got {M.shape}"
         assert_matches(M @ x.ravel(), corr2d(x, w).ravel(), f"{what} @ x.ravel() vs corr2d(x, w).ravel()", [
             (corr2d(x, w[::-1, ::-1]).ravel(), flipped),
             (corr2d(x, w).T.ravel(), "the rows are in the wrong order: row r = i*OW + j is output pixel (i, j), "
@@ -2326,9 +2385,10 @@ def build_a5(b: Builder) -> None:
         plt.show()
 
         (OH_OW, HW), K2 = big.shape, 9
+        values = len(np.unique(big[big != 0]))
         print(f"entries of M:            {big.size:>8}   = OH*OW * H*W = {OH_OW} * {HW}")
         print(f"nonzero entries:         {np.count_nonzero(big):>8}   = OH*OW * KH*KW (each row holds the kernel once)")
-        print(f"different nonzero values:{len(np.unique(big[big != 0])):>8}   = KH*KW: every row shares the same 9 weights")
+        print(f"different nonzero values:{values:>8}   = KH*KW: every row shares the same 9 weights")
         print(f"zeros:                   {np.count_nonzero(big == 0):>8}   = {100 * np.mean(big == 0):.1f} % of M")
         print(f"weights learned by a fully connected layer of the same shape: {big.size}; by the convolution: {K2}")
     ''')
@@ -2393,7 +2453,7 @@ def build_a5(b: Builder) -> None:
     w_start = w.copy()
     learning_rate, steps = 0.07, 300
     losses = []
-    for step in range(steps):
+    for _ in range(steps):
         y = corr2d(x_img, w)                                   # forward
         losses.append(np.mean((y - target) ** 2))              # loss
         _, dw = corr2d_backward(x_img, w, 2 * (y - target) / y.size)   # backward
@@ -2404,16 +2464,21 @@ def build_a5(b: Builder) -> None:
 
     fig, axes = plt.subplots(1, 5, figsize=(13, 2.8), gridspec_kw={"width_ratios": [1.8, 1, 1, 1, 1]})
     axes[0].semilogy(losses)
-    axes[0].set_xlabel("step"); axes[0].set_ylabel("mean squared error")
-    axes[0].set_title("loss during training", fontsize=9); axes[0].grid(alpha=0.3, which="both")
+    axes[0].set_xlabel("step")
+    axes[0].set_ylabel("mean squared error")
+    axes[0].set_title("loss during training", fontsize=9)
+    axes[0].grid(alpha=0.3, which="both")
     for ax, kernel, title in [(axes[1], w_start, "random start"), (axes[2], w, f"learned ({steps} steps)"),
                               (axes[3], w_true, "true kernel (Sobel)")]:
         ax.imshow(kernel, cmap="RdBu_r", vmin=-2.2, vmax=2.2)
         for (r, c), v in np.ndenumerate(kernel):
             ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=8)
-        ax.set_title(title, fontsize=9); ax.set_xticks([]); ax.set_yticks([])
+        ax.set_title(title, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
     axes[4].imshow(corr2d(x_img, w), cmap="gray")
-    axes[4].set_title("the photo with the learned kernel", fontsize=9); axes[4].axis("off")
+    axes[4].set_title("the photo with the learned kernel", fontsize=9)
+    axes[4].axis("off")
     plt.tight_layout()
     plt.show()
     ''')

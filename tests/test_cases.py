@@ -41,6 +41,13 @@ def call_reference(call) -> CallOutcome:
     return CallOutcome("ok", value=value, args_after=after)
 
 
+def reference_gradients(call) -> tuple:
+    """The reference's answer to a backward call: the tuple (dx, dw) or (dx, dw, db)."""
+    value = call_reference(call).value
+    assert isinstance(value, tuple), f"{call.function} should return a tuple, got {value!r}"
+    return value
+
+
 # ----------------------------------------------------------------------------- seeds
 
 def test_derive_seed_is_stable_and_depends_on_every_input():
@@ -126,7 +133,7 @@ def test_a5_cases_break_every_symmetry(seed):
         assert len({n, c, f}) == 3 and kh != kw and h != wd
         assert asymmetric(np.asarray(case.args[1]))
     for case in _random_cases("im2col", seed):
-        (n, c, h, wd), kh, kw = np.shape(case.args[0]), *case.args[1:3]
+        (n, c, h, wd), (kh, kw) = np.shape(case.args[0]), case.args[1:3]
         assert type(kh) is int and type(kw) is int
         assert min(n, c, kh, kw) > 1 and n != c and kh != kw and h != wd
     for case in _random_cases("conv_matrix", seed):
@@ -339,7 +346,7 @@ def test_an_error_gets_a_hint():
 def test_backward_judge_uses_the_numerical_check_and_points_at_the_element():
     check = next(c for c in checks_for("corr1d_backward") if "size 1" not in c.label
                  and "big" not in c.label)
-    right = call_reference(check.call).value
+    right = reference_gradients(check.call)
     dx, dw = (np.array(a, dtype=float) for a in right)
     dx[2] += 0.5
     result = check.judge(CallOutcome("ok", value=(dx, dw)))
@@ -351,7 +358,7 @@ def test_backward_judge_uses_the_numerical_check_and_points_at_the_element():
 
 def test_big_backward_case_uses_a_random_direction():
     check = next(c for c in checks_for("conv2d_backward") if "big" in c.label)
-    dx, dw, db = (np.array(a) for a in call_reference(check.call).value)
+    dx, dw, db = (np.array(a) for a in reference_gradients(check.call))
     assert check.judge(CallOutcome("ok", value=(dx, dw, db))).passed
     result = check.judge(CallOutcome("ok", value=(dx, dw * 1.001, db)))
     assert not result.passed
@@ -360,7 +367,7 @@ def test_big_backward_case_uses_a_random_direction():
 
 def test_backward_judge_wants_a_tuple():
     check = checks_for("conv2d_backward")[0]
-    dx, dw, db = call_reference(check.call).value
+    dx, dw, db = reference_gradients(check.call)
     result = check.judge(CallOutcome("ok", value=dx))
     assert not result.passed and "expected a tuple of 3 arrays (dx, dw, db)" in result.feedback
     assert check.judge(CallOutcome("ok", value=[dx, dw, db])).passed

@@ -41,6 +41,7 @@ def mutant_outcome(mistake: Mistake, reference, check) -> CallOutcome | None:
     call = check.call
     args, kwargs = copy.deepcopy(call.args), copy.deepcopy(call.kwargs)
     right = None
+    value: object  # what the student returns: anything at all
     if call.function != "numerical_gradient":
         try:
             right = getattr(reference, call.function)(*copy.deepcopy(args), **kwargs)
@@ -53,10 +54,11 @@ def mutant_outcome(mistake: Mistake, reference, check) -> CallOutcome | None:
     elif mistake.match == "shape":
         if not isinstance(right, np.ndarray):
             return None
-        value = right[tuple(slice(0, n - 1 if axis in mistake.axes and n > 1 else n)
-                            for axis, n in enumerate(right.shape))]
-        if value.shape == right.shape:
+        trimmed = right[tuple(slice(0, n - 1 if axis in mistake.axes and n > 1 else n)
+                              for axis, n in enumerate(right.shape))]
+        if trimmed.shape == right.shape:
             return None
+        value = trimmed
     elif mistake.match == "integer":
         if isinstance(right, tuple):
             value = tuple(np.trunc(r).astype(np.int64) for r in right)
@@ -312,8 +314,8 @@ def test_no_name_for_the_right_answer_or_for_unrelated_wrong_ones(function):
         arrays = right if isinstance(right, tuple) else (right,)
         noise = tuple(rng.normal(size=a.shape) for a in arrays)
         longer = tuple(rng.normal(size=tuple(n + 2 for n in a.shape)) for a in arrays)
-        for got in (arrays, noise, longer):
-            got = got if isinstance(right, tuple) else got[0]
+        for candidate in (arrays, noise, longer):
+            got = candidate if isinstance(right, tuple) else candidate[0]
             found = find(function, reference, call.args, call.kwargs, right, got, GRADING.rtol,
                          GRADING.atol, parts)
             assert found == [], (check.label, [m.name for _, m in found])

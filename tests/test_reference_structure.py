@@ -6,6 +6,7 @@ import ast
 import builtins
 import inspect
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -33,7 +34,7 @@ MAY_LOOP = {"conv_output_shape", "numerical_gradient"}
 
 # One small call per graded function, to run the cell-alone copy against the module.
 rng = np.random.default_rng(0)
-SAMPLE_CALLS = {
+SAMPLE_CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "conv_output_length": ((28, 3, 1, 2, 1), {}),
     "conv_output_shape": (((28, 20), (3, 5)), {"padding": (1, 0), "stride": 2}),
     "corr1d": ((rng.normal(size=7), rng.normal(size=3)), {}),
@@ -69,8 +70,15 @@ def _tree(assignment):
     return ast.parse((SOLUTIONS / f"{assignment}.py").read_text())
 
 
-def _top_level_functions(tree):
+def _top_level_functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
     return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
+def _segment(source: str, node: ast.AST) -> str:
+    """The source text of `node` (get_source_segment gives None only for nodes without a position)."""
+    segment = ast.get_source_segment(source, node)
+    assert segment is not None, ast.dump(node)
+    return segment
 
 
 def test_graded_functions_match_course_yml_and_design():
@@ -109,10 +117,10 @@ def test_graded_function_runs_alone_in_a_notebook_cell(assignment, function):
     helpers = [n for n in functions if n.startswith("_")]
     cell = "\n\n".join(
         ["import numpy as np"]
-        + [ast.get_source_segment(source, functions[h]) for h in helpers]
-        + [ast.get_source_segment(source, functions[function])]
+        + [_segment(source, functions[h]) for h in helpers]
+        + [_segment(source, functions[function])]
     )
-    namespace = {}
+    namespace: dict[str, Any] = {}
     exec(compile(cell, f"<cell {function}>", "exec"), namespace)
     # nothing else is reachable: every global name used is np, a builtin or a private helper
     used = {n.id for n in ast.walk(ast.parse(cell)) if isinstance(n, ast.Name)}
@@ -164,7 +172,9 @@ def _design_signatures() -> dict[str, str]:
     found = {}
     for call in re.findall(r"`([a-z_0-9]+\([^`]*?\))(?: -> [^`]*)?`", DESIGN.read_text()):
         name = call.split("(", 1)[0]
-        args = ast.parse(f"def {call}: pass").body[0].args
+        definition = ast.parse(f"def {call}: pass").body[0]
+        assert isinstance(definition, ast.FunctionDef)
+        args = definition.args
         defaults = [None] * (len(args.args) - len(args.defaults)) + list(args.defaults)
         found[name] = "(" + ", ".join(
             a.arg if d is None else f"{a.arg}={ast.literal_eval(d)!r}"

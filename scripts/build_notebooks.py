@@ -20,6 +20,7 @@ Points come from course.yml, so changing a weight there and re-running this scri
 from __future__ import annotations
 
 import argparse
+import ast
 import sys
 from pathlib import Path
 from textwrap import dedent
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder.course import load_course  # noqa: E402
+from autograder.registry import graded  # noqa: E402
 
 SKIP_TAG = "autograder:skip"
 HIDDEN_BLOCK = (
@@ -37,6 +39,17 @@ HIDDEN_BLOCK = (
     "# Graded outside this notebook by the course autograder (randomized cases seeded per student).\n"
     "### END HIDDEN TESTS"
 )
+
+
+def _same_signature(a: str, b: str) -> bool:
+    """Do two `name(params)` texts declare the same names and defaults (1e-5 == 1e-05)?"""
+    def parts(text: str) -> tuple:
+        fn = ast.parse(f"def {text}: pass").body[0]
+        assert isinstance(fn, ast.FunctionDef)
+        args = fn.args
+        defaults = [ast.literal_eval(d) for d in args.defaults]
+        return fn.name, [a.arg for a in args.args], defaults
+    return parts(a) == parts(b)
 
 
 def _text(source: str) -> str:

@@ -161,9 +161,8 @@ def test_refusals_are_graded_exactly_where_the_notebooks_ask_for_them():
     prose, visible = _asked_refusals()
     assert prose == visible, "the prose and the visible tests should ask for the same ValueErrors"
     assert REFUSING == visible
-    assert REFUSING == {"conv_output_length", "conv_output_shape", "corr1d", "corr2d",
-                        "corr2d_multi_in", "corr2d_multi_in_out", "conv2d_forward",
-                        "im2col", "conv2d_matmul", "conv_matrix"}
+    # anchors, so the comparison above cannot pass by both sides finding nothing
+    assert {"conv_output_length", "corr2d", "conv2d_forward", "im2col"} <= REFUSING
 
 
 OWN_ERROR = '''

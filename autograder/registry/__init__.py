@@ -9,6 +9,7 @@ mistakes the feedback can name.
     a3_multichannel.py    corr2d_multi_in, corr2d_multi_in_out, conv2d_forward
     a4_backprop.py        corr1d_backward, conv2d_backward, numerical_gradient
     a5_conv_as_matmul.py  im2col, conv2d_matmul, conv_matrix
+    a5_conv_as_matmul.py  im2col, conv2d_matmul, conv_matrix
 
 Derived here: STUDENT_API (assignment -> graded functions in notebook order, which course.yml is
 validated against), `graded(name)` (the entry of a function, for checks, cases and diagnose) and

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder import registry
 from autograder.diagnose import INTEGER_TRUNCATION, mistakes_for
 from autograder.registry import ASSIGNMENT_MODULES, KINDS, REGISTRY, STUDENT_API, graded
 from autograder.registry.entry import GradedFunction, Gradients, Param
@@ -38,6 +39,8 @@ def test_student_api_follows_the_assignment_modules():
     for module in ASSIGNMENT_MODULES:
         assert STUDENT_API[module.ASSIGNMENT] == tuple(e.name for e in module.FUNCTIONS)
         assert module.__doc__ and len(module.__doc__) > 200, "each assignment module tells its story"
+        listed = f"{module.ASSIGNMENT}.py  " in (registry.__doc__ or "")
+        assert listed, f"the registry's docstring leads a newcomer to {module.ASSIGNMENT}.py"
 
 
 def test_kinds_decide_the_mistakes_every_function_gets():

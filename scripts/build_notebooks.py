@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder.course import load_course  # noqa: E402
-from autograder.registry import graded  # noqa: E402
+from autograder.registry import graded as registry_entry  # noqa: E402
 
 SKIP_TAG = "autograder:skip"
 HIDDEN_BLOCK = (

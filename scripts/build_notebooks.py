@@ -86,8 +86,12 @@ class Builder:
         self._add(cell)
 
     def solution(self, name: str, signature: str, docstring: str) -> None:
-        """The student's cell: signature, docstring with shapes, stub between the markers."""
+        """The student's cell: signature, docstring with shapes, stub between the markers. The
+        signature is the registry entry's (autograder/registry/), as written for students."""
         assert name in self.points, f"{name} is not graded in course.yml"
+        entry_signature = f"{name}{registry_entry(name).signature}"
+        assert _same_signature(signature, entry_signature), \
+            f"{signature} is not the registry's {entry_signature}"
         doc = _text(docstring)
         doc_lines = "\n".join(("    " + line) if line else "" for line in doc.splitlines())
         source = (

@@ -434,3 +434,17 @@ def test_visible_tests_explain_a_typical_mistake(assignment_id, function, messag
     assert message in str(failure.value), str(failure.value)
     said = str(failure.value)
     assert any(word in said for word in ("got", "largest change", "returned", "raised")), said
+
+
+def test_a_stub_must_have_its_registry_entrys_signature():
+    """The notebook builder refuses a stub whose parameters or defaults differ from the entry."""
+    b = build_notebooks.Builder("a1_output_size", {"conv_output_length": 3})
+    b.solution("conv_output_length", "conv_output_length(n, k, padding=0, stride=1, dilation=1)",
+               "doc")
+    with pytest.raises(AssertionError, match="registry's conv_output_length"):
+        b.solution("conv_output_length",
+                   "conv_output_length(n, k, padding=0, stride=2, dilation=1)", "doc")
+    with pytest.raises(AssertionError, match="registry's numerical_gradient"):
+        b = build_notebooks.Builder("a4_backprop", {"numerical_gradient": 2})
+        b.solution("numerical_gradient", "numerical_gradient(f, x, step=1e-5)", "doc")
+    b.solution("numerical_gradient", "numerical_gradient(f, x, h=1e-5)", "doc")  # 1e-5 == 1e-05

@@ -524,8 +524,10 @@ def test_a_kernel_that_ignores_interrupts_is_killed_not_waited_on(odd_class):
 
     ran = re.search(rf"odd_hang/{AID}: notebook ran in the kernel in ([\d.]+) s", odd_class["autograde"].output)
     assert ran, odd_class["autograde"].output[-3000:]
-    # the cell's timeout, nbclient's few seconds for the interrupt, the kill; never the whole batch
-    assert float(ran.group(1)) < ODD_CELL_TIMEOUT_S + 10
+    # the cell's timeout, nbclient's few seconds for the interrupt, the kill: a bounded wait.
+    # Unkilled, the kernel loops for ever (the batch would hit the test's timeout); the margin
+    # is wide because a loaded machine stretches every step (15.4 s was seen against 5 + 10)
+    assert float(ran.group(1)) < ODD_CELL_TIMEOUT_S + 60
     assert "CellTimeoutError" in html.unescape(_feedback_page(odd_class, "odd_hang"))
 
 

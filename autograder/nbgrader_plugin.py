@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbconvert.exporters import NotebookExporter
+from nbconvert.exporters import HTMLExporter, NotebookExporter
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
@@ -69,7 +69,7 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
     SaveAutoGrades,
 )
-from traitlets import Unicode
+from traitlets import Unicode, default
 from traitlets.utils.importstring import import_item
 
 from .course import Course, CourseError, load_course
@@ -146,7 +146,25 @@ def configure(c: Any, course: Course) -> None:
         CheckCellMetadata,
     ]
     c.GenerateFeedback.preprocessors = [GetGrades, StripHiddenTests, SanitizeStudentHtml, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.exporter_class = NamedTestsFeedback
     c.NbGraderApp.logfile = str(root / ".nbgrader.log")
+
+
+class NamedTestsFeedback(HTMLExporter):
+    """nbgrader's feedback page, its table of contents naming each test by the function it grades
+    ("Tests of corr2d") instead of "Test cell" five times (templates/named_tests.html.j2, which
+    extends nbgrader's own page). Where formgrader asks for nbgrader's plain template by name, the
+    template file falls back to that page's default and nothing breaks."""
+
+    TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.template_file = "named_tests.html.j2"
+
+    @default("template_paths")
+    def _template_paths(self, prune=True, root_dirs=None):
+        return [self.TEMPLATES, *super()._template_paths(prune, root_dirs)]
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course import load_course
+from autograder.course import STUDENT_API, load_course
 from autograder.demo import (
     gradebook_scores,
     nbgrader,
@@ -318,6 +318,15 @@ def test_feedback_shows_scores_and_what_passed(course_dir):
     text = feedback_text(course_dir[0], "ref", A2)
     assert "course autograder" in text
     assert "checks passed" in text
+
+
+def test_feedback_names_each_test_by_its_function(course_dir):
+    """The table of contents says "Tests of corr2d", not "Test cell" five times; the page keeps
+    nbgrader's layout (one table of contents, the notebook below it)."""
+    raw = (course_dir[0] / "feedback" / "ref" / A2 / f"{A2}.html").read_text()
+    labels = re.findall(r'<li><a href="#test_\w+">([^<]+)</a>', raw)
+    assert labels == [f"Tests of {f}" for f in STUDENT_API[A2]]
+    assert raw.count('id="toc"') == 1 and 'id="notebook-container"' in raw
 
 
 @e2e

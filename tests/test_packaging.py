@@ -57,6 +57,7 @@ def test_wheel_holds_the_engine_and_no_solutions(dist):
     names = zipfile.ZipFile(wheel).namelist()
     assert any(n.startswith("autograder/engine.py") for n in names)
     assert "autograder/py.typed" in names  # PEP 561: type checkers read the installed package's hints
+    assert "autograder/templates/named_tests.html.j2" in names  # the feedback page GenerateFeedback uses
     assert not [n for n in names if n.startswith("solutions/") or "/solutions/" in n]
     assert not [n for n in names if n.startswith("tests/")]
     text = "\n".join(zipfile.ZipFile(wheel).read(n).decode("utf-8", "replace") for n in names if n.endswith(".py"))

@@ -164,6 +164,30 @@ def test_an_edit_made_in_the_notebook_reaches_the_source_and_survives_the_build(
         "the rebuilt notebook is the committed one plus the edit (same ids, metadata and points)"
 
 
+def test_saving_the_notebook_in_jupyter_writes_its_source_too(tmp_path):
+    """Jupyter with jupytext (its contents manager) saves a notebook of assignments/ to both
+    files of the pair; a notebook elsewhere (release/) is saved alone, never over a source."""
+    from jupyter_server.services.contents.largefilemanager import LargeFileManager
+    from jupytext.sync_contentsmanager import build_sync_jupytext_contents_manager_class
+
+    assignment_id = "a1_output_size"
+    ipynb, source = _paired_copy(tmp_path, assignment_id)
+    release = tmp_path / "release" / assignment_id / ipynb.name
+    release.parent.mkdir(parents=True)
+    shutil.copy(ipynb, release)
+    before = source.read_text()
+    manager = build_sync_jupytext_contents_manager_class(LargeFileManager)(root_dir=str(tmp_path))
+    for path, words in ((release, "Said in the release."), (ipynb, "Said in Jupyter.")):
+        model = manager.get(str(path.relative_to(tmp_path)))
+        model["content"].cells[0].source += "\n\n" + words
+        manager.save(model, str(path.relative_to(tmp_path)))
+    text = source.read_text()
+    assert "# Said in Jupyter." in text and "Said in the release." not in text
+    assert '"points"' not in text
+    assert text.replace("#\n# Said in Jupyter.\n", "", 1) == before
+    assert sorted(p.name for p in tmp_path.rglob("*.py")) == [source.name]
+
+
 def _broken_source(tmp_path: Path, assignment_id: str, old: str, new: str) -> Path:
     source = build_notebooks.source_path(assignment_id)
     text = source.read_text()

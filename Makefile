@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # nbgrader starts helper commands (alembic, jupyter) by name: they must come from the venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: test test-fast lint demo bench reference clean sandbox
+.PHONY: test test-fast lint notebooks demo bench reference clean sandbox
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ test-fast: sandbox
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+
+# Rebuild assignments/<id>/<id>.ipynb from the sources notebooks/<id>/<id>.py (points from
+# course.yml); `make test` fails while a committed notebook differs from its source.
+notebooks: $(STAMP)
+	$(PY) scripts/build_notebooks.py
 
 demo: sandbox
 	$(PY) -m autograder demo

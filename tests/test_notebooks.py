@@ -1,7 +1,9 @@
-"""The four student notebooks: structure of the sources, the nbgrader release, and real runs.
+"""The five student notebooks: structure of the sources, the nbgrader release, and real runs.
 
-1. Every source notebook is valid nbformat, carries no outputs, and has exactly one solution cell
-   and one locked test cell (with course.yml's points) per graded function, in course order.
+1. Every nbgrader source notebook is valid nbformat, carries no outputs, and has exactly one
+   solution cell and one locked test cell (with course.yml's points) per graded function, in
+   course order; it is what scripts/build_notebooks.py makes of its source notebooks/<id>/<id>.py,
+   and an edit made to the .ipynb in Jupyter reaches that source through jupytext's pairing.
 2. `nbgrader generate_assignment` (the real command, in a scratch course) releases each notebook
    without hidden tests and without solution code.
 3. In a real Jupyter kernel (nbclient): the release filled from solutions/ runs top to bottom
@@ -120,8 +122,115 @@ def test_picture_cells_are_tagged_and_do_not_define_graded_functions(assignment_
             assert f"def {function}(" not in cell.source
 
 
-def test_committed_notebooks_match_the_builder():
-    assert build_notebooks.main(["--check"]) == 0, "run: python scripts/build_notebooks.py"
+def test_committed_notebooks_match_their_sources():
+    assert build_notebooks.main(["--check"]) == 0, "run: make notebooks"
+
+
+def _paired_copy(tmp_path: Path, assignment_id: str) -> tuple[Path, Path]:
+    """A scratch course root with jupytext.toml, one notebook and its source: (ipynb, py)."""
+    shutil.copy(ROOT / "jupytext.toml", tmp_path / "jupytext.toml")
+    ipynb = tmp_path / COURSE.assignment(assignment_id).notebook
+    source = build_notebooks.source_path(assignment_id, tmp_path)
+    for path, original in ((ipynb, ROOT / COURSE.assignment(assignment_id).notebook),
+                           (source, build_notebooks.source_path(assignment_id))):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(original, path)
+    return ipynb, source
+
+
+def test_an_edit_made_in_the_notebook_reaches_the_source_and_survives_the_build(tmp_path):
+    """What an instructor does in Jupyter: edit the .ipynb; jupytext syncs; `make notebooks`."""
+    from jupytext.cli import jupytext as jupytext_cli
+
+    assignment_id = "a2_correlation"
+    ipynb, source = _paired_copy(tmp_path, assignment_id)
+    nb = nbformat.read(ipynb, as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and i > 2)
+    edit = "A sentence an instructor added in Jupyter, with $x_i$ and `code`."
+    nb.cells[index].source += "\n\n" + edit
+    nbformat.write(nb, ipynb)
+    old = source.stat().st_mtime - 60  # the .ipynb is the newer of the pair, as after a save
+    os.utime(source, (old, old))
+
+    assert jupytext_cli(["--sync", str(ipynb)]) == 0
+    assert edit in source.read_text()
+    assert '"points"' not in source.read_text(), "points stay in course.yml, not in the source"
+
+    rebuilt = build_notebooks.build_from(assignment_id, source, COURSE.assignment(assignment_id).points)
+    assert rebuilt.cells[index].source.endswith(edit)
+    committed = _read_source(assignment_id)
+    committed.cells[index].source += "\n\n" + edit
+    assert build_notebooks.render(rebuilt) == nbformat.writes(committed) + "\n", \
+        "the rebuilt notebook is the committed one plus the edit (same ids, metadata and points)"
+
+
+def test_saving_the_notebook_in_jupyter_writes_its_source_too(tmp_path):
+    """Jupyter with jupytext (its contents manager) saves a notebook of assignments/ to both
+    files of the pair; a notebook elsewhere (release/) is saved alone, never over a source."""
+    from jupyter_server.services.contents.largefilemanager import LargeFileManager
+    from jupytext.sync_contentsmanager import build_sync_jupytext_contents_manager_class
+
+    assignment_id = "a1_output_size"
+    ipynb, source = _paired_copy(tmp_path, assignment_id)
+    release = tmp_path / "release" / assignment_id / ipynb.name
+    release.parent.mkdir(parents=True)
+    shutil.copy(ipynb, release)
+    before = source.read_text()
+    manager = build_sync_jupytext_contents_manager_class(LargeFileManager)(root_dir=str(tmp_path))
+    for path, words in ((release, "Said in the release."), (ipynb, "Said in Jupyter.")):
+        model = manager.get(str(path.relative_to(tmp_path)))
+        model["content"].cells[0].source += "\n\n" + words
+        manager.save(model, str(path.relative_to(tmp_path)))
+    text = source.read_text()
+    assert "# Said in Jupyter." in text and "Said in the release." not in text
+    assert '"points"' not in text
+    assert text.replace("#\n# Said in Jupyter.\n", "", 1) == before
+    assert sorted(p.name for p in tmp_path.rglob("*.py")) == [source.name]
+
+
+def _broken_source(tmp_path: Path, assignment_id: str, old: str, new: str) -> Path:
+    source = build_notebooks.source_path(assignment_id)
+    text = source.read_text()
+    assert old in text, old
+    broken = tmp_path / source.name
+    broken.write_text(text.replace(old, new, 1))
+    return broken
+
+
+def test_a_stub_must_have_its_registry_entrys_signature(tmp_path):
+    """The build refuses a stub whose parameters or defaults differ from the registry entry."""
+    points = COURSE.assignment("a1_output_size").points
+    source = _broken_source(tmp_path, "a1_output_size", "def conv_output_length(n, k, padding=0, stride=1,",
+                            "def conv_output_length(n, k, padding=0, stride=2,")
+    with pytest.raises(build_notebooks.SourceError, match="registry's conv_output_length"):
+        build_notebooks.build_from("a1_output_size", source, points)
+
+    points = COURSE.assignment("a4_backprop").points
+    source = _broken_source(tmp_path, "a4_backprop", "def numerical_gradient(f, x, h=1e-5)",
+                            "def numerical_gradient(f, x, step=1e-5)")
+    with pytest.raises(build_notebooks.SourceError, match="registry's numerical_gradient"):
+        build_notebooks.build_from("a4_backprop", source, points)
+    source = _broken_source(tmp_path, "a4_backprop", "def numerical_gradient(f, x, h=1e-5)",
+                            "def numerical_gradient(f, x, h=1e-05)")
+    build_notebooks.build_from("a4_backprop", source, points)  # 1e-5 == 1e-05
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('"grade_id": "test_corr2d", "locked": true,', '"grade_id": "test_corr2d", "locked": true, "points": 9,',
+     "points come from course.yml"),
+    ('"grade_id": "corr3d", "locked": false,', '"grade_id": "corr2d", "locked": false,',
+     "expected one solution cell with grade_id 'corr3d', found 0"),
+    ('"grade_id": "test_convolve1d", "locked": true,', '"grade_id": "test_convolve1d", "locked": false,',
+     "a grade cell must be locked"),
+    ('# %% tags=["autograder:skip"]',
+     '# %% tags=["autograder:skip"] nbgrader={"grade": false, "grade_id": "pic", "locked": true, '
+     '"schema_version": 3, "solution": false}',
+     "a picture cell (tag autograder:skip) must not be an nbgrader cell"),
+])
+def test_the_build_refuses_a_source_that_breaks_the_conventions(tmp_path, old, new, message):
+    source = _broken_source(tmp_path, "a2_correlation", old, new)
+    with pytest.raises(build_notebooks.SourceError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        build_notebooks.build_from("a2_correlation", source, COURSE.assignment("a2_correlation").points)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -434,17 +543,3 @@ def test_visible_tests_explain_a_typical_mistake(assignment_id, function, messag
     assert message in str(failure.value), str(failure.value)
     said = str(failure.value)
     assert any(word in said for word in ("got", "largest change", "returned", "raised")), said
-
-
-def test_a_stub_must_have_its_registry_entrys_signature():
-    """The notebook builder refuses a stub whose parameters or defaults differ from the entry."""
-    b = build_notebooks.Builder("a1_output_size", {"conv_output_length": 3})
-    b.solution("conv_output_length", "conv_output_length(n, k, padding=0, stride=1, dilation=1)",
-               "doc")
-    with pytest.raises(AssertionError, match="registry's conv_output_length"):
-        b.solution("conv_output_length",
-                   "conv_output_length(n, k, padding=0, stride=2, dilation=1)", "doc")
-    with pytest.raises(AssertionError, match="registry's numerical_gradient"):
-        b = build_notebooks.Builder("a4_backprop", {"numerical_gradient": 2})
-        b.solution("numerical_gradient", "numerical_gradient(f, x, step=1e-5)", "doc")
-    b.solution("numerical_gradient", "numerical_gradient(f, x, h=1e-5)", "doc")  # 1e-5 == 1e-05

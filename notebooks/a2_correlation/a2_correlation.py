@@ -1,0 +1,587 @@
+# %% [markdown]
+# # Assignment 2 · Cross-correlation and true convolution in 1D, 2D and 3D
+#
+# In assignment 1 you counted the outputs of a convolution. Now you compute them. You will
+# meet two operations that look almost the same, **cross-correlation** and **convolution**,
+# find out which one a "convolutional" neural network really computes, and implement both in
+# one, two and three dimensions. At the end your own code blurs, sharpens and outlines a
+# photograph.
+#
+# | function | shapes (valid mode) |
+# |---|---|
+# | `corr1d(x, w)` | `(L,)`, `(K,)` → `(L-K+1,)` |
+# | `corr2d(x, w)` | `(H, W)`, `(KH, KW)` → `(H-KH+1, W-KW+1)` |
+# | `corr3d(x, w)` | `(D, H, W)`, `(KD, KH, KW)` → `(D-KD+1, H-KH+1, W-KW+1)` |
+# | `convolve1d(x, w)`, `convolve2d(x, w)` | same shapes as the correlations, kernel flipped |
+#
+# Inputs may be Python lists or NumPy arrays of ints or floats; always return a `float64`
+# NumPy array (`np.asarray(x, dtype=float)` at the start takes care of both).
+
+# %% [markdown]
+# **How to work in this notebook.** Read from top to bottom and run every cell (Shift+Enter).
+# Each exercise is a function in a cell that says `# YOUR CODE HERE`: replace the
+# `raise NotImplementedError()` line with your code and keep the function's name and arguments.
+# The cell after it holds tests; run it, and fix your code until it runs without an error (an
+# `AssertionError` says what was expected and what came back). Passing these visible tests is a
+# good sign but not the whole grade: the autograder also tries random inputs of all shapes.
+# Cells that draw pictures work even before you start; they tell you which function they wait for.
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false}
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Rectangle
+
+np.set_printoptions(precision=4, suppress=True)
+
+
+def assert_close(got, expected, what, rtol=1e-7, atol=1e-9):
+    """Fail with a readable message unless `got` is a float ndarray close to `expected`."""
+    expected = np.asarray(expected, dtype=float)
+    if not isinstance(got, np.ndarray):
+        raise AssertionError(f"{what}: expected a numpy array, got {type(got).__name__}: {got!r}")
+    if got.shape != expected.shape:
+        hint = ""
+        if got.ndim == expected.ndim and all(abs(a - b) <= 1 for a, b in zip(got.shape, expected.shape)):
+            hint = ("\n(off by one: a window of size k fits n - k + 1 times along an axis of "
+                    "length n; check the range of your loops)")
+        raise AssertionError(f"{what}: expected shape {expected.shape}, got shape {got.shape}{hint}\n"
+                             f"expected:\n{expected}\ngot:\n{got}")
+    if got.dtype.kind != "f":
+        raise AssertionError(f"{what}: expected a float array, got dtype {got.dtype} "
+                             "(convert the inputs with np.asarray(..., dtype=float))")
+    if not np.allclose(got, expected, rtol=rtol, atol=atol):
+        worst = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - expected)), got.shape))
+        raise AssertionError(f"{what}: values differ, worst at {worst}: expected "
+                             f"{expected[worst]:.6g}, got {got[worst]:.6g}\n"
+                             f"expected:\n{expected}\ngot:\n{got}")
+
+
+def _short(value):
+    """A readable stand-in for an argument or a result: big arrays by shape only."""
+    if isinstance(value, np.ndarray) and value.size > 8:
+        return f"<array of shape {value.shape}>"
+    return repr(value)
+
+
+def assert_raises(error, func, *args, **kwargs):
+    """Fail unless func(*args, **kwargs) raises `error`; say what happened instead."""
+    call = f"{func.__name__}({', '.join([_short(a) for a in args] + [f'{k}={_short(v)}' for k, v in kwargs.items()])})"
+    try:
+        result = func(*args, **kwargs)
+    except error:
+        return
+    except NotImplementedError:
+        raise
+    except Exception as other:
+        raise AssertionError(f"{call} should raise {error.__name__}, but it raised "
+                             f"{type(other).__name__}: {other}") from other
+    raise AssertionError(f"{call} should raise {error.__name__}, but it returned {_short(result)}")
+
+
+# %% [markdown]
+# ## 1. Two ways to slide a kernel
+#
+# **Convolution** comes from signal processing. For two functions $f$ and $g$ of a real
+# variable it is defined as
+#
+# $$(f * g)(t) = \int f(\tau)\, g(t - \tau)\, d\tau .$$
+#
+# Read it as: to get the output at $t$, turn $g$ around ($-\tau$), shift it to $t$, multiply it
+# with $f$ and add everything up. For sequences the integral becomes a sum,
+# $(x * w)[i] = \sum_m x[m]\, w[i - m]$. The kernel $w$ enters **reversed**: as $m$ goes up,
+# $i - m$ goes down.
+#
+# **Cross-correlation** is the same without the reversal: it slides the kernel as it is and
+# measures how well it matches the input under it. For a kernel of length $K$, in valid mode:
+#
+# $$\text{correlation:}\quad y[i] = \sum_{p=0}^{K-1} w[p]\; x[i + p]
+# \qquad\qquad
+# \text{convolution:}\quad y[i] = \sum_{p=0}^{K-1} w[p]\; x[i + K - 1 - p]$$
+#
+# for $i = 0, \dots, L - K$. Where does the convolution's $x[i + K - 1 - p]$ come from? Take
+# the sum $\sum_m x[m]\, w[i' - m]$ above at $i' = i + K - 1$ and write $m = i + K - 1 - p$:
+# then $w[i' - m] = w[p]$ and $x[m] = x[i + K - 1 - p]$. The shift by $K - 1$ only renumbers the
+# outputs, so that output 0 is the first place where the whole kernel lies on the input, as in
+# valid-mode correlation. In the convolution, $w[0]$ meets the *last* input of the window and
+# $w[K-1]$ the first: convolving with $w$ is correlating with $w$ read backwards.
+#
+# A small example by hand, with $x = [1, 2, 3, 4]$ and $w = [1, 0, -1]$:
+#
+# - correlation: $y[0] = 1\cdot1 + 0\cdot2 + (-1)\cdot3 = -2$ and $y[1] = 1\cdot2 + 0\cdot3 + (-1)\cdot4 = -2$;
+# - convolution, i.e. correlation with $[-1, 0, 1]$: $y = [2, 2]$.
+#
+# The same kernel measures "left minus right" in one and "right minus left" in the other.
+# The picture puts the two side by side: the same input, the same kernel, and for each output
+# the weight that lands on each input cell.
+
+# %% tags=["autograder:skip"]
+def show_flip(x, w):
+    """Correlation (kernel as it is) next to convolution (kernel reversed), output by output."""
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    L, K = len(x), len(w)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.55 * (L - K + 2) + 0.8))
+    for ax, flip in zip(axes, (False, True)):
+        taps = w[::-1] if flip else w
+        rows = L - K + 1
+        for m in range(L):                               # the input on top
+            ax.add_patch(Rectangle((m, rows + 0.2), 0.9, 0.8, facecolor="#cfe2f3", edgecolor="black"))
+            ax.text(m + 0.45, rows + 0.6, f"x{m}={x[m]:g}", ha="center", va="center", fontsize=8)
+        for i in range(rows):
+            y = rows - 1 - i
+            for p in range(K):
+                idx = K - 1 - p if flip else p           # which weight sits on cell i + p
+                ax.add_patch(Rectangle((i + p, y), 0.9, 0.8, facecolor="#f6b26b", edgecolor="0.6"))
+                ax.text(i + p + 0.45, y + 0.4, f"w{idx}={taps[p]:g}", ha="center", va="center", fontsize=8)
+            value = float(np.dot(taps, x[i:i + K]))
+            ax.text(L + 0.2, y + 0.4, f"-> y[{i}] = {value:g}", va="center", fontsize=9)
+        ax.set_xlim(-0.2, L + 2.2)
+        ax.set_ylim(-0.2, rows + 1.1)
+        ax.axis("off")
+        ax.set_title("convolution: the kernel is read backwards" if flip
+                     else "correlation: the kernel as it is", fontsize=10)
+    plt.show()
+
+
+show_flip([1, 2, 3, 4], [1, 0, -1])
+
+
+# %% [markdown]
+# ## 2. Why CNNs compute cross-correlation
+#
+# In image processing the kernel is designed by hand, and it matters which of the two you
+# apply. In a neural network the kernel is **learned**: its numbers start random and are
+# adjusted by gradient descent until the network works. If a layer computed true convolutions,
+# training would simply find the reversed kernel, and the layer would compute exactly the same
+# function as a correlation layer with the un-reversed one. The two kinds of layer can
+# represent exactly the same functions, so nothing is gained by flipping, and the flip costs
+# an extra indexing step.
+#
+# That is why deep-learning libraries compute **cross-correlation** and still call it
+# "convolution" (PyTorch's `Conv2d`, for instance). The difference matters when you move
+# kernels between worlds: a hand-made kernel from an image-processing book, or a comparison
+# with `np.convolve` and `scipy.signal.convolve2d`, which do flip.
+
+# %% [markdown]
+# ## 3. Your turn: `corr1d`
+#
+# Write `corr1d(x, w)`: the valid cross-correlation $y[i] = \sum_p w[p]\, x[i+p]$ for
+# $i = 0, \dots, L-K$.
+#
+# A loop over the output positions is a perfectly good solution: for each $i$, take the
+# window `x[i:i+K]`, multiply it by `w` element by element and sum (or use `np.dot`).
+# Raise a `ValueError` if the kernel is longer than the input (valid mode has no output then).
+
+# %% nbgrader={"grade": false, "grade_id": "corr1d", "locked": false, "schema_version": 3, "solution": true}
+def corr1d(x, w):
+    """Valid 1D cross-correlation: y[i] = sum_p w[p] * x[i + p].
+
+    x: (L,) and w: (K,) with K <= L, lists or arrays of numbers.
+    Returns y: (L - K + 1,) float64.
+    """
+    ### BEGIN SOLUTION
+    raise NotImplementedError("write corr1d here")
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_corr1d", "locked": true, "schema_version": 3, "solution": false}
+# The example worked by hand above.
+assert_close(corr1d([1, 2, 3, 4], [1, 0, -1]), [-2, -2], "corr1d([1, 2, 3, 4], [1, 0, -1])")
+
+# A kernel with a single 1 picks out one input per window: no flip, no shift by one.
+x = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0])
+assert_close(corr1d(x, [1, 0, 0]), x[0:5], "corr1d(x, [1, 0, 0]) should be x[0:5]")
+assert_close(corr1d(x, [0, 0, 1]), x[2:7], "corr1d(x, [0, 0, 1]) should be x[2:7]")
+
+# A moving average of width 3, and the edge cases K = 1 and K = L.
+assert_close(corr1d(x, [1/3, 1/3, 1/3]), [8/3, 2, 10/3, 5, 16/3], "moving average corr1d(x, [1/3]*3)")
+assert_close(corr1d(x, [2]), 2 * x, "corr1d(x, [2]) should double x")
+assert_close(corr1d([1, 2, 3], [4, 5, 6]), [32], "kernel as long as the input: one output")
+assert_raises(ValueError, corr1d, [1, 2], [1, 2, 3])
+print("corr1d: all visible tests passed")
+
+### BEGIN HIDDEN TESTS
+# Graded outside this notebook by the course autograder (randomized cases seeded per student).
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 4. Two dimensions: the worked example
+#
+# An image is a grid, and the kernel slides along both axes. The output pixel $(i, j)$ is the
+# sum of the products of the kernel with the window of the input whose top-left corner is
+# $(i, j)$:
+#
+# $$y[i, j] = \sum_{p=0}^{K_H-1} \sum_{q=0}^{K_W-1} w[p, q]\; x[i + p,\, j + q].$$
+#
+# The lecture's example uses
+#
+# $$x = \begin{bmatrix} 0 & 1 & 2 \\ 3 & 4 & 5 \\ 6 & 7 & 8 \end{bmatrix}, \qquad
+# w = \begin{bmatrix} 0 & 1 \\ 2 & 3 \end{bmatrix}.$$
+#
+# The output is $(3 - 2 + 1) \times (3 - 2 + 1) = 2 \times 2$, and its top-left value is
+# $0 \cdot 0 + 1 \cdot 1 + 2 \cdot 3 + 3 \cdot 4 = 19$. The picture below goes through all four
+# positions: the orange window of the input is multiplied by the kernel, and the sum fills
+# the orange output cell. ($\star$ is the usual symbol for cross-correlation.)
+
+# %% tags=["autograder:skip"]
+def draw_grid(ax, values, x0, y0, highlight=(), color="#f6b26b", blank=()):
+    """Draw a matrix of numbers with its top-left corner at (x0, y0); cells in `highlight` coloured."""
+    values = np.asarray(values)
+    for (r, c), v in np.ndenumerate(values):
+        face = color if (r, c) in highlight else "white"
+        ax.add_patch(Rectangle((x0 + c, y0 - r - 1), 1, 1, facecolor=face, edgecolor="black"))
+        if (r, c) not in blank:
+            ax.text(x0 + c + 0.5, y0 - r - 0.5, f"{v:g}", ha="center", va="center", fontsize=11)
+
+
+def show_sliding(x, w):
+    """One panel per output cell: input window (orange), kernel, output cell it fills."""
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    (H, W), (KH, KW) = x.shape, w.shape
+    OH, OW = H - KH + 1, W - KW + 1
+    y = np.zeros((OH, OW))
+    fig, axes = plt.subplots(OH, OW, figsize=(4.6 * OW, 1.9 * OH))
+    axes = np.atleast_2d(axes)
+    for i in range(OH):
+        for j in range(OW):
+            window = x[i:i + KH, j:j + KW]
+            y[i, j] = np.sum(window * w)
+            ax = axes[i, j]
+            cells = {(i + p, j + q) for p in range(KH) for q in range(KW)}
+            draw_grid(ax, x, 0, H, highlight=cells)
+            ax.text(W + 0.5, H / 2, "⋆", fontsize=18, ha="center", va="center")
+            draw_grid(ax, w, W + 1, H - (H - KH) / 2, highlight=set(np.ndindex(KH, KW)), color="#9fc5e8")
+            ax.text(W + KW + 1.5, H / 2, "=", fontsize=16, ha="center", va="center")
+            done = {(a, c) for a in range(OH) for c in range(OW) if (a, c) <= (i, j)}
+            draw_grid(ax, y, W + KW + 2, H - (H - OH) / 2, highlight={(i, j)},
+                      blank=set(np.ndindex(OH, OW)) - done)
+            terms = " + ".join(f"{a:g}·{c:g}" for a, c in zip(w.ravel(), window.ravel()))
+            ax.set_title(f"y[{i},{j}] = {terms} = {y[i, j]:g}", fontsize=9)
+            ax.set_xlim(-0.2, W + KW + OW + 2.2)
+            ax.set_ylim(-0.2, H + 0.2)
+            ax.set_aspect("equal")
+            ax.axis("off")
+    plt.tight_layout()
+    plt.show()
+
+
+show_sliding([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[0, 1], [2, 3]])
+
+
+# %% [markdown]
+# ### Your turn: `corr2d`
+#
+# Write `corr2d(x, w)` for a 2D input `x` of shape `(H, W)` and a 2D kernel `w` of shape
+# `(KH, KW)`. Two nested loops over the output pixels `i` and `j`, each computing
+# `np.sum(x[i:i+KH, j:j+KW] * w)`, are enough. Raise a `ValueError` if the kernel does not fit
+# into the input.
+#
+# *Going further (optional):* `np.lib.stride_tricks.sliding_window_view(x, w.shape)` gives all
+# windows at once as an array of shape `(OH, OW, KH, KW)` without copying anything; one
+# `np.einsum` or `np.tensordot` then replaces both loops and runs much faster on big images.
+
+# %% nbgrader={"grade": false, "grade_id": "corr2d", "locked": false, "schema_version": 3, "solution": true}
+def corr2d(x, w):
+    """Valid 2D cross-correlation: y[i, j] = sum_p sum_q w[p, q] * x[i + p, j + q].
+
+    x: (H, W) and w: (KH, KW) with KH <= H and KW <= W.
+    Returns y: (H - KH + 1, W - KW + 1) float64.
+    """
+    ### BEGIN SOLUTION
+    raise NotImplementedError("write corr2d here")
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_corr2d", "locked": true, "schema_version": 3, "solution": false}
+# The lecture's worked example.
+x = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+w = [[0, 1], [2, 3]]
+assert_close(corr2d(x, w), [[19, 25], [37, 43]], "corr2d of the worked example")
+
+# Shapes: 28x28 with 3x3 gives 26x26 (assignment 1); height and width are independent.
+rng = np.random.default_rng(0)
+got = corr2d(rng.normal(size=(28, 28)), np.ones((3, 3)))
+assert got.shape == (26, 26), f"28x28 input, 3x3 kernel: expected shape (26, 26), got {got.shape}"
+got = corr2d(rng.normal(size=(4, 6)), np.ones((2, 3)))
+assert got.shape == (3, 4), f"(4, 6) input, (2, 3) kernel: expected shape (3, 4), got {got.shape}"
+
+# A kernel with a single 1 at row 0, column 2 copies a shifted part of the image:
+# y[i, j] = x[i, j + 2]. A flipped or transposed kernel gives something else.
+img = rng.integers(0, 10, size=(5, 7))
+pick = np.zeros((3, 3))
+pick[0, 2] = 1
+assert_close(corr2d(img, pick), img[0:3, 2:7], "kernel with a single 1 at [0, 2] should give x[0:3, 2:7]")
+
+# A kernel as large as the image: a single number, the sum of the products.
+assert_close(corr2d(x, np.ones((3, 3))), [[36]], "3x3 kernel of ones on the 3x3 example")
+assert_raises(ValueError, corr2d, np.ones((3, 3)), np.ones((2, 4)))
+print("corr2d: all visible tests passed")
+
+### BEGIN HIDDEN TESTS
+# Graded outside this notebook by the course autograder (randomized cases seeded per student).
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 5. Three dimensions
+#
+# Nothing in the definition is special about two axes. A video is a stack of frames (time,
+# height, width), a CT scan a stack of slices (depth, height, width); a 3D kernel slides along
+# all three axes:
+#
+# $$y[d, i, j] = \sum_{r=0}^{K_D-1} \sum_{p=0}^{K_H-1} \sum_{q=0}^{K_W-1}
+# w[r, p, q]\; x[d + r,\, i + p,\, j + q].$$
+#
+# The output has shape $(D - K_D + 1,\; H - K_H + 1,\; W - K_W + 1)$, the formula of
+# assignment 1 on every axis.
+#
+# Careful: this is *not* what happens to the colour channels of an image. There the kernel is
+# exactly as deep as the input and does not slide along the channel axis (assignment 3).
+# Here the kernel is usually shallower than the input and does slide in depth.
+#
+# Write `corr3d(x, w)`. Three nested loops work; so does one loop over the output depth `d`
+# that adds up `corr2d` results: the slice `x[d + r]` correlated with the kernel slice `w[r]`,
+# summed over `r`.
+
+# %% nbgrader={"grade": false, "grade_id": "corr3d", "locked": false, "schema_version": 3, "solution": true}
+def corr3d(x, w):
+    """Valid 3D cross-correlation: y[d, i, j] = sum_r,p,q w[r, p, q] * x[d + r, i + p, j + q].
+
+    x: (D, H, W) and w: (KD, KH, KW), each kernel size <= the input size.
+    Returns y: (D - KD + 1, H - KH + 1, W - KW + 1) float64.
+    """
+    ### BEGIN SOLUTION
+    raise NotImplementedError("write corr3d here")
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_corr3d", "locked": true, "schema_version": 3, "solution": false}
+# A 2x2x2 kernel of ones sums 2x2x2 blocks of x = 0..26 arranged as 3x3x3:
+# the block starting at (d, i, j) sums to 52 + 8 * (9d + 3i + j).
+x = np.arange(27).reshape(3, 3, 3)
+expected = [[[52, 60], [76, 84]], [[124, 132], [148, 156]]]
+assert_close(corr3d(x, np.ones((2, 2, 2))), expected, "corr3d(arange(27).reshape(3, 3, 3), ones((2, 2, 2)))")
+
+# Shapes follow n - k + 1 on each axis.
+rng = np.random.default_rng(1)
+got = corr3d(rng.normal(size=(5, 6, 7)), rng.normal(size=(2, 3, 4)))
+assert got.shape == (4, 4, 4), f"(5, 6, 7) input, (2, 3, 4) kernel: expected shape (4, 4, 4), got {got.shape}"
+
+# A kernel of depth 1 does corr2d on every slice separately.
+vol, w2 = rng.normal(size=(4, 5, 6)), rng.normal(size=(2, 3))
+expected = np.stack([corr2d(vol[d], w2) for d in range(4)])
+assert_close(corr3d(vol, w2[None]), expected, "depth-1 kernel: corr2d of every slice")
+
+# A single 1 at [1, 0, 1] picks x[d + 1, i, j + 1]: no flip along any axis.
+pick = np.zeros((2, 2, 2))
+pick[1, 0, 1] = 1
+assert_close(corr3d(vol, pick), vol[1:4, 0:4, 1:6], "kernel with a single 1 at [1, 0, 1]")
+print("corr3d: all visible tests passed")
+
+### BEGIN HIDDEN TESTS
+# Graded outside this notebook by the course autograder (randomized cases seeded per student).
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 6. True convolution: flip the kernel
+#
+# From section 1, convolution is correlation with the kernel reversed. In 1D, reversing is
+# `w[::-1]`. In 2D the kernel is reversed along **both** axes, `w[::-1, ::-1]`, which is a
+# rotation by 180 degrees (not a transpose, and not a flip along one axis only):
+#
+# $$\begin{bmatrix} 0 & 1 \\ 2 & 3 \end{bmatrix}
+# \;\xrightarrow{\text{rotate } 180^\circ}\;
+# \begin{bmatrix} 3 & 2 \\ 1 & 0 \end{bmatrix}$$
+#
+# So the worked example convolved (instead of correlated) gives
+# $y[0, 0] = 3 \cdot 0 + 2 \cdot 1 + 1 \cdot 3 + 0 \cdot 4 = 5$, and the whole output is
+# $\begin{bmatrix} 5 & 11 \\ 23 & 29 \end{bmatrix}$.
+# NumPy's `np.convolve(x, w, mode="valid")` and SciPy's
+# `scipy.signal.convolve2d(x, w, mode="valid")` compute exactly these true convolutions.
+#
+# Write `convolve1d` and `convolve2d`. Each is one line on top of your correlation.
+
+# %% nbgrader={"grade": false, "grade_id": "convolve1d", "locked": false, "schema_version": 3, "solution": true}
+def convolve1d(x, w):
+    """Valid 1D convolution: correlation with the kernel reversed.
+
+    x: (L,) and w: (K,) with K <= L. Returns (L - K + 1,) float64,
+    equal to np.convolve(x, w, mode="valid").
+    """
+    ### BEGIN SOLUTION
+    raise NotImplementedError("write convolve1d here")
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_convolve1d", "locked": true, "schema_version": 3, "solution": false}
+assert_close(convolve1d([1, 2, 3, 4], [1, 0, -1]), [2, 2], "convolve1d([1, 2, 3, 4], [1, 0, -1])")
+
+# Convolution is correlation with the reversed kernel, and it is what np.convolve computes.
+rng = np.random.default_rng(2)
+x, w = rng.normal(size=9), rng.normal(size=4)
+assert_close(convolve1d(x, w), corr1d(x, w[::-1]), "convolve1d(x, w) should equal corr1d(x, w[::-1])")
+assert_close(convolve1d(x, w), np.convolve(x, w, mode="valid"), "convolve1d(x, w) vs np.convolve(x, w, 'valid')")
+
+# A single 1 at the START of the kernel picks the LAST input of each window.
+assert_close(convolve1d(x, [1, 0, 0]), x[2:9], "convolve1d(x, [1, 0, 0]) should be x[2:9]")
+print("convolve1d: all visible tests passed")
+
+### BEGIN HIDDEN TESTS
+# Graded outside this notebook by the course autograder (randomized cases seeded per student).
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Now `convolve2d`: the same idea in two dimensions, with the kernel rotated by 180 degrees.
+
+# %% nbgrader={"grade": false, "grade_id": "convolve2d", "locked": false, "schema_version": 3, "solution": true}
+def convolve2d(x, w):
+    """Valid 2D convolution: correlation with the kernel rotated by 180 degrees.
+
+    x: (H, W) and w: (KH, KW). Returns (H - KH + 1, W - KW + 1) float64,
+    equal to scipy.signal.convolve2d(x, w, mode="valid").
+    """
+    ### BEGIN SOLUTION
+    raise NotImplementedError("write convolve2d here")
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_convolve2d", "locked": true, "schema_version": 3, "solution": false}
+x = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+w = [[0, 1], [2, 3]]
+assert_close(convolve2d(x, w), [[5, 11], [23, 29]], "convolve2d of the worked example")
+
+rng = np.random.default_rng(3)
+img, k = rng.normal(size=(6, 8)), rng.normal(size=(3, 2))
+assert_close(convolve2d(img, k), corr2d(img, k[::-1, ::-1]),
+             "convolve2d(x, w) should equal corr2d(x, w[::-1, ::-1]) (rotate by 180 degrees, not transpose)")
+
+# For a kernel that looks the same after a 180-degree rotation, both operations agree.
+sym = np.array([[1.0, 2.0, 1.0], [0.0, 5.0, 0.0], [1.0, 2.0, 1.0]])
+assert_close(convolve2d(img, sym), corr2d(img, sym), "a symmetric kernel: convolution == correlation")
+
+# A single 1 at [0, 0] of the kernel picks the bottom-right cell of each window.
+pick = np.zeros((3, 2))
+pick[0, 0] = 1
+assert_close(convolve2d(img, pick), img[2:6, 1:8], "kernel with a single 1 at [0, 0] should give x[2:, 1:]")
+print("convolve2d: all visible tests passed")
+
+### BEGIN HIDDEN TESTS
+# Graded outside this notebook by the course autograder (randomized cases seeded per student).
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 7. Image kernels: your `corr2d` on a photograph
+#
+# Long before neural networks learned their kernels, image-processing people designed them by
+# hand. Each one below is a $3 \times 3$ (or $5 \times 5$) grid of weights, and correlating a
+# grey-scale photo with it gives a new picture:
+#
+# - **identity**: a single 1 in the middle copies the image;
+# - **box blur**: all weights equal ($1/25$ for a $5 \times 5$ box), every pixel becomes the
+#   average of its neighbourhood;
+# - **Gaussian blur**: weights shaped like a bell curve,
+#   $\frac{1}{16}\begin{bmatrix}1&2&1\\2&4&2\\1&2&1\end{bmatrix}$,
+#   a softer, more natural blur (near neighbours count more than far ones);
+# - **sharpen**: 5 in the middle and $-1$ at the four neighbours; that is the identity plus
+#   "4 times the pixel minus its four neighbours", a term that is 0 on flat areas and large
+#   where the pixel differs from its surroundings, so edges get stronger;
+# - **edge detection**: 8 in the middle and $-1$ everywhere else; the weights add up to 0,
+#   so flat areas become 0 and only changes (edges) remain;
+# - **emboss**: negative weights on one side and positive on the other, so brightness changes
+#   in one direction look like light falling on a relief;
+# - **your own kernel**: edit `my_kernel` in the next cell and re-run the gallery.
+#
+# Why the weights add up to what they do: on a flat patch where every pixel has brightness
+# $v$, the output is $v$ times the sum of the weights. The blurs and the sharpen kernel sum to
+# 1, so flat areas keep their brightness; the edge detector sums to 0, so flat areas turn
+# black-grey (0) and only changes survive. Each kernel is drawn in the corner of its picture
+# (red negative, blue positive, darker means larger).
+#
+# The symmetric kernels give the same picture under correlation and convolution. The emboss
+# kernel is not symmetric: with your `convolve2d` the light comes from the opposite side.
+#
+# The photo is Grace Hopper's portrait, shipped with matplotlib, so nothing is downloaded.
+
+# %% tags=["autograder:skip"]
+from matplotlib import cbook
+
+with cbook.get_sample_data("grace_hopper.jpg") as f:
+    photo = plt.imread(f)                       # (600, 512, 3) uint8
+gray = photo[..., :3] @ np.array([0.299, 0.587, 0.114]) / 255.0   # luminance in [0, 1]
+# Average 4x4 blocks -> (150, 128): small enough for a loop-based corr2d. (Keeping every 4th
+# pixel instead would be faster still but makes fine detail flicker into noise.)
+gray = gray.reshape(150, 4, 128, 4).mean(axis=(1, 3))
+print("photo:", photo.shape, "-> grey-scale, downsampled:", gray.shape)
+
+# Edit me: any 2D kernel works (try a 1x9 horizontal blur, or a vertical edge detector).
+my_kernel = np.array([[-1.0, 0.0, 1.0],
+                      [-2.0, 0.0, 2.0],
+                      [-1.0, 0.0, 1.0]])        # Sobel: vertical edges
+
+# %% tags=["autograder:skip"]
+kernels = {
+    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=float),
+    "box blur 5x5": np.ones((5, 5)) / 25,
+    "Gaussian blur": np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16,
+    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=float),
+    "edge detection": np.array([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]], dtype=float),
+    "emboss": np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], dtype=float),
+    "my_kernel": my_kernel,
+}
+
+
+def draw_kernel(ax, k):
+    """A kernel as a small grid: red negative, blue positive; whole-number weights written in."""
+    lim = np.max(np.abs(k)) or 1.0
+    ax.imshow(k, cmap="RdBu", vmin=-lim, vmax=lim)
+    if k.size <= 9 and np.all(k == np.round(k)):   # fractions (the blurs) would not fit
+        for (r, c), v in np.ndenumerate(k):
+            ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=7,
+                    color="white" if abs(v) > lim / 2 else "black")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def show_gallery(image, kernels):
+    """Correlate `image` with every kernel using YOUR corr2d and show the results side by side."""
+    results = {}
+    try:
+        for name, k in kernels.items():
+            results[name] = corr2d(image, k)
+        results["emboss, convolve2d"] = convolve2d(image, kernels["emboss"])
+    except (NameError, NotImplementedError):
+        missing = "convolve2d" if results else "corr2d"
+        print(f"Write {missing} above first (section {4 if missing == 'corr2d' else 6}), "
+              "run its cell, then run this cell again.")
+        if not results:
+            return
+    fig, axes = plt.subplots(2, 4, figsize=(10, 5.6))
+    for ax, (name, img) in zip(axes.ravel(), results.items()):
+        if name in ("identity", "box blur 5x5", "Gaussian blur", "sharpen"):
+            ax.imshow(img, cmap="gray", vmin=0, vmax=1)   # same brightness scale as the photo
+        else:   # edges: around 0 with a few extreme pixels; stretch the middle 98 %
+            ax.imshow(img, cmap="gray", vmin=np.percentile(img, 1), vmax=np.percentile(img, 99))
+        ax.set_title(f"{name}  {img.shape[0]}x{img.shape[1]}", fontsize=9)
+        ax.axis("off")
+        k = kernels.get(name.split(",")[0])
+        if k is not None and k.ndim == 2 and max(k.shape) <= 7:
+            draw_kernel(ax.inset_axes([0.68, 0.0, 0.32, 0.32]), k)
+    for ax in axes.ravel()[len(results):]:
+        ax.axis("off")
+    plt.tight_layout()
+    plt.show()
+
+
+show_gallery(gray, kernels)
+
+# %% [markdown]
+# Look at the sizes in the titles: every result is a little smaller than the photo, by
+# $K - 1$ pixels per axis, exactly as assignment 1 predicts for valid mode.
+#
+# ## Summary
+#
+# - Cross-correlation slides the kernel as it is: $y[i] = \sum_p w[p]\,x[i+p]$; convolution
+#   reverses it first (rotates it by 180° in 2D).
+# - CNN layers compute cross-correlation: their kernels are learned, so a flip would change
+#   nothing but the learned numbers.
+# - The same sum works in 1D, 2D and 3D, one index per axis.
+#
+# Next, in assignment 3, images get colour channels and layers get many kernels.

@@ -1,0 +1,561 @@
+# %% [markdown]
+# # Assignment 4 · Backpropagation through convolution
+#
+# A network learns by **gradient descent**. Its output is scored by a **loss** $L$, a single
+# number that is small when the network's answers are good (for example the squared
+# difference between its outputs and the correct ones). After each batch the network needs the
+# derivative of $L$ with respect to every kernel weight, to nudge each weight a little in the
+# direction that makes $L$ smaller ("downhill"). To get those derivatives,
+# **backpropagation** walks through the layers from the last to the first; each layer receives
+# $\partial L / \partial y$ for its own output $y$ (the *upstream gradient*) and must return
+#
+# - $\partial L / \partial w$ (and $\partial L / \partial b$): how to change its own parameters;
+# - $\partial L / \partial x$: the upstream gradient for the layer before it.
+#
+# The punchline of this assignment: **the gradients of a convolution are convolutions again.**
+#
+# | function | returns |
+# |---|---|
+# | `corr1d_backward(x, w, dy)` | `(dx, dw)` for `y = corr1d(x, w)` |
+# | `conv2d_backward(x, w, b, dout, stride=1, padding=0)` | `(dx, dw, db)` for the layer of assignment 3 |
+# | `numerical_gradient(f, x, h=1e-5)` | the gradient of a scalar function, by finite differences |
+#
+# Notation: `dy` stands for $\partial L/\partial y$ and has the shape of `y`; likewise `dx` has
+# the shape of `x`, `dw` the shape of `w`.
+#
+# As in assignments 2 and 3, inputs may be Python lists or NumPy arrays of ints or floats;
+# always return `float64` NumPy arrays (`np.asarray(x, dtype=float)` at the start takes care of
+# both).
+
+# %% [markdown]
+# **How to work in this notebook.** Read from top to bottom and run every cell (Shift+Enter).
+# Each exercise is a function in a cell that says `# YOUR CODE HERE`: replace the
+# `raise NotImplementedError()` line with your code and keep the function's name and arguments.
+# The cell after it holds tests; run it, and fix your code until it runs without an error (an
+# `AssertionError` says what was expected and what came back). Passing these visible tests is a
+# good sign but not the whole grade: the autograder also tries random inputs of all shapes.
+# Cells that draw pictures work even before you start; they tell you which function they wait for.
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false}
+import matplotlib.pyplot as plt
+import numpy as np
+
+np.set_printoptions(precision=4, suppress=True)
+
+
+def assert_close(got, expected, what, rtol=1e-7, atol=1e-9):
+    """Fail with a readable message unless `got` is a float ndarray close to `expected`."""
+    expected = np.asarray(expected, dtype=float)
+    if not isinstance(got, np.ndarray):
+        raise AssertionError(f"{what}: expected a numpy array, got {type(got).__name__}: {got!r}")
+    if got.shape != expected.shape:
+        hint = ""
+        if got.ndim == expected.ndim and all(abs(a - b) <= 1 for a, b in zip(got.shape, expected.shape)):
+            hint = ("\n(off by one: a window of size k fits n - k + 1 times along an axis of "
+                    "length n; check the range of your loops)")
+        raise AssertionError(f"{what}: expected shape {expected.shape}, got shape {got.shape}{hint}\n"
+                             f"expected:\n{expected}\ngot:\n{got}")
+    if got.dtype.kind != "f":
+        raise AssertionError(f"{what}: expected a float array, got dtype {got.dtype} "
+                             "(convert the inputs with np.asarray(..., dtype=float))")
+    if not np.allclose(got, expected, rtol=rtol, atol=atol):
+        worst = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - expected)), got.shape))
+        raise AssertionError(f"{what}: values differ, worst at {worst}: expected "
+                             f"{expected[worst]:.6g}, got {got[worst]:.6g}\n"
+                             f"expected:\n{expected}\ngot:\n{got}")
+
+
+def _short(value):
+    """A readable stand-in for an argument or a result: big arrays by shape only."""
+    if isinstance(value, np.ndarray) and value.size > 8:
+        return f"<array of shape {value.shape}>"
+    return repr(value)
+
+
+def assert_raises(error, func, *args, **kwargs):
+    """Fail unless func(*args, **kwargs) raises `error`; say what happened instead."""
+    call = f"{func.__name__}({', '.join([_short(a) for a in args] + [f'{k}={_short(v)}' for k, v in kwargs.items()])})"
+    try:
+        result = func(*args, **kwargs)
+    except error:
+        return
+    except NotImplementedError:
+        raise
+    except Exception as other:
+        raise AssertionError(f"{call} should raise {error.__name__}, but it raised "
+                             f"{type(other).__name__}: {other}") from other
+    raise AssertionError(f"{call} should raise {error.__name__}, but it returned {_short(result)}")
+
+
+# %% [markdown]
+# The next cell gives you the forward passes of assignments 2 and 3 (`corr1d` and
+# `conv2d_forward`), so your backward passes can be checked against them, and a small checking
+# helper used by the tests, explained in section 2. Run it.
+
+# %% nbgrader={"grade": false, "grade_id": "given", "locked": true, "schema_version": 3, "solution": false}
+# Given: the forward passes of assignments 2 and 3, so you can test your backward passes here.
+
+def corr1d(x, w):
+    """Valid 1D cross-correlation, x: (L,), w: (K,) -> (L-K+1,). NumPy's np.correlate does it."""
+    return np.correlate(np.asarray(x, dtype=float), np.asarray(w, dtype=float), mode="valid")
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    """The layer of assignment 3: x (N, C, H, W), w (F, C, KH, KW), b (F,) -> (N, F, OH, OW)."""
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    N, C, H, W = x.shape
+    F, _, KH, KW = w.shape
+    xpad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    OH = (H + 2 * padding - KH) // stride + 1
+    OW = (W + 2 * padding - KW) // stride + 1
+    out = np.empty((N, F, OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            window = xpad[:, :, i * stride:i * stride + KH, j * stride:j * stride + KW]  # (N, C, KH, KW)
+            out[:, :, i, j] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3])) + b
+    return out
+
+
+def check_directional(loss, arrays, grads, what, seed=0, h=1.0):
+    """Compare your gradients with the loss along one random direction (see section 2).
+
+    loss(*arrays) -> float; grads[k] is your dL/d(arrays[k]). For every k, picks a random u and
+    checks (loss(.., a + h u, ..) - loss(.., a - h u, ..)) / 2h == sum(grads[k] * u).
+    """
+    rng = np.random.default_rng(seed)
+    for k, (a, g) in enumerate(zip(arrays, grads)):
+        u = rng.normal(size=np.shape(a))
+        plus = [np.asarray(v, dtype=float) + (h * u if m == k else 0) for m, v in enumerate(arrays)]
+        minus = [np.asarray(v, dtype=float) - (h * u if m == k else 0) for m, v in enumerate(arrays)]
+        numeric = (loss(*plus) - loss(*minus)) / (2 * h)
+        yours = float(np.sum(np.asarray(g) * u))
+        assert np.isclose(yours, numeric, rtol=1e-6, atol=1e-8), (
+            f"{what[k]}: along a random direction u the loss changes at rate {numeric:.6g} "
+            f"(measured from the forward pass), but sum({what[k]} * u) = {yours:.6g}")
+
+
+# %% [markdown]
+# ## 1. One dimension, by hand
+#
+# Take the forward pass $y = \text{corr1d}(x, w)$, that is
+# $y[i] = \sum_{p=0}^{K-1} w[p]\, x[i + p]$ for $i = 0, \dots, L-K$, and suppose the rest of the
+# network has told us $dy[i] = \partial L/\partial y[i]$. The chain rule says: the derivative of
+# $L$ with respect to any number $z$ is the sum, over all outputs that $z$ influences, of
+# $dy[i]$ times $\partial y[i]/\partial z$.
+#
+# **Gradient for the kernel.** Weight $w[p]$ appears in *every* output, multiplied by
+# $x[i + p]$, so $\partial y[i]/\partial w[p] = x[i+p]$ and
+#
+# $$dw[p] = \sum_{i} dy[i]\; x[i + p] .$$
+#
+# That is a correlation again: slide `dy` (length $L-K+1$) over `x` (length $L$). The output
+# has length $L - (L-K+1) + 1 = K$, the size of `w`, as it must:
+# $\;dw = \text{corr1d}(x, dy)$.
+#
+# **Gradient for the input.** Input $x[m]$ appears in output $y[i]$ when $m = i + p$ for some
+# kernel index $p$, that is with weight $w[m - i]$ whenever $0 \le m - i \le K-1$. So
+#
+# $$dx[m] = \sum_{i} dy[i]\; w[m - i] \qquad (\text{terms with } m - i \text{ outside } 0..K-1 \text{ are zero}).$$
+#
+# This has exactly the form $\sum_i a[i]\, b[m - i]$ of a **true convolution** (assignment 2,
+# section 1) of `dy` with `w`, but in **full** mode: $m$ runs over all $L$ inputs, including
+# the border ones that only some outputs touch. Full mode is valid mode after padding `dy` with
+# $K-1$ zeros on both sides: $(L-K+1) + 2(K-1) - K + 1 = L$ outputs. In NumPy,
+# `np.convolve(dy, w, mode="full")`; equivalently, correlate the zero-padded `dy` with the
+# reversed kernel `w[::-1]`.
+#
+# **Worked example.** $x = [1, 2, 3, 4]$, $w = [1, 0, -1]$ gives $y = [-2, -2]$. With
+# $dy = [1, 2]$:
+#
+# - $dw = [1\cdot1 + 2\cdot2,\; 1\cdot2 + 2\cdot3,\; 1\cdot3 + 2\cdot4] = [5, 8, 11]$;
+# - $dx[0] = dy[0]\,w[0] = 1$, $dx[1] = dy[0]\,w[1] + dy[1]\,w[0] = 2$,
+#   $dx[2] = dy[0]\,w[2] + dy[1]\,w[1] = -1$, $dx[3] = dy[1]\,w[2] = -2$; so $dx = [1, 2, -1, -2]$.
+#
+# The picture shows the same computation as a graph. Forward (left), every output gathers $K$
+# inputs, each through one weight (colour = kernel index $p$). Backward (right), the gradient
+# flows back along the same edges: edge $x[i+p] \to y[i]$ carries $dy[i] \cdot w[p]$ back to
+# $x[i+p]$, and each $dx[m]$ is the sum of what arrives. The totals at the top come from *your*
+# `corr1d_backward`: they show "?" until you have written it, and the picture is drawn again
+# after the exercise.
+
+# %% tags=["autograder:skip"]
+def draw_flow(x, w, dy):
+    """Forward and backward pass of y = corr1d(x, w) drawn as a graph, with numbers."""
+    x, w, dy = (np.asarray(a, dtype=float) for a in (x, w, dy))
+    L, K = len(x), len(w)
+    y = corr1d(x, w)
+    try:
+        dx, dw = corr1d_backward(x, w, dy)
+        note = ""
+    except (NameError, NotImplementedError):   # not written (or its cell not run) yet
+        dx, dw, note = None, None, "(write corr1d_backward below, then run this cell again)"
+    colors = ["#e06666", "#6aa84f", "#3d85c6", "#b45f06", "#8e7cc3"]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    for ax, backward in zip(axes, (False, True)):
+        for i in range(len(y)):
+            for p in range(K):
+                xm, ym = i + p, i + (K - 1) / 2          # outputs sit under their window
+                start, end = ((ym, 0.02), (xm, 0.98)) if backward else ((xm, 0.98), (ym, 0.02))
+                ax.annotate("", xy=end, xytext=start, arrowprops=dict(
+                    arrowstyle="-|>", color=colors[p % len(colors)], lw=2, alpha=0.8))
+                t = 0.3 + 0.4 * (p / max(K - 1, 1))      # spread labels along the edges
+                lx, ly = xm + (ym - xm) * t, 1 - t
+                label = f"{dy[i]:g}·{w[p]:g}" if w[p] >= 0 else f"{dy[i]:g}·({w[p]:g})"
+                label = label if backward else f"w{p}"
+                ax.text(lx, ly, label, fontsize=8, ha="center", va="center",
+                        bbox=dict(facecolor="white", edgecolor="none", pad=0.5))
+        for m in range(L):
+            if not backward:
+                top = f"x[{m}]\n= {x[m]:g}"
+            elif dx is None:
+                top = f"dx[{m}]\n= ?"
+            else:
+                top = f"dx[{m}]\n= {dx[m]:g}"
+            ax.text(m, 1.12, top, ha="center", va="bottom", fontsize=9,
+                    bbox=dict(facecolor="#cfe2f3", edgecolor="black"))
+        for i in range(len(y)):
+            bottom = f"dy[{i}] = {dy[i]:g}" if backward else f"y[{i}] = {y[i]:g}"
+            ax.text(i + (K - 1) / 2, -0.12, bottom, ha="center", va="top", fontsize=9,
+                    bbox=dict(facecolor="#f6b26b", edgecolor="black"))
+        ax.set_xlim(-0.7, L - 0.3)
+        ax.set_ylim(-0.6, 1.6)
+        ax.axis("off")
+    axes[0].set_title("forward: y[i] = sum_p w[p] x[i+p]", fontsize=10)
+    dw_text = ("dw = [" + ", ".join(f"{v:.4g}" for v in dw) + "]") if dw is not None else note
+    axes[1].set_title("backward: dx[m] = sum of the arriving dy[i]·w[p]\n" + dw_text, fontsize=10)
+    plt.tight_layout()
+    plt.show()
+
+
+draw_flow(x=[1, 2, 3, 4], w=[1, 0, -1], dy=[1, 2])
+
+
+# %% [markdown]
+# ### Your turn: `corr1d_backward`
+#
+# Write `corr1d_backward(x, w, dy)` returning the tuple `(dx, dw)` as float64 arrays of the
+# shapes of `x` and `w`. You may use the formulas directly: the given `corr1d` and
+# `np.convolve(..., mode="full")`. Or write loops that follow the forward pass: for every $i$
+# and $p$, `dw[p] += dy[i] * x[i + p]` and `dx[i + p] += dy[i] * w[p]`. Mind the `+=`: one
+# input receives gradient from several outputs.
+
+# %% nbgrader={"grade": false, "grade_id": "corr1d_backward", "locked": false, "schema_version": 3, "solution": true}
+def corr1d_backward(x, w, dy):
+    """Gradients of y = corr1d(x, w), given dy = dL/dy.
+
+    x: (L,), w: (K,), dy: (L - K + 1,).
+    Returns (dx, dw): dx (L,) = full convolution of dy with w,
+    dw (K,) = corr1d(x, dy); both float64.
+    """
+    ### BEGIN SOLUTION
+    raise NotImplementedError("write corr1d_backward here")
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_corr1d_backward", "locked": true, "schema_version": 3, "solution": false}
+result = corr1d_backward([1, 2, 3, 4], [1, 0, -1], [1, 2])
+assert isinstance(result, tuple) and len(result) == 2, f"expected a tuple (dx, dw), got {type(result).__name__}"
+dx, dw = result
+assert_close(dx, [1, 2, -1, -2], "dx of the worked example (x=[1,2,3,4], w=[1,0,-1], dy=[1,2])")
+assert_close(dw, [5, 8, 11], "dw of the worked example")
+
+# The same formulas as correlations/convolutions, on random data.
+rng = np.random.default_rng(0)
+x, w, dy = rng.normal(size=9), rng.normal(size=4), rng.normal(size=6)
+dx, dw = corr1d_backward(x, w, dy)
+assert_close(dw, corr1d(x, dy), "dw should be corr1d(x, dy)")
+assert_close(dx, np.convolve(dy, w, mode="full"), "dx should be the full convolution of dy with w")
+
+# Your gradients agree with the given forward pass (loss L = sum(dy * y)).
+check_directional(lambda x, w: float(np.sum(dy * corr1d(x, w))), [x, w], [dx, dw], ["dx", "dw"])
+
+# K = 1: y = w[0] * x, so dx = w[0] * dy and dw = sum(x * dy).
+dx, dw = corr1d_backward(x, [3.0], dy=np.ones(9))
+assert_close(dx, 3 * np.ones(9), "K = 1: dx = w[0] * dy")
+assert_close(dw, [x.sum()], "K = 1: dw = sum(x * dy)")
+print("corr1d_backward: all visible tests passed")
+
+### BEGIN HIDDEN TESTS
+# Graded outside this notebook by the course autograder (randomized cases seeded per student).
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The graph of section 1 again, now with the totals computed by your `corr1d_backward`; below
+# it a second example with a 2-tap kernel. At every `dx[m]` the arriving edge labels must add
+# up to the number shown.
+
+# %% tags=["autograder:skip"]
+draw_flow(x=[1, 2, 3, 4], w=[1, 0, -1], dy=[1, 2])
+draw_flow(x=[2, -1, 0, 3, 1], w=[1, 2], dy=[1, -1, 2, 0])
+
+
+# %% [markdown]
+# ## 2. The multi-channel layer
+#
+# The layer of assignment 3 computes, with $x_{\text{pad}}$ the zero-padded input and $s$ the stride,
+#
+# $$\text{out}[n, f, i, j] = b[f] + \sum_{c, p, q} w[f, c, p, q]\;
+# x_{\text{pad}}[n,\, c,\, i s + p,\, j s + q].$$
+#
+# The same chain-rule reasoning as in 1D, one parameter at a time, with `dout` the upstream
+# gradient of shape $(N, F, O_H, O_W)$:
+#
+# - **Bias.** $b[f]$ is added to every output pixel of channel $f$ in every image, with
+#   derivative 1: $\;db[f] = \sum_{n, i, j} \text{dout}[n, f, i, j]$.
+# - **Kernel.** $w[f, c, p, q]$ multiplies $x_{\text{pad}}[n, c, is+p, js+q]$ in output
+#   $(n, f, i, j)$: $\;dw[f, c, p, q] = \sum_{n, i, j} \text{dout}[n, f, i, j]\;
+#   x_{\text{pad}}[n, c, is+p, js+q]$. For stride 1 this is `corr2d(xpad[n, c], dout[n, f])`
+#   summed over the batch: the 2D version of $dw = \text{corr1d}(x, dy)$.
+# - **Input.** Every output pixel read one window of $x_{\text{pad}}$; backward, it sends
+#   $\text{dout}[n, f, i, j]\, w[f, c, p, q]$ back to each cell of that window. Overlapping
+#   windows **add up**. Finally cut the padding off: those cells are constants, not inputs.
+#   For stride 1 this is the full convolution of `dout` with `w`, summed over $f$: the 2D
+#   version of 1D's $dx$.
+#
+# The easiest way to get all of it right is to mirror the forward loop. Where the forward pass
+# *reads* a window and a kernel and *writes* one output, the backward pass *reads* that one
+# output's gradient and *adds* into the window's and the kernel's gradients:
+#
+# ```
+# forward:   out[n, :, i, j] = sum over (c, p, q) of window * w  (+ b)
+# backward:  dxpad[n, :, window rows, window cols] += sum over f of dout[n, f, i, j] * w[f]
+#            dw[f]                                 += dout[n, f, i, j] * window
+# ```
+#
+# How the tests check your gradients: the loss $L = \sum \text{dout} \cdot \text{out}$ has
+# exactly the gradients above. Move $x$ a little along a random direction $u$ and see how
+# fast $L$ changes: $(L(x + hu) - L(x - hu))/2h$. By the chain rule this rate must equal
+# $\sum dx \cdot u$. Because the layer is linear in $x$ (and in $w$ and $b$), this holds for any
+# step $h$ up to rounding. This is `check_directional` in the given cell: a whole gradient
+# checked with two forward passes. Section 3 does it element by element.
+
+# %% [markdown]
+# ### Your turn: `conv2d_backward`
+#
+# Write `conv2d_backward(x, w, b, dout, stride=1, padding=0)` returning `(dx, dw, db)` with the
+# shapes of `x`, `w` and `b` (float64). `b` itself does not enter any gradient; it is passed so
+# that the signature mirrors `conv2d_forward`. Work on the padded input and slice the padding
+# off `dxpad` at the end (`dxpad[:, :, padding:padding + H, padding:padding + W]`).
+
+# %% nbgrader={"grade": false, "grade_id": "conv2d_backward", "locked": false, "schema_version": 3, "solution": true}
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    """Gradients of out = conv2d_forward(x, w, b, stride, padding), given dout = dL/dout.
+
+    x: (N, C, H, W), w: (F, C, KH, KW), b: (F,), dout: (N, F, OH, OW),
+    stride and padding: ints, as in conv2d_forward.
+    Returns (dx, dw, db) with shapes (N, C, H, W), (F, C, KH, KW), (F,), all float64.
+    """
+    ### BEGIN SOLUTION
+    raise NotImplementedError("write conv2d_backward here")
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_conv2d_backward", "locked": true, "schema_version": 3, "solution": false}
+# w = dout = 1: dx counts how many 3x3 windows cover each pixel of a 4x4 input.
+result = conv2d_backward(np.zeros((1, 1, 4, 4)), np.ones((1, 1, 3, 3)), np.zeros(1), np.ones((1, 1, 2, 2)))
+assert isinstance(result, tuple) and len(result) == 3, f"expected a tuple (dx, dw, db), got {type(result).__name__}"
+dx, dw, db = result
+assert_close(dx, [[[[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]]]],
+             "dx = number of windows covering each pixel (did you use = instead of += ?)")
+assert_close(db, [4], "db = sum of dout over the batch and the pixels")
+
+# dout = 1: dw[p, q] is the sum of the input cells that meet weight (p, q), a 2x2 block of x.
+x = np.arange(16.0).reshape(1, 1, 4, 4)
+_, dw, _ = conv2d_backward(x, np.ones((1, 1, 3, 3)), np.zeros(1), np.ones((1, 1, 2, 2)))
+assert_close(dw, [[[[10, 14, 18], [26, 30, 34], [42, 46, 50]]]],
+             "dw with dout = 1: dw[p, q] = sum of x[p:p+2, q:q+2]")
+
+# Random layers, with stride and padding: shapes, db, and agreement with the forward pass.
+def layer_loss(dout, stride, padding):
+    """The loss sum(dout * out) as a function of (x, w, b): its gradients are dx, dw, db."""
+    return lambda x, w, b: float(np.sum(dout * conv2d_forward(x, w, b, stride, padding)))
+
+rng = np.random.default_rng(1)
+for stride, padding in [(1, 0), (2, 1), (1, 2)]:
+    x, w, b = rng.normal(size=(2, 3, 7, 6)), rng.normal(size=(4, 3, 3, 2)), rng.normal(size=4)
+    dout = rng.normal(size=conv2d_forward(x, w, b, stride, padding).shape)
+    dx, dw, db = conv2d_backward(x, w, b, dout, stride=stride, padding=padding)
+    for name, got, want in [("dx", dx, x), ("dw", dw, w), ("db", db, b)]:
+        assert np.shape(got) == want.shape, (f"stride={stride}, padding={padding}: {name} should have "
+                                             f"shape {want.shape}, got {np.shape(got)}")
+    assert_close(db, dout.sum(axis=(0, 2, 3)),
+                 f"stride={stride}, padding={padding}: db = dout summed over n, i, j")
+    check_directional(layer_loss(dout, stride, padding),
+                      [x, w, b], [dx, dw, db], [f"dx (stride={stride}, padding={padding})",
+                                                f"dw (stride={stride}, padding={padding})",
+                                                f"db (stride={stride}, padding={padding})"])
+print("conv2d_backward: all visible tests passed")
+
+### BEGIN HIDDEN TESTS
+# Graded outside this notebook by the course autograder (randomized cases seeded per student).
+### END HIDDEN TESTS
+
+# %% [markdown]
+# One more picture: it uses *your* `conv2d_backward` with `w` and `dout` all ones: then $dx$ counts
+# how many windows each input pixel belongs to. With stride 1 the middle pixels are read 9
+# times and the corners once; with stride 2 the overlaps thin out. If you wrote `=` instead of
+# `+=`, every count shows 1.
+
+# %% tags=["autograder:skip"]
+def show_window_counts(H=7, W=7, K=3):
+    try:
+        counts = [conv2d_backward(np.zeros((1, 1, H, W)), np.ones((1, 1, K, K)), np.zeros(1),
+                                  np.ones((1, 1, (H - K) // s + 1, (W - K) // s + 1)), stride=s)[0]
+                  for s in (1, 2)]
+    except (NameError, NotImplementedError):   # not written (or its cell not run) yet
+        print("Write conv2d_backward above first, run its cell, then run this cell again.")
+        return
+    fig, axes = plt.subplots(1, 2, figsize=(7, 3.4))
+    for ax, dx, s in zip(axes, counts, (1, 2)):
+        ax.imshow(dx[0, 0], cmap="Oranges", vmin=0)
+        for (r, c), v in np.ndenumerate(dx[0, 0]):
+            ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=9,
+                    color="white" if v > dx.max() / 2 else "black")
+        ax.set_title(f"dx with w = dout = 1, stride {s}", fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    plt.tight_layout()
+    plt.show()
+
+
+show_window_counts()
+
+
+# %% [markdown]
+# ## 3. Numerical gradients: a check for any backward pass
+#
+# Backward passes are easy to get subtly wrong and hard to debug by staring. The classic
+# safety net is to compare them with a gradient measured straight from the definition of the
+# derivative. For a scalar function $f$ of an array $x$, nudge one element at a time:
+#
+# $$\frac{\partial f}{\partial x_k} \approx \frac{f(x + h\, e_k) - f(x - h\, e_k)}{2h}$$
+#
+# where $e_k$ is the array with a 1 at position $k$ and 0 elsewhere. This **central difference**
+# is much more accurate than the one-sided $(f(x + h e_k) - f(x))/h$: its error shrinks like
+# $h^2$ instead of $h$. Don't make $h$ too small either: $f(x + h e_k)$ and $f(x - h e_k)$ then
+# agree in almost all their digits, and the subtraction leaves mostly rounding noise (of size
+# about $10^{-16}/h$). In float64, $h \approx 10^{-5}$ balances both errors. The plot after the
+# exercise shows this trade-off.
+#
+# It costs two evaluations of $f$ per element, so it is only for small test inputs; the real
+# backward pass gets all gradients for about the cost of one forward pass.
+#
+# Write `numerical_gradient(f, x, h=1e-5)`:
+#
+# - `f` takes an array shaped like `x` and returns a number;
+# - return an array of the shape of `x`, float64, with the central difference for every element
+#   (`np.ndindex(x.shape)` walks over all index tuples of any shape);
+# - work on a float64 **copy** of `x` (`np.array(x, dtype=float)`, which also turns a Python
+#   list into an array): an integer array cannot hold $x + 10^{-5}$, and the caller's `x` must
+#   be left unchanged; put every element back after nudging it.
+
+# %% nbgrader={"grade": false, "grade_id": "numerical_gradient", "locked": false, "schema_version": 3, "solution": true}
+def numerical_gradient(f, x, h=1e-5):
+    """Central-difference gradient of a scalar function f at x.
+
+    f: callable taking an array shaped like x and returning a float.
+    x: array or nested list of any shape (ints allowed); it is left unchanged.
+    Returns grad: float64 array shaped like x, grad[k] = (f(x + h e_k) - f(x - h e_k)) / (2h).
+    """
+    ### BEGIN SOLUTION
+    raise NotImplementedError("write numerical_gradient here")
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_numerical_gradient", "locked": true, "schema_version": 3, "solution": false}
+x = np.array([[1.0, -2.0, 0.5], [3.0, 0.0, -1.5]])
+x_before = x.copy()
+grad = numerical_gradient(lambda z: np.sum(z ** 2), x)
+assert np.array_equal(x, x_before), (
+    f"numerical_gradient changed its input x (largest change {np.max(np.abs(x - x_before)):.3g}): "
+    "work on a float copy of x, or put every element back after nudging it")
+assert_close(grad, 2 * x, "gradient of sum(x**2) is 2x", rtol=1e-6, atol=1e-6)
+assert_close(numerical_gradient(lambda z: np.sum(np.sin(z)), x), np.cos(x),
+             "gradient of sum(sin(x)) is cos(x)", rtol=1e-6, atol=1e-6)
+
+# Integer input: nudging by 1e-5 needs a float copy (else the nudge rounds away to 0).
+xi = np.array([[1, 2], [3, 4]])
+assert_close(numerical_gradient(lambda z: np.sum(z ** 3), xi), 3.0 * xi ** 2,
+             "gradient of sum(x**3) at an int array "
+             "(x + 1e-5 cannot be stored in an int array: nudge a float64 copy)", rtol=1e-6, atol=1e-6)
+
+# Any shape: a 3D array, and f receives arrays shaped like x.
+c = np.random.default_rng(2).normal(size=(2, 3, 4))
+def f(z):
+    assert z.shape == c.shape, f"f was called with shape {z.shape}, expected {c.shape}"
+    return float(np.sum(c * z))
+assert_close(numerical_gradient(f, np.zeros((2, 3, 4))), c, "gradient of sum(c * x) is c", rtol=1e-6, atol=1e-6)
+print("numerical_gradient: all visible tests passed")
+
+### BEGIN HIDDEN TESTS
+# Graded outside this notebook by the course autograder (randomized cases seeded per student).
+### END HIDDEN TESTS
+
+# %% tags=["autograder:skip"]
+# Why central differences and h = 1e-5: the error of both formulas for f = sin at x = 1.
+hs = np.logspace(-13, 0, 60)
+forward_err = np.abs((np.sin(1 + hs) - np.sin(1)) / hs - np.cos(1))
+central_err = np.abs((np.sin(1 + hs) - np.sin(1 - hs)) / (2 * hs) - np.cos(1))
+fig, ax = plt.subplots(figsize=(6, 3.2))
+ax.loglog(hs, forward_err, label="one-sided (f(x+h) - f(x)) / h")
+ax.loglog(hs, central_err, label="central (f(x+h) - f(x-h)) / 2h")
+ax.axvline(1e-5, color="0.5", ls="--", lw=1)
+ax.text(1.5e-5, 1e-1, "h = 1e-5", fontsize=8, color="0.3")
+ax.set_xlabel("step h")
+ax.set_ylabel("error of the derivative")
+ax.set_title("small h: rounding noise wins; large h: the formula's own error wins", fontsize=9)
+ax.legend(fontsize=8)
+ax.grid(alpha=0.3, which="both")
+plt.show()
+
+
+# %% [markdown]
+# ## 4. Check everything with your own numerical gradient
+#
+# Now put the pieces together: the next cell compares your backward passes, element by
+# element, with your `numerical_gradient` applied to the forward passes, on small random
+# inputs. This is how you would test a new layer in practice: when the two agree to many
+# digits, the backward pass is almost certainly right.
+
+# %% tags=["autograder:skip"]
+def compare(name, analytic, numeric):
+    err = np.max(np.abs(np.asarray(analytic) - numeric)) / max(1.0, np.max(np.abs(numeric)))
+    print(f"{name:<32} largest relative difference {err:.1e}  {'OK' if err < 1e-6 else 'MISMATCH'}")
+
+rng = np.random.default_rng(3)
+try:
+    x, w = rng.normal(size=7), rng.normal(size=3)
+    dy = rng.normal(size=5)
+    dx, dw = corr1d_backward(x, w, dy)
+    compare("corr1d_backward: dx", dx, numerical_gradient(lambda z: np.sum(dy * corr1d(z, w)), x))
+    compare("corr1d_backward: dw", dw, numerical_gradient(lambda z: np.sum(dy * corr1d(x, z)), w))
+
+    x, w, b = rng.normal(size=(2, 2, 5, 4)), rng.normal(size=(3, 2, 2, 3)), rng.normal(size=3)
+    stride, padding = 2, 1
+    dout = rng.normal(size=conv2d_forward(x, w, b, stride, padding).shape)
+    dx, dw, db = conv2d_backward(x, w, b, dout, stride=stride, padding=padding)
+
+    def loss(x, w, b):
+        return np.sum(dout * conv2d_forward(x, w, b, stride, padding))
+
+    compare("conv2d_backward: dx", dx, numerical_gradient(lambda z: loss(z, w, b), x))
+    compare("conv2d_backward: dw", dw, numerical_gradient(lambda z: loss(x, z, b), w))
+    compare("conv2d_backward: db", db, numerical_gradient(lambda z: loss(x, w, z), b))
+except (NameError, NotImplementedError):
+    print("Not all functions are written yet: finish corr1d_backward, conv2d_backward and "
+          "numerical_gradient above, then run this cell again.")
+
+# %% [markdown]
+# ## Summary
+#
+# | forward | gradient for the kernel | gradient for the input |
+# |---|---|---|
+# | $y = \text{corr1d}(x, w)$ | $dw = \text{corr1d}(x, dy)$ | $dx = $ full convolution of $dy$ with $w$ |
+# | layer, stride 1, no padding | $dw[f, c] = \sum_n \text{corr2d}(x[n, c], \text{dout}[n, f])$ | $dx[n, c] = \sum_f$ full convolution of $\text{dout}[n, f]$ with $w[f, c]$ |
+#
+# - The bias gradient is the upstream gradient summed over everything but the channel.
+# - Overlapping windows mean gradients **add up** (`+=`).
+# - A central-difference numerical gradient is the reference any backward pass can be checked
+#   against; for linear layers a single random direction already tells a lot.
+#
+# That is the whole convolution layer, forward and backward: the building block of every CNN.

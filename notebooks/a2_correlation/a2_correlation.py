@@ -468,6 +468,25 @@ print("convolve2d: all visible tests passed")
 ### END HIDDEN TESTS
 
 # %% [markdown]
+# ### A slip in the lecture: convolution commutes, correlation does not
+#
+# The lecture writes correlation as $\sum_{p=1}^{d} f(p)\, g(i+p)$, with $f$ the kernel of
+# length $d$ and indices from 1. In this notebook indices start at 0 and the kernel is `w`, so
+# the same sum reads `y[i] = sum_p w[p] * x[i + p]`: $f \to$ `w`, $g \to$ `x`, $p \to$ `p + 1`.
+#
+# The lecture also says that cross-correlation commutes like convolution. It does not.
+# Convolution (in "full" mode, where every overlap counts) commutes: $a * b = b * a$.
+# Correlating `b` with `a` instead of `a` with `b` gives the same numbers in **reverse** order.
+# Two lines show both:
+
+# %% tags=["autograder:skip"]
+a, b = np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.5])
+print("convolution:", np.convolve(a, b), "==", np.convolve(b, a))
+print("correlation:", np.correlate(a, b, "full"), "vs", np.correlate(b, a, "full"), "(reversed)")
+assert np.allclose(np.convolve(a, b), np.convolve(b, a))
+assert np.allclose(np.correlate(a, b, "full"), np.correlate(b, a, "full")[::-1])
+
+# %% [markdown]
 # ## 7. Image kernels: your `corr2d` on a photograph
 #
 # Long before neural networks learned their kernels, image-processing people designed them by

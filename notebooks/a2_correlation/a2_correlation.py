@@ -296,6 +296,8 @@ def corr2d(x, w):
 x = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
 w = [[0, 1], [2, 3]]
 assert_close(corr2d(x, w), [[19, 25], [37, 43]], "corr2d of the worked example")
+# The lecture's first version of it: the same kernel on the top two rows only.
+assert_close(corr2d([[0, 1, 2], [3, 4, 5]], w), [[19, 25]], "corr2d of the lecture's 2x3 example")
 
 # Shapes: 28x28 with 3x3 gives 26x26 (assignment 1); height and width are independent.
 rng = np.random.default_rng(0)
@@ -491,7 +493,8 @@ assert np.allclose(np.correlate(a, b, "full"), np.correlate(b, a, "full")[::-1])
 #
 # Long before neural networks learned their kernels, image-processing people designed them by
 # hand. Each one below is a $3 \times 3$ (or $5 \times 5$) grid of weights, and correlating a
-# grey-scale photo with it gives a new picture:
+# grey-scale photo with it gives a new picture (the lecture's interactive page,
+# [setosa.io/ev/image-kernels](https://setosa.io/ev/image-kernels/), lets you try them live):
 #
 # - **identity**: a single 1 in the middle copies the image;
 # - **box blur**: all weights equal ($1/25$ for a $5 \times 5$ box), every pixel becomes the

@@ -160,6 +160,18 @@ show_flip([1, 2, 3, 4], [1, 0, -1])
 # "convolution" (PyTorch's `Conv2d`, for instance). The difference matters when you move
 # kernels between worlds: a hand-made kernel from an image-processing book, or a comparison
 # with `np.convolve` and `scipy.signal.convolve2d`, which do flip.
+#
+# ### Why convolution at all
+#
+# The lecture starts from a fully connected layer. One that maps a $28 \times 28$ image (784
+# pixels) to a $26 \times 26$ output (676 values) has $784 \cdot 676 = 529{,}984$ weights,
+# each used once. A $3 \times 3$ convolution producing the same output has **9**:
+#
+# - **locality**: each output looks only at a $3 \times 3$ neighbourhood, not at every pixel;
+# - **weight sharing**: the same 9 weights are used at every position;
+# - **translation equivariance**: because the same kernel slides everywhere, shifting the input
+#   shifts the output by the same amount. An edge or an eye is found wherever it is. The visible
+#   tests of your `corr1d` check this property.
 
 # %% [markdown]
 # ## 3. Your turn: `corr1d`
@@ -197,6 +209,11 @@ assert_close(corr1d(x, [1/3, 1/3, 1/3]), [8/3, 2, 10/3, 5, 16/3], "moving averag
 assert_close(corr1d(x, [2]), 2 * x, "corr1d(x, [2]) should double x")
 assert_close(corr1d([1, 2, 3], [4, 5, 6]), [32], "kernel as long as the input: one output")
 assert_raises(ValueError, corr1d, [1, 2], [1, 2, 3])
+
+# Translation equivariance: put two zeros in front of x, and the output moves two places along.
+shifted = np.concatenate([[0.0, 0.0], x])
+assert_close(corr1d(shifted, [1, 2, -1])[2:], corr1d(x, [1, 2, -1]),
+             "shifting x right by 2 should shift corr1d's output right by 2")
 print("corr1d: all visible tests passed")
 
 ### BEGIN HIDDEN TESTS

@@ -405,9 +405,25 @@ MUTANTS = {
 def conv_output_length(n, k, padding=0, stride=1, dilation=1):
     return (n + 2 * padding - dilation * (k - 1) - 1) // stride    # forgot the + 1
 """,
-    ("a2_correlation", "corr2d", "expected"): """
+    ("a2_correlation", "corr2d", "likely mistake: the kernel is rotated by 180 degrees"): """
 def corr2d(x, w):
     return convolve2d(x, w)                                         # flips the kernel
+""",
+    ("a2_correlation", "corr2d", "likely mistake: the output is transposed"): """
+def corr2d(x, w):
+    return convolve2d(x, np.asarray(w)[::-1, ::-1]).T.copy()        # rows and columns swapped
+""",
+    ("a2_correlation", "corr2d", "likely mistake: the kernel is transposed"): """
+def corr2d(x, w):
+    return convolve2d(x, np.asarray(w).T[::-1, ::-1])               # w.T slid as it is
+""",
+    ("a2_correlation", "corr1d", "likely mistake: the kernel is reversed"): """
+def corr1d(x, w):
+    return np.convolve(np.asarray(x, dtype=float), np.asarray(w, dtype=float), "valid")
+""",
+    ("a2_correlation", "corr1d", "likely mistake: this is 'full' mode"): """
+def corr1d(x, w):
+    return np.correlate(np.asarray(x, dtype=float), np.asarray(w, dtype=float), "full")
 """,
     ("a2_correlation", "corr1d", "off by one"): """
 def corr1d(x, w):

@@ -34,8 +34,15 @@ from matplotlib.patches import Rectangle
 np.set_printoptions(precision=4, suppress=True)
 
 
-def assert_close(got, expected, what, rtol=1e-7, atol=1e-9):
-    """Fail with a readable message unless `got` is a float ndarray close to `expected`."""
+def assert_close(got, expected, what, rtol=1e-7, atol=1e-9, mistakes=None):
+    """Fail with a readable message unless `got` is a float ndarray close to `expected`.
+    `mistakes` maps the values a known mistake gives on this input to its description: when
+    `got` is one of them, the message names the likely mistake."""
+    for wrong, mistake in (mistakes or {}).items():
+        if (isinstance(got, np.ndarray) and got.shape == np.shape(wrong)
+                and np.allclose(got, wrong, rtol=rtol, atol=atol)):
+            raise AssertionError(f"{what}: expected\n{np.asarray(expected, dtype=float)}\n"
+                                 f"got\n{got}\nlikely mistake: {mistake}")
     expected = np.asarray(expected, dtype=float)
     if not isinstance(got, np.ndarray):
         raise AssertionError(f"{what}: expected a numpy array, got {type(got).__name__}: {got!r}")
@@ -197,7 +204,12 @@ def corr1d(x, w):
 
 # %% nbgrader={"grade": true, "grade_id": "test_corr1d", "locked": true, "schema_version": 3, "solution": false}
 # The example worked by hand above.
-assert_close(corr1d([1, 2, 3, 4], [1, 0, -1]), [-2, -2], "corr1d([1, 2, 3, 4], [1, 0, -1])")
+assert_close(corr1d([1, 2, 3, 4], [1, 0, -1]), [-2, -2], "corr1d([1, 2, 3, 4], [1, 0, -1])",
+             mistakes={(2.0, 2.0): "the kernel is reversed: corr1d slides w as it is "
+                                   "(that is convolve1d's answer)",
+                       (-1.0, -2.0, -2.0, -2.0, 3.0, 4.0): "this is 'full' mode: keep only "
+                                                           "the positions where the whole "
+                                                           "kernel fits (L - K + 1)"})
 
 # A kernel with a single 1 picks out one input per window: no flip, no shift by one.
 x = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0])
@@ -312,7 +324,13 @@ def corr2d(x, w):
 # The lecture's worked example.
 x = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
 w = [[0, 1], [2, 3]]
-assert_close(corr2d(x, w), [[19, 25], [37, 43]], "corr2d of the worked example")
+assert_close(corr2d(x, w), [[19, 25], [37, 43]], "corr2d of the worked example",
+             mistakes={((5.0, 11.0), (23.0, 29.0)): "the kernel is rotated by 180 degrees: that is "
+                                                    "convolve2d (section 6); corr2d slides w as it is",
+                       ((19.0, 37.0), (25.0, 43.0)): "the output is transposed: row i of y holds "
+                                                     "the windows that start in row i of x",
+                       ((17.0, 23.0), (35.0, 41.0)): "the kernel is transposed (w.T); use w as "
+                                                     "it is"})
 # The lecture's first version of it: the same kernel on the top two rows only.
 assert_close(corr2d([[0, 1, 2], [3, 4, 5]], w), [[19, 25]], "corr2d of the lecture's 2x3 example")
 

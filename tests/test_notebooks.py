@@ -401,6 +401,25 @@ def test_untouched_release_fails_only_in_graded_test_cells(release_dir, assignme
 # visible tests catch typical mistakes and say what was expected (in-process, no kernel)
 # ----------------------------------------------------------------------------------------------
 MUTANTS = {
+    ("a3_multichannel", "corr2d_multi_in", "likely mistake: the channels are not summed"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def corr2d_multi_in(x, w):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    windows = sliding_window_view(x, w.shape[1:], axis=(1, 2))     # (C, OH, OW, KH, KW)
+    return np.einsum("cijkl,ckl->cij", windows, w)                  # one map per channel, not summed
+""",
+    ("a4_backprop", "corr1d_backward", "likely mistake: dx is overwritten with = instead of"): """
+def corr1d_backward(x, w, dy):
+    x, w, dy = (np.asarray(v, dtype=float) for v in (x, w, dy))
+    dx, dw = np.zeros_like(x), np.zeros_like(w)
+    for i in range(len(dy)):
+        for p in range(len(w)):
+            dx[i + p] = w[p] * dy[i]                               # = instead of +=
+            dw[p] += x[i + p] * dy[i]
+    return dx, dw
+""",
     ("a1_output_size", "conv_output_length", "expected 26 (n - k + 1), got 25"): """
 def conv_output_length(n, k, padding=0, stride=1, dilation=1):
     return (n + 2 * padding - dilation * (k - 1) - 1) // stride    # forgot the + 1

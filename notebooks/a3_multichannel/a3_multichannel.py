@@ -36,8 +36,15 @@ from matplotlib.patches import Rectangle
 np.set_printoptions(precision=4, suppress=True)
 
 
-def assert_close(got, expected, what, rtol=1e-7, atol=1e-9):
-    """Fail with a readable message unless `got` is a float ndarray close to `expected`."""
+def assert_close(got, expected, what, rtol=1e-7, atol=1e-9, mistakes=None):
+    """Fail with a readable message unless `got` is a float ndarray close to `expected`.
+    `mistakes` maps the values a known mistake gives on this input to its description: when
+    `got` is one of them, the message names the likely mistake."""
+    for wrong, mistake in (mistakes or {}).items():
+        if (isinstance(got, np.ndarray) and got.shape == np.shape(wrong)
+                and np.allclose(got, wrong, rtol=rtol, atol=atol)):
+            raise AssertionError(f"{what}: expected\n{np.asarray(expected, dtype=float)}\n"
+                                 f"got\n{got}\nlikely mistake: {mistake}")
     expected = np.asarray(expected, dtype=float)
     if not isinstance(got, np.ndarray):
         raise AssertionError(f"{what}: expected a numpy array, got {type(got).__name__}: {got!r}")
@@ -207,7 +214,15 @@ x = np.array([[[0, 1, 2], [3, 4, 5], [6, 7, 8]],
               [[1, 2, 3], [4, 5, 6], [7, 8, 9]]])
 w = np.array([[[0, 1], [2, 3]],
               [[1, 2], [3, 4]]])
-assert_close(corr2d_multi_in(x, w), [[56, 72], [104, 120]], "corr2d_multi_in of the two-channel worked example")
+assert_close(corr2d_multi_in(x, w), [[56, 72], [104, 120]],
+             "corr2d_multi_in of the two-channel worked example",
+             mistakes={(((19, 25), (37, 43)), ((37, 47), (67, 77))):
+                        "the channels are not summed: one map per channel came back; ADD the "
+                        "C per-channel correlations into one (OH, OW) map",
+                        ((28, 36), (52, 60)): "the channels are averaged; they must be summed",
+                        ((37, 47), (67, 77)): "only the last channel counts: the sum over "
+                                              "channels was overwritten (= instead of +=)",
+                        ((19, 25), (37, 43)): "only the first channel is used; sum over all C"})
 
 # One channel is just assignment 2's corr2d; the two channels' results are ADDED.
 assert_close(corr2d_multi_in(x[:1], w[:1]), [[19, 25], [37, 43]], "a single channel (the lecture's example)")

@@ -43,8 +43,15 @@ import numpy as np
 np.set_printoptions(precision=4, suppress=True)
 
 
-def assert_close(got, expected, what, rtol=1e-7, atol=1e-9):
-    """Fail with a readable message unless `got` is a float ndarray close to `expected`."""
+def assert_close(got, expected, what, rtol=1e-7, atol=1e-9, mistakes=None):
+    """Fail with a readable message unless `got` is a float ndarray close to `expected`.
+    `mistakes` maps the values a known mistake gives on this input to its description: when
+    `got` is one of them, the message names the likely mistake."""
+    for wrong, mistake in (mistakes or {}).items():
+        if (isinstance(got, np.ndarray) and got.shape == np.shape(wrong)
+                and np.allclose(got, wrong, rtol=rtol, atol=atol)):
+            raise AssertionError(f"{what}: expected\n{np.asarray(expected, dtype=float)}\n"
+                                 f"got\n{got}\nlikely mistake: {mistake}")
     expected = np.asarray(expected, dtype=float)
     if not isinstance(got, np.ndarray):
         raise AssertionError(f"{what}: expected a numpy array, got {type(got).__name__}: {got!r}")
@@ -256,8 +263,17 @@ def corr1d_backward(x, w, dy):
 result = corr1d_backward([1, 2, 3, 4], [1, 0, -1], [1, 2])
 assert isinstance(result, tuple) and len(result) == 2, f"expected a tuple (dx, dw), got {type(result).__name__}"
 dx, dw = result
-assert_close(dx, [1, 2, -1, -2], "dx of the worked example (x=[1,2,3,4], w=[1,0,-1], dy=[1,2])")
-assert_close(dw, [5, 8, 11], "dw of the worked example")
+assert_close(dx, [1, 2, -1, -2], "dx of the worked example (x=[1,2,3,4], w=[1,0,-1], dy=[1,2])",
+             mistakes={(1, 2, 0, -2): "dx is overwritten with = instead of accumulated with +=: "
+                                      "x[j] is used by several outputs, and each adds its share",
+                       (1, 0, -1, -2): "dx is overwritten with = instead of accumulated with +=: "
+                                       "x[j] is used by several outputs, and each adds its share",
+                       (-1, -2, 1, 2): "dx uses the kernel the wrong way round: dx is the FULL "
+                                       "convolution of dy with w"})
+assert_close(dw, [5, 8, 11], "dw of the worked example",
+             mistakes={(4, 6, 8): "dw is overwritten with = instead of accumulated with +=: "
+                                  "every output adds dy[i] * x[i + p] to dw[p]",
+                       (11, 8, 5): "dw is reversed: dw[p] = sum_i dy[i] * x[i + p]"})
 
 # The same formulas as correlations/convolutions, on random data.
 rng = np.random.default_rng(0)

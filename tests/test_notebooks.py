@@ -401,6 +401,10 @@ def test_untouched_release_fails_only_in_graded_test_cells(release_dir, assignme
 # visible tests catch typical mistakes and say what was expected (in-process, no kernel)
 # ----------------------------------------------------------------------------------------------
 MUTANTS = {
+    ("a1_output_size", "conv_output_length", "likely mistake: / gives a float"): """
+def conv_output_length(n, k, padding=0, stride=1, dilation=1):
+    return (n + 2 * padding - dilation * (k - 1) - 1) / stride + 1  # true division
+""",
     ("a3_multichannel", "corr2d_multi_in", "likely mistake: the channels are not summed"): """
 from numpy.lib.stride_tricks import sliding_window_view
 

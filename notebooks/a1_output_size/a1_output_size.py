@@ -244,7 +244,9 @@ for args, expected in [((28, 3), 26), ((7, 3), 5), ((5, 1), 5), ((5, 5), 1)]:
     got = conv_output_length(*args)
     assert got == expected, f"conv_output_length{args}: expected {expected} (n - k + 1), got {got!r}"
 got = conv_output_length(28, 3)
-assert isinstance(got, int), f"expected a Python int, got {type(got).__name__} {got!r}"
+assert isinstance(got, int), (f"expected a Python int, got {type(got).__name__} {got!r}"
+                              + ("\nlikely mistake: / gives a float; use // (floor division)"
+                                 if isinstance(got, float) else ""))
 
 # Padding, stride and dilation, each with the picture above that shows the count.
 cases = [
@@ -258,7 +260,13 @@ cases = [
 ]
 for kwargs, expected, why in cases:
     got = conv_output_length(**kwargs)
-    assert got == expected, f"conv_output_length({kwargs}): expected {expected} ({why}), got {got!r}"
+    hint = ""
+    if isinstance(got, float):
+        hint = ("\nlikely mistake: / gives a float; the number of kernel positions is whole, so use "
+                "// (floor division)")
+    elif got == expected - 1:
+        hint = "\nlikely mistake: the + 1 at the end is missing (the first position counts too)"
+    assert got == expected, f"conv_output_length({kwargs}): expected {expected} ({why}), got {got!r}{hint}"
 
 # Arguments that make no sense raise ValueError.
 assert_raises(ValueError, conv_output_length, 5, 0)                # empty kernel

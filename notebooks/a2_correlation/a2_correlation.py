@@ -548,9 +548,11 @@ assert np.allclose(np.correlate(a, b, "full"), np.correlate(b, a, "full")[::-1])
 #
 # Why the weights add up to what they do: on a flat patch where every pixel has brightness
 # $v$, the output is $v$ times the sum of the weights. The blurs and the sharpen kernel sum to
-# 1, so flat areas keep their brightness; the edge detector sums to 0, so flat areas turn
-# black-grey (0) and only changes survive. Each kernel is drawn in the corner of its picture
-# (red negative, blue positive, darker means larger).
+# 1, so flat areas keep their brightness; the edge detector sums to 0, so flat areas become 0,
+# which the edge pictures show as mid-grey (their grey scale is centred on the few extreme
+# pixels), and only changes stand out. Each kernel is drawn in the corner of its picture (red
+# negative, blue positive, darker means larger); for the convolution it is drawn as it is
+# applied, rotated by 180 degrees.
 #
 # The symmetric kernels give the same picture under correlation and convolution. The emboss
 # kernel is not symmetric: with your `convolve2d` the light comes from the opposite side.
@@ -619,6 +621,8 @@ def show_gallery(image, kernels):
         ax.set_title(f"{name}  {img.shape[0]}x{img.shape[1]}", fontsize=9)
         ax.axis("off")
         k = kernels.get(name.split(",")[0])
+        if k is not None and name.endswith("convolve2d"):
+            k = k[::-1, ::-1]  # convolution slides the kernel rotated by 180 degrees: draw that
         if k is not None and k.ndim == 2 and max(k.shape) <= 7:
             draw_kernel(ax.inset_axes([0.68, 0.0, 0.32, 0.32]), k)
     for ax in axes.ravel()[len(results):]:

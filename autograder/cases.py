@@ -197,15 +197,34 @@ LAYER_EDGES = [
 ]
 
 
+# (why, x shape, w shape, b shape, stride, padding): the bias check, asked by the a3 notebook only
+BIAS_REFUSAL = ("b has 3 entries for F = 2 kernels", (1, 3, 5, 5), (2, 3, 3, 3), (3,), 1, 0)
 LAYER_REFUSALS = [
     # (why, x shape, w shape, b shape, stride, padding): the shape checks the a3 notebook lists
     ("x (3, 5, 5) is not 4D (N, C, H, W)", (3, 5, 5), (2, 3, 3, 3), (2,), 1, 0),
     ("w (3, 3, 3) is not 4D (F, C, KH, KW)", (1, 3, 5, 5), (3, 3, 3), (3,), 1, 0),
     ("x has 3 channels but w has 2", (1, 3, 5, 5), (2, 2, 3, 3), (2,), 1, 0),
-    ("b has 3 entries for F = 2 kernels", (1, 3, 5, 5), (2, 3, 3, 3), (3,), 1, 0),
+    BIAS_REFUSAL,
     ("the kernel (5, 7) does not fit the padded input (5, 6)", (2, 2, 3, 4), (3, 2, 5, 7), (3,), 1, 1),
     ("the kernel (5, 3) does not fit the input (4, 6)", (1, 2, 4, 6), (2, 2, 5, 3), (2,), 2, 0),
 ]
+
+
+def layer_cases(rng, trials: int, refusals=LAYER_REFUSALS) -> list[Case]:
+    """Cases of a conv layer f(x, w, b, stride, padding): `trials` random layers (value kinds
+    cycling), LAYER_EDGES, then `refusals` (only the ValueErrors its notebook asks for)."""
+    cases = []
+    for t in range(trials):
+        xs, ws, s, p, _ = layer_shapes(rng)
+        x, w, b = layer_values(rng, KINDS[t % len(KINDS)], xs, ws)
+        cases.append(Case((x, w, b), layer_kwargs(s, p)))
+    for edge in LAYER_EDGES:
+        x, w, b = layer_values(rng, edge.kind, edge.x_shape, edge.w_shape)
+        cases.append(Case((x, w, b), layer_kwargs(edge.stride, edge.padding), note=edge.note))
+    for why, xs, ws, bs, s, p in refusals:
+        cases.append(refusal((floats(rng, xs), floats(rng, ws), floats(rng, bs)), why,
+                             **layer_kwargs(s, p)))
+    return cases
 
 
 # ----------------------------------------------------------------------------- lookup

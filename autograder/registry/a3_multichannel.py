@@ -15,15 +15,10 @@ import numpy as np
 
 from ..cases import (
     KINDS,
-    LAYER_EDGES,
-    LAYER_REFUSALS,
     Case,
     corr_shapes,
     distinct,
-    floats,
-    layer_kwargs,
-    layer_shapes,
-    layer_values,
+    layer_cases,
     pair_of_values,
     refusal,
 )
@@ -77,21 +72,6 @@ def _channel_refusals(rng, shapes) -> list[Case]:
     return [refusal(pair_of_values(rng, "float", xs, ws),
                     f"x {xs} has {xs[0]} channels but w {ws} has {ws[-3]}")
             for xs, ws in shapes]
-
-
-def _layer_cases(rng, trials: int) -> list[Case]:
-    cases = []
-    for t in range(trials):
-        xs, ws, s, p, _ = layer_shapes(rng)
-        x, w, b = layer_values(rng, KINDS[t % len(KINDS)], xs, ws)
-        cases.append(Case((x, w, b), layer_kwargs(s, p)))
-    for edge in LAYER_EDGES:
-        x, w, b = layer_values(rng, edge.kind, edge.x_shape, edge.w_shape)
-        cases.append(Case((x, w, b), layer_kwargs(edge.stride, edge.padding), note=edge.note))
-    for why, xs, ws, bs, s, p in LAYER_REFUSALS:
-        cases.append(refusal((floats(rng, xs), floats(rng, ws), floats(rng, bs)), why,
-                             **layer_kwargs(s, p)))
-    return cases
 
 
 # ----------------------------------------------------------------------------- mistakes
@@ -238,7 +218,7 @@ def corr2d_multi_in(x, w):
         returns="(N, F, OH, OW) float64",
         kind="array",
         points=4,
-        cases=_layer_cases,
+        cases=layer_cases,
         mistakes=(
             *kernel_flips("conv2d_forward", _LAYER, slides_as_is="A CNN's convolution layer is a "
                           "cross-correlation: it slides w as it is."),

@@ -234,6 +234,31 @@ def build(assignment_id: str, course: Course | None = None) -> nbformat.Notebook
     return build_from(assignment_id, source_path(assignment_id, course.root), points)
 
 
+SHARED_AFTER = "np.set_printoptions("  # the setup cell's helpers start after the imports
+
+
+def shared_cells(nb: nbformat.NotebookNode) -> tuple[str, str]:
+    """(the "How to work in this notebook" cell, the setup cell's helpers after the imports):
+    written once for every notebook, so every source must carry the same text."""
+    howto = next((c.source for c in nb.cells if c.cell_type == "markdown"
+                  and "How to work in this notebook" in c.source), "")
+    setup = next((c.source for c in nb.cells if _meta(c).get("grade_id") == "setup"), "")
+    return howto, setup[setup.find(SHARED_AFTER):] if SHARED_AFTER in setup else setup
+
+
+def shared_text_problems(notebooks: dict[str, nbformat.NotebookNode]) -> list[str]:
+    """One line per notebook whose shared cells differ from the first notebook's."""
+    if not notebooks:
+        return []
+    first, *others = notebooks
+    want = shared_cells(notebooks[first])
+    return [f"{other}: {what} not as in {first}; edit every source the same way"
+            for other in others
+            for what, mine, theirs in zip(("how-to cell", "setup helpers"),
+                                          shared_cells(notebooks[other]), want)
+            if mine != theirs]
+
+
 def render(nb: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb) + "\n"
 
@@ -246,10 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     course = load_course(ROOT)
     stale, broken = [], []
+    built: dict[str, nbformat.NotebookNode] = {}
     for assignment_id in args.assignments or [a.id for a in course.assignments]:
         path = notebook_path(assignment_id, course)
         try:
-            text = render(build(assignment_id, course))
+            built[assignment_id] = build(assignment_id, course)
+            text = render(built[assignment_id])
         except SourceError as error:
             print(error, file=sys.stderr)
             broken.append(assignment_id)
@@ -262,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
         if not path.is_file() or path.read_text() != text:
             path.write_text(text)
             print(f"wrote {path.relative_to(course.root)}")
+    for problem in shared_text_problems(built):
+        print(problem, file=sys.stderr)
+        broken.append(problem.split(":", 1)[0])
     if broken:
         print("sources that break the notebook conventions:", ", ".join(broken), file=sys.stderr)
     if stale:

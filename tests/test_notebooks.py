@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import os
 import shutil
 import subprocess
@@ -582,3 +583,17 @@ def test_visible_tests_explain_a_typical_mistake(assignment_id, function, messag
     assert message in str(failure.value), str(failure.value)
     said = str(failure.value)
     assert any(word in said for word in ("got", "largest change", "returned", "raised")), said
+
+
+def test_the_shared_cells_are_the_same_text_in_every_notebook():
+    """The how-to cell and the setup helpers are written once for all notebooks: a source whose
+    copy drifts (a helper changed in one notebook only) is named by the build."""
+    built = {a.id: build_notebooks.build(a.id, COURSE) for a in COURSE.assignments}
+    assert build_notebooks.shared_text_problems(built) == []
+    first, second = list(built)[:2]
+    drifted = copy.deepcopy(built[second])
+    setup = next(c for c in drifted.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    setup.source = setup.source.replace("rtol=1e-7", "rtol=1e-6", 1)
+    problems = build_notebooks.shared_text_problems({first: built[first], second: drifted})
+    assert problems == [f"{second}: setup helpers not as in {first}; "
+                        "edit every source the same way"]

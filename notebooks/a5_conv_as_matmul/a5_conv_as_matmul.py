@@ -34,8 +34,15 @@ from matplotlib.patches import Rectangle
 np.set_printoptions(precision=4, suppress=True)
 
 
-def assert_close(got, expected, what, rtol=1e-7, atol=1e-9):
-    """Fail with a readable message unless `got` is a float ndarray close to `expected`."""
+def assert_close(got, expected, what, rtol=1e-7, atol=1e-9, mistakes=None):
+    """Fail with a readable message unless `got` is a float ndarray close to `expected`.
+    `mistakes` maps the values a known mistake gives on this input to its description: when
+    `got` is one of them, the message names the likely mistake."""
+    for wrong, mistake in (mistakes or {}).items():
+        if (isinstance(got, np.ndarray) and got.shape == np.shape(wrong)
+                and np.allclose(got, wrong, rtol=rtol, atol=atol)):
+            raise AssertionError(f"{what}: expected\n{np.asarray(expected, dtype=float)}\n"
+                                 f"got\n{got}\nlikely mistake: {mistake}")
     expected = np.asarray(expected, dtype=float)
     if not isinstance(got, np.ndarray):
         raise AssertionError(f"{what}: expected a numpy array, got {type(got).__name__}: {got!r}")

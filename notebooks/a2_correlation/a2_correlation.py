@@ -466,6 +466,198 @@ print("convolve1d: all visible tests passed")
 ### END HIDDEN TESTS
 
 # %% [markdown]
+# ### Picture: your `convolve1d` turns two boxes into a triangle
+#
+# Section 1's integral $(f * g)(t) = \int f(\tau)\, g(t - \tau)\, d\tau$, drawn. Take for $f$
+# and for $g$ the same **box**: 1 for $-1 < \tau < 1$ and 0 elsewhere. For one output
+# position $t$:
+#
+# 1. turn $g$ around and move it to $t$: as a function of $\tau$ it is $g(t - \tau)$ (a box
+#    looks the same turned around; the move is what you see);
+# 2. multiply it with $f$: the local product $f(\tau)\, g(t - \tau)$ is 1 where the two boxes
+#    overlap and 0 elsewhere;
+# 3. its area is the result $(f * g)(t)$, here the length of the overlap.
+#
+# **A box convolved with a box is a triangle.** The boxes first touch at $t = -2$. From there
+# to $t = 0$ the overlap grows exactly as fast as $t$ moves, so the result rises in a straight
+# line from 0 to 2; from $t = 0$ to $t = 2$ the overlap shrinks at the same rate, and the
+# result falls back to 0.
+#
+# On a computer both boxes are samples $\Delta = 0.05$ apart and the integral is a sum times
+# the spacing: the result curve is $\Delta \cdot$ `convolve1d(f, g)`, computed below by **your**
+# `convolve1d`. The signal has zeros around its box, so valid mode sees every overlap. Each
+# column is one output position $t$.
+
+# %% tags=["autograder:skip"]
+DT = 0.05                                   # spacing of the samples (the Delta above)
+tau = np.arange(-4 + DT / 2, 4, DT)         # 160 sample points between -4 and 4
+box_f = (np.abs(tau) < 1).astype(float)     # f: 1 on (-1, 1), 0 elsewhere
+box_g = np.ones(40)                         # g: the box alone, 40 samples = width 2
+
+
+def output_positions(K, n):
+    """Where the n outputs of a valid convolution of f with a K-sample kernel (centred on 0)
+    sit: output i at the centre of its window tau[i:i+K]."""
+    return tau[0] + (np.arange(n) + (K - 1) / 2) * DT
+
+
+def show_convolution(f, g, y, positions, kernel="g", spikes=False, scale=DT, dashed=None,
+                     legend_at="upper right"):
+    """Three rows, one column per output position t: f with the kernel turned around and moved
+    to t; their product (its area, or with spikes the sum of the spikes, is the result at t);
+    the result curve y (from your convolve1d) with t marked. `dashed`: (label, curve) to compare."""
+    K = len(g)
+    t_out = output_positions(K, len(y))
+    fig, axes = plt.subplots(3, len(positions), figsize=(11, 7.2), sharey="row")
+    for col, t in enumerate(positions):
+        i = int(np.argmin(np.abs(t_out - t)))   # the output nearest to t (within DT / 2)
+        window, turned = tau[i:i + K], g[::-1]  # f[i + j] meets g[K - 1 - j]
+        product = f[i:i + K] * turned
+        top, middle, bottom = axes[:, col]
+        for ax in (top, middle):
+            ax.fill_between(tau, f, step="mid", color="#cfe2f3")
+        top.plot([], [], color="#cfe2f3", lw=6, label="f(τ)")
+        if spikes:                              # a kernel of spikes: draw each as a stem
+            hit = turned != 0
+            top.vlines(window[hit], 0, turned[hit], color="#e69138", lw=2)
+            top.plot(window[hit], turned[hit], "o", color="#e69138", label=f"{kernel}(t − τ)")
+            middle.vlines(window[hit], 0, product[hit], color="#cc4125", lw=2)
+            middle.plot(window[hit], product[hit], "o", color="#cc4125")
+            middle.set_title(f"f(τ)·{kernel}(t − τ): the spikes add up to {scale * product.sum():.2f}",
+                             fontsize=9)
+        else:
+            edges = np.r_[window[0] - DT, window, window[-1] + DT]
+            top.step(edges, np.r_[0, turned, 0], where="mid", color="#e69138", lw=2,
+                     label=f"{kernel}(t − τ)")
+            middle.fill_between(window, product, step="mid", color="#e06666", alpha=0.8)
+            middle.set_title(f"f(τ)·{kernel}(t − τ): area {scale * product.sum():.2f}", fontsize=9)
+        top.set_title(f"t = {t:g}", fontsize=10)
+        top.axvline(t_out[i], color="0.5", ls=":", lw=1)
+        middle.axvline(t_out[i], color="0.5", ls=":", lw=1)
+        if dashed is not None:
+            bottom.plot(t_out, dashed[1], "--", color="0.55", lw=2.5, label=dashed[0])
+        bottom.plot(t_out, y, color="black", lw=1.2, label="your convolve1d")
+        bottom.plot(t_out[i], y[i], "o", color="#cc0000", ms=7)
+        bottom.axvline(t_out[i], color="0.5", ls=":", lw=1)
+        bottom.set_title(f"(f * {kernel})({t:g}) = {y[i]:.2f}", fontsize=9)
+        for ax in (top, middle, bottom):
+            ax.set_xlim(-3.5, 3.5)
+            ax.axhline(0, color="0.3", lw=0.6)
+        top.set_xlabel("τ", fontsize=9, labelpad=0)
+        middle.set_xlabel("τ", fontsize=9, labelpad=0)
+        bottom.set_xlabel("t", fontsize=9, labelpad=0)
+    axes[0, 0].legend(loc="upper right", fontsize=8, frameon=False)
+    axes[2, 0].legend(loc=legend_at, fontsize=8, framealpha=1)
+    axes[0, 0].set_ylabel("signal, kernel")
+    axes[1, 0].set_ylabel("local product")
+    axes[2, 0].set_ylabel("result")
+    plt.tight_layout()
+    plt.show()
+
+
+def show_box_triangle():
+    """box * box with your convolve1d: say whether it is the triangle, then draw it."""
+    try:
+        y = DT * convolve1d(box_f, box_g)
+    except (NameError, NotImplementedError):
+        print("Write convolve1d above first (section 6), run its cell, then run this cell again.")
+        return
+    expected = DT * np.convolve(box_f, box_g, mode="valid")
+    if np.shape(y) != expected.shape:
+        print(f"Your convolve1d returned shape {np.shape(y)}; valid mode gives L - K + 1 = "
+              f"{len(box_f)} - {len(box_g)} + 1 = {len(expected)} values. Fix it, then run this cell again.")
+        return
+    dashed = None
+    if np.allclose(y, expected):
+        print("box * box with your convolve1d: the triangle, 0 up to t = -2, 2 at t = 0, 0 again from t = 2.")
+    else:
+        worst = int(np.argmax(np.abs(y - expected)))
+        print(f"box * box with your convolve1d is not the triangle: at t = "
+              f"{output_positions(len(box_g), len(y))[worst]:.2f} it gives {y[worst]:.3f}, "
+              f"expected {expected[worst]:.3f} (dashed).")
+        dashed = ("expected", expected)
+    show_convolution(box_f, box_g, y, positions=[-1.5, 0.0, 1.0], dashed=dashed)
+
+
+show_box_triangle()
+
+# %% [markdown]
+# ### The derivative of a convolution: $[f * g]' = f * g'$
+#
+# The lecture's identity: differentiating a convolution with respect to $t$ is convolving with
+# the derivative of the kernel. In $\int f(\tau)\, g(t - \tau)\, d\tau$ the position $t$
+# appears only inside $g$, so the derivative goes onto $g$.
+#
+# Check it on the boxes. The triangle has slope $+1$ from $-2$ to $0$ and $-1$ from $0$ to $2$:
+# its derivative is a positive box followed by a negative box. The derivative of the box $g$
+# is 0 everywhere except at its two edges, where it jumps up by 1 (at $-1$) and down by 1 (at
+# $+1$): two spikes. Convolving $f$ with two spikes makes two copies of $f$, $+f$ moved to
+# $-1$ (the box on $(-2, 0)$) and $-f$ moved to $+1$ (on $(0, 2)$). The same answer.
+#
+# In samples the derivative is `np.diff`, and the lengths need care. `convolve1d(f, g)` has
+# $L - K + 1$ values, so its `np.diff` has $L - K$. `np.diff(g)` alone is no good: for the box
+# it is $K - 1$ zeros, because the two jumps at the edges are not inside the array. Pad $g$
+# with a zero on each side first: `np.diff(np.pad(g, 1))` $= [1, 0, \dots, 0, -1]$ has
+# $K + 1$ values, and convolving with it gives $L - (K + 1) + 1 = L - K$ values, as many as the
+# `np.diff`. Then, for **any** $f$ and $g$, exactly:
+#
+# $$\texttt{np.diff(convolve1d(f, g))} = \texttt{convolve1d(f, np.diff(np.pad(g, 1)))}.$$
+#
+# (The spacing cancels: the triangle is $\Delta \cdot$ `convolve1d(f, g)`, and its slope is
+# that `np.diff` divided by $\Delta$.) The cell checks the identity with your `convolve1d`, on
+# the boxes and on a random pair, and draws the right-hand side in the same three rows; the
+# dashed curve is the slope of your triangle.
+
+# %% tags=["autograder:skip"]
+def check_derivative(f, g, what):
+    """Compare both sides of [f * g]' = f * g' computed with your convolve1d; print one line.
+    Returns True when they agree."""
+    slope = np.diff(convolve1d(f, g))                     # [f * g]'
+    spiky = convolve1d(f, np.diff(np.pad(g, 1)))          # f * g'
+    if np.shape(slope) != np.shape(spiky):
+        print(f"{what}: np.diff(convolve1d(f, g)) has shape {np.shape(slope)} but "
+              f"convolve1d(f, np.diff(np.pad(g, 1))) has shape {np.shape(spiky)}; "
+              "valid mode gives L - K + 1 values.")
+        return False
+    if np.allclose(slope, spiky):
+        print(f"{what}: [f * g]' = f * g' holds with your convolve1d ({len(slope)} values agree).")
+        return True
+    if np.allclose(slope, -spiky):
+        print(f"{what}: the two sides are equal up to the sign: your convolve1d does not turn "
+              "the kernel around (that is corr1d's answer).")
+    else:
+        print(f"{what}: the two sides differ, by up to {np.max(np.abs(slope - spiky)):.3g}.")
+    return False
+
+
+def show_box_derivative():
+    """Check [f * g]' = f * g' with your convolve1d, then draw f * g' for the boxes."""
+    rng = np.random.default_rng(4)
+    try:
+        ok = check_derivative(box_f, box_g, "boxes")
+        ok &= check_derivative(rng.normal(size=12), rng.normal(size=4), "random f (12) and g (4)")
+    except (NameError, NotImplementedError):
+        print("Write convolve1d above first (section 6), run its cell, then run this cell again.")
+        return
+    if ok:
+        spikes = np.diff(np.pad(box_g, 1))                # g' as two spikes: [1, 0, ..., 0, -1]
+        show_convolution(box_f, spikes, convolve1d(box_f, spikes), positions=[-1.5, 0.5, 2.25],
+                         kernel="g′", spikes=True, scale=1.0, legend_at="lower left",
+                         dashed=("slope of your triangle", np.diff(convolve1d(box_f, box_g))))
+
+
+show_box_derivative()
+
+# %% [markdown]
+# **A derivative with respect to position, not the one backpropagation needs.** $[f * g]'$
+# says how the output changes as you move **along the signal**, from $t$ to $t + dt$, with $f$
+# and $g$ fixed. Training a network asks a different question: how does the loss change when
+# you change the **numbers** themselves, each input value $x[m]$ and each weight $w[p]$? Those
+# are the derivatives with respect to $x$ and $w$, $\partial L / \partial x$ and
+# $\partial L / \partial w$, and assignment 4 computes them (they turn out to be a
+# correlation and a convolution again, for a different reason).
+
+# %% [markdown]
 # Now `convolve2d`: the same idea in two dimensions, with the kernel rotated by 180 degrees.
 
 # %% nbgrader={"grade": false, "grade_id": "convolve2d", "locked": false, "schema_version": 3, "solution": true}
@@ -644,5 +836,7 @@ show_gallery(gray, kernels)
 # - CNN layers compute cross-correlation: their kernels are learned, so a flip would change
 #   nothing but the learned numbers.
 # - The same sum works in 1D, 2D and 3D, one index per axis.
+# - A box convolved with a box is a triangle, and $[f * g]' = f * g'$: a derivative along the
+#   signal. Backpropagation needs derivatives with respect to $x$ and $w$ (assignment 4).
 #
 # Next, in assignment 3, images get colour channels and layers get many kernels.

@@ -597,3 +597,110 @@ def test_the_shared_cells_are_the_same_text_in_every_notebook():
     problems = build_notebooks.shared_text_problems({first: built[first], second: drifted})
     assert problems == [f"{second}: setup helpers not as in {first}; "
                         "edit every source the same way"]
+
+
+# a2 pictures
+# The box * box picture and the [f * g]' = f * g' check of a2 (section 6) draw and check with the
+# student's convolve1d: replaced by a recording or a buggy one, they show and say what it gave.
+A2_CONVOLVE1D = {
+    "reference": None,
+    "correlation": """
+def convolve1d(x, w):
+    return corr1d(x, w)                                             # the kernel is not turned around
+""",
+    "full mode": """
+def convolve1d(x, w):
+    return np.convolve(np.asarray(x, dtype=float), np.asarray(w, dtype=float), "full")
+""",
+    "unwritten": """
+def convolve1d(x, w):
+    raise NotImplementedError()
+""",
+}
+
+
+def _a2_convolution_cells(monkeypatch, convolve1d_source: str | None):
+    """(namespace, picture cells): a2's filled code up to its pictures, convolve1d replaced."""
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    plt.switch_backend("Agg")
+    nb = fill_solution_cells(_read_source("a2_correlation"),
+                             reference_sources(COURSE.solutions_dir, "a2_correlation"))
+    namespace: dict = {}
+    pictures = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or _nbgrader_meta(cell).get("grade"):
+            continue
+        if SKIP_TAG in cell.metadata.get("tags", []):
+            if "convolve1d(" in cell.source:
+                pictures.append(cell.source)
+            continue
+        exec(cell.source, namespace)
+    if convolve1d_source is not None:
+        exec(convolve1d_source, namespace)
+    assert len(pictures) == 2, "expected the box * box picture and the derivative cell"
+    return namespace, pictures
+
+
+@pytest.mark.parametrize("case", list(A2_CONVOLVE1D))
+def test_a2_box_pictures_report_what_the_students_convolve1d_gives(case, monkeypatch, capsys):
+    import matplotlib.pyplot as plt
+
+    namespace, pictures = _a2_convolution_cells(monkeypatch, A2_CONVOLVE1D[case])
+    plt.close("all")
+    for source in pictures:
+        exec(source, namespace)
+    said = capsys.readouterr().out
+    figures = len(plt.get_fignums())
+    plt.close("all")
+    lines = said.strip().splitlines()
+    if case == "reference":
+        assert "box * box with your convolve1d: the triangle" in lines[0], said
+        assert "boxes: [f * g]' = f * g' holds with your convolve1d (120 values agree)" in said, said
+        assert "random f (12) and g (4): [f * g]' = f * g' holds" in said, said
+        assert figures == 2, said
+    elif case == "correlation":
+        # a box is symmetric: the triangle is right, but the derivative check catches the sign
+        assert "box * box with your convolve1d: the triangle" in lines[0], said
+        assert said.count("equal up to the sign: your convolve1d does not turn the kernel around") == 2, said
+        assert "holds" not in said and figures == 1, said
+    elif case == "full mode":
+        assert "Your convolve1d returned shape (199,); valid mode gives L - K + 1 = 160 - 40 + 1 = 121" \
+            in lines[0], said
+        assert "np.diff(convolve1d(f, g)) has shape (198,) but convolve1d(f, np.diff(np.pad(g, 1))) " \
+               "has shape (200,)" in said, said
+        assert "holds" not in said and figures == 0, said
+    else:
+        assert lines == ["Write convolve1d above first (section 6), run its cell, then run this "
+                         "cell again."] * 2, said
+        assert figures == 0
+
+
+def test_a2_box_pictures_draw_the_students_convolve1d(monkeypatch, capsys):
+    """The curves in the result row are the values convolve1d returned, not a copy of np.convolve:
+    a convolve1d off at one output is drawn (and named) that way."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    namespace, pictures = _a2_convolution_cells(monkeypatch, None)
+    reference, returned = namespace["convolve1d"], []
+
+    def off_at_10(x, w):
+        returned.append(reference(x, w))
+        returned[-1][10] += 5.0                                     # output 10 sits at t = -2.5
+        return returned[-1]
+
+    namespace["convolve1d"] = off_at_10
+    plt.close("all")
+    exec(pictures[0], namespace)
+    said = capsys.readouterr().out
+    assert "box * box with your convolve1d is not the triangle: at t = -2.50 it gives 0.250, " \
+           "expected 0.000 (dashed)." in said, said
+    (figure,) = [plt.figure(n) for n in plt.get_fignums()]
+    plt.close("all")
+    drawn = [line.get_ydata() for ax in figure.axes[6:] for line in ax.get_lines()
+             if line.get_label() == "your convolve1d"]
+    assert len(returned) == 1 and len(drawn) == 3
+    for curve in drawn:
+        np.testing.assert_allclose(np.asarray(curve, dtype=float), namespace["DT"] * returned[0])

@@ -454,6 +454,18 @@ def corr1d(x, w):
     x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
     return np.array([np.dot(x[i:i + len(w)], w) for i in range(len(x) - len(w))])  # one short
 """,
+    ("a2_correlation", "convolve1d", "likely mistake: the kernel is not reversed"): """
+def convolve1d(x, w):
+    return corr1d(x, w)                                             # forgot to reverse w
+""",
+    ("a2_correlation", "convolve2d", "likely mistake: the kernel is flipped upside down only"): """
+def convolve2d(x, w):
+    return corr2d(x, np.asarray(w)[::-1])                           # rows flipped, columns not
+""",
+    ("a2_correlation", "convolve2d", "likely mistake: the kernel is transposed or flipped"): """
+def convolve2d(x, w):
+    return corr2d(x, np.asarray(w).T)                               # transposed, not rotated
+""",
     ("a3_multichannel", "corr2d_multi_in",
      "(<array of shape (3, 5, 5)>, <array of shape (2, 3, 3)>) should raise ValueError, but it returned"): """
 def corr2d_multi_in(x, w):

@@ -449,7 +449,12 @@ def convolve1d(x, w):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_convolve1d", "locked": true, "schema_version": 3, "solution": false}
-assert_close(convolve1d([1, 2, 3, 4], [1, 0, -1]), [2, 2], "convolve1d([1, 2, 3, 4], [1, 0, -1])")
+assert_close(convolve1d([1, 2, 3, 4], [1, 0, -1]), [2, 2], "convolve1d([1, 2, 3, 4], [1, 0, -1])",
+             mistakes={(-2.0, -2.0): "the kernel is not reversed: that is corr1d's answer; "
+                                     "convolve1d slides w[::-1]",
+                       (1.0, 2.0, 2.0, 2.0, -3.0, -4.0): "this is 'full' mode: keep only the "
+                                                         "positions where the whole kernel "
+                                                         "fits (L - K + 1)"})
 
 # Convolution is correlation with the reversed kernel, and it is what np.convolve computes.
 rng = np.random.default_rng(2)
@@ -675,7 +680,15 @@ def convolve2d(x, w):
 # %% nbgrader={"grade": true, "grade_id": "test_convolve2d", "locked": true, "schema_version": 3, "solution": false}
 x = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
 w = [[0, 1], [2, 3]]
-assert_close(convolve2d(x, w), [[5, 11], [23, 29]], "convolve2d of the worked example")
+assert_close(convolve2d(x, w), [[5, 11], [23, 29]], "convolve2d of the worked example",
+             mistakes={((19.0, 25.0), (37.0, 43.0)): "the kernel is not rotated: that is corr2d's "
+                                                     "answer; convolve2d slides w[::-1, ::-1]",
+                       ((17.0, 23.0), (35.0, 41.0)): "the kernel is transposed or flipped "
+                                                     "left-right only; a 180-degree rotation "
+                                                     "flips both axes: w[::-1, ::-1]",
+                       ((7.0, 13.0), (25.0, 31.0)): "the kernel is flipped upside down only; a "
+                                                    "180-degree rotation flips both axes: "
+                                                    "w[::-1, ::-1]"})
 
 rng = np.random.default_rng(3)
 img, k = rng.normal(size=(6, 8)), rng.normal(size=(3, 2))

@@ -489,6 +489,114 @@ def numerical_gradient(f, x, h=1e-5):
         g[idx] = (up - down) / (2 * h)
     return g
 """,
+    ("a4_backprop", "numerical_gradient", "one-sided difference (f(x + h e_i) - f(x)) / h"): """
+def numerical_gradient(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    g = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        e = np.zeros_like(x); e[idx] = h
+        g[idx] = (f(x + e) - f(x)) / h                              # forward difference
+    return g
+""",
+    ("a4_backprop", "numerical_gradient", "one-sided difference (f(x) - f(x - h e_i)) / h"): """
+def numerical_gradient(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    g = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        e = np.zeros_like(x); e[idx] = h
+        g[idx] = (f(x) - f(x - e)) / h                              # backward difference
+    return g
+""",
+    ("a4_backprop", "numerical_gradient", "likely mistake: the central difference is divided by h"): """
+def numerical_gradient(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    g = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        e = np.zeros_like(x); e[idx] = h
+        g[idx] = (f(x + e) - f(x - e)) / h                          # the points are 2h apart
+    return g
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: dx is overwritten with = instead of"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    x, w, dout = (np.asarray(a, dtype=float) for a in (x, w, dout))
+    N, C, H, W = x.shape
+    KH, KW = w.shape[2:]
+    dxpad = np.zeros((N, C, H + 2 * padding, W + 2 * padding))
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            dxpad[:, :, i * stride:i * stride + KH, j * stride:j * stride + KW] = np.einsum(
+                "nf,fcpq->ncpq", dout[:, :, i, j], w)                # = instead of +=
+    return (dxpad[:, :, padding:padding + H, padding:padding + W],
+            *_right(x, w, b, dout, stride, padding)[1:])
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: dx uses the kernels the wrong way round"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    dx = _right(x, np.asarray(w)[:, :, ::-1, ::-1], b, dout, stride, padding)[0]  # kernel not rotated
+    return (dx, *_right(x, w, b, dout, stride, padding)[1:])
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: only the last sample of the batch"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    x, dout = np.asarray(x, dtype=float), np.asarray(dout, dtype=float)
+    for n in range(x.shape[0]):                                     # dw, db = ..., not +=
+        dx_n, dw, db = _right(x[n:n + 1], w, b, dout[n:n + 1], stride, padding)
+    return _right(x, w, b, dout, stride, padding)[0], dw, db
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: db is not summed over the batch"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    dx, dw, _ = _right(x, w, b, dout, stride, padding)
+    return dx, dw, np.asarray(dout, dtype=float).sum(axis=(2, 3))   # (N, F): n not summed
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: db is not summed over the pixels"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    dx, dw, _ = _right(x, w, b, dout, stride, padding)
+    return dx, dw, np.asarray(dout, dtype=float).sum(axis=0)        # (F, OH, OW): i, j not summed
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: the stride is ignored in the backward pass"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    x, w, dout = (np.asarray(a, dtype=float) for a in (x, w, dout))
+    N, C, H, W = x.shape
+    KH, KW = w.shape[2:]
+    dxpad = np.zeros((N, C, H + 2 * padding, W + 2 * padding))
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):                              # window at (i, j), not (i*s, j*s)
+            dxpad[:, :, i:i + KH, j:j + KW] += np.einsum("nf,fcpq->ncpq", dout[:, :, i, j], w)
+    return (dxpad[:, :, padding:padding + H, padding:padding + W],
+            *_right(x, w, b, dout, stride, padding)[1:])
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: dx still has the padding"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    x, w, dout = (np.asarray(a, dtype=float) for a in (x, w, dout))
+    N, C, H, W = x.shape
+    KH, KW = w.shape[2:]
+    dxpad = np.zeros((N, C, H + 2 * padding, W + 2 * padding))
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            dxpad[:, :, i * stride:i * stride + KH, j * stride:j * stride + KW] += np.einsum(
+                "nf,fcpq->ncpq", dout[:, :, i, j], w)
+    return (dxpad,                                                  # padding not cut off
+            *_right(x, w, b, dout, stride, padding)[1:])
+""",
     ("a5_conv_as_matmul", "im2col", "wrong column order: the columns are in (KH, KW, C) order"): """
 def im2col(x, kh, kw, stride=1, padding=0):
     x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
@@ -597,3 +705,4 @@ def test_the_shared_cells_are_the_same_text_in_every_notebook():
     problems = build_notebooks.shared_text_problems({first: built[first], second: drifted})
     assert problems == [f"{second}: setup helpers not as in {first}; "
                         "edit every source the same way"]
+

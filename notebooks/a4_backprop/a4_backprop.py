@@ -442,6 +442,17 @@ grad = numerical_gradient(lambda z: np.sum(z ** 2), x)
 assert np.array_equal(x, x_before), (
     f"numerical_gradient changed its input x (largest change {np.max(np.abs(x - x_before)):.3g}): "
     "work on a float copy of x, or put every element back after nudging it")
+
+# A quadratic and a big step h = 0.5: the central difference is exact, a one-sided one is off by h.
+one_sided = "this is a one-sided difference {}; use the central difference (f(x + h e_i) - f(x - h e_i)) / (2h)"
+assert_close(numerical_gradient(lambda z: np.sum(z ** 2), np.array([1.0, -2.0, 0.5]), h=0.5), [2, -4, 1],
+             "gradient of sum(x**2) at x = [1, -2, 0.5] with h = 0.5 (exact for a quadratic, any h)",
+             rtol=1e-6, atol=1e-6,
+             mistakes={(2.5, -3.5, 1.5): one_sided.format("(f(x + h e_i) - f(x)) / h") + ", whose error "
+                                         "is about h^2 instead of h",
+                       (1.5, -4.5, 0.5): one_sided.format("(f(x) - f(x - h e_i)) / h"),
+                       (4, -8, 2): "the central difference is divided by h; the two points are 2h apart, "
+                                   "so divide by 2h"})
 assert_close(grad, 2 * x, "gradient of sum(x**2) is 2x", rtol=1e-6, atol=1e-6)
 assert_close(numerical_gradient(lambda z: np.sum(np.sin(z)), x), np.cos(x),
              "gradient of sum(sin(x)) is cos(x)", rtol=1e-6, atol=1e-6)
@@ -678,19 +689,68 @@ def conv2d_backward(x, w, b, dout, stride=1, padding=0):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_conv2d_backward", "locked": true, "schema_version": 3, "solution": false}
+# The first cases have one sample, one channel and one filter: dx[0, 0] and dw[0, 0] are plain 2D
+# arrays you can check by hand.
+def single(a, name):
+    """a[0, 0] of a gradient shaped (1, 1, rows, columns)."""
+    assert np.ndim(a) == 4 and np.shape(a)[:2] == (1, 1), (
+        f"{name}: with one sample, one channel and one filter expected a shape (1, 1, rows, columns), "
+        f"got shape {np.shape(a)}")
+    return a[0, 0] if isinstance(a, np.ndarray) else a
+
+plus_equals = "dx is overwritten with = instead of accumulated with +=: windows overlap, so only the last " \
+              "window position survived"
+
 # w = dout = 1: dx counts how many 3x3 windows cover each pixel of a 4x4 input.
 result = conv2d_backward(np.zeros((1, 1, 4, 4)), np.ones((1, 1, 3, 3)), np.zeros(1), np.ones((1, 1, 2, 2)))
 assert isinstance(result, tuple) and len(result) == 3, f"expected a tuple (dx, dw, db), got {type(result).__name__}"
 dx, dw, db = result
-assert_close(dx, [[[[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]]]],
-             "dx = number of windows covering each pixel (did you use = instead of += ?)")
-assert_close(db, [4], "db = sum of dout over the batch and the pixels")
+assert_close(single(dx, "dx"), [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]],
+             "dx[0, 0] with w = dout = 1: the number of windows covering each pixel",
+             mistakes={((1, 1, 1, 1),) * 4: plus_equals})
 
-# dout = 1: dw[p, q] is the sum of the input cells that meet weight (p, q), a 2x2 block of x.
-x = np.arange(16.0).reshape(1, 1, 4, 4)
-_, dw, _ = conv2d_backward(x, np.ones((1, 1, 3, 3)), np.zeros(1), np.ones((1, 1, 2, 2)))
-assert_close(dw, [[[[10, 14, 18], [26, 30, 34], [42, 46, 50]]]],
-             "dw with dout = 1: dw[p, q] = sum of x[p:p+2, q:q+2]")
+# The warm-up of section 3 as a layer: dx is the full convolution of dout with w (kernel rotated).
+x, w = np.arange(9.0).reshape(1, 1, 3, 3), np.array([[[[0.0, 1.0], [2.0, 3.0]]]])
+dx, dw, db = conv2d_backward(x, w, np.zeros(1), np.array([[[[1.0, 2.0], [-1.0, 1.0]]]]))
+assert_close(single(dx, "dx"), [[0, 1, 2], [2, 6, 7], [-2, -1, 3]], "dx[0, 0] of the warm-up example",
+             mistakes={((3, 8, 4), (-2, 3, 2), (-1, 1, 0)):
+                       "dx uses the kernels the wrong way round: dx is a FULL convolution of dout with w "
+                       "(w rotated by 180 degrees, w[:, :, ::-1, ::-1], when written as a correlation)"})
+assert_close(single(dw, "dw"), [[3, 6], [12, 15]], "dw[0, 0] of the warm-up example: corr2d(x, dout)")
+
+# A batch of two: image 0 is 0..15 with dout = 1, image 1 is all ones with dout = 2. Both add up.
+x = np.stack([np.arange(16.0).reshape(4, 4), np.ones((4, 4))])[:, None]               # (2, 1, 4, 4)
+dout = np.stack([np.ones((2, 2)), 2 * np.ones((2, 2))])[:, None]                      # (2, 1, 2, 2)
+dx, dw, db = conv2d_backward(x, np.ones((1, 1, 3, 3)), np.zeros(1), dout)
+last_only = "only the last sample of the batch contributes: dw and db sum over all N samples (+=, not =)"
+assert_close(single(dw, "dw"), [[18, 22, 26], [34, 38, 42], [50, 54, 58]],
+             "dw[0, 0] for a batch of 2: the 2x2 block sums of image 0, plus 2 * 4 from image 1",
+             mistakes={((8, 8, 8),) * 3: last_only})
+assert_close(db, [12], "db for a batch of 2: dout summed over the samples and the pixels, 4 * 1 + 4 * 2",
+             mistakes={(8,): last_only,
+                       ((4,), (8,)): "db is not summed over the batch: db[f] = dout[:, f].sum(), over "
+                                     "samples AND pixels (axes 0, 2, 3), shape (F,)",
+                       (((3, 3), (3, 3)),): "db is not summed over the pixels: db[f] = dout[:, f].sum(), "
+                                            "over samples AND pixels (axes 0, 2, 3), shape (F,)"})
+
+# Stride 2: output (i, j) read the window at (2i, 2j); its gradient goes back there.
+dx, dw, db = conv2d_backward(np.zeros((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), np.zeros(1),
+                             np.ones((1, 1, 2, 2)), stride=2)
+assert_close(single(dx, "dx"), np.outer([1, 1, 2, 1, 1], [1, 1, 2, 1, 1]),
+             "dx[0, 0] with w = dout = 1, stride 2: windows at rows and columns 0-2 and 2-4",
+             mistakes={tuple(map(tuple, np.outer([1, 2, 2, 1, 0], [1, 2, 2, 1, 0]))):
+                       "the stride is ignored in the backward pass: output pixel (i, j) came from the "
+                       "window at (i*s, j*s), so its gradient goes back there",
+                       ((1, 1, 1, 1, 1),) * 5: plus_equals})
+
+# Padding 1: the gradient of the padded 5x5 input, with the padding cut off, is 3x3.
+dx, dw, db = conv2d_backward(np.zeros((1, 1, 3, 3)), np.ones((1, 1, 3, 3)), np.zeros(1),
+                             np.ones((1, 1, 3, 3)), padding=1)
+assert_close(single(dx, "dx"), [[4, 6, 4], [6, 9, 6], [4, 6, 4]],
+             "dx[0, 0] with w = dout = 1, padding 1: windows over the padded input, padding cut off",
+             mistakes={tuple(map(tuple, np.outer([1, 2, 3, 2, 1], [1, 2, 3, 2, 1]))):
+                       "dx still has the padding: compute the gradient of the padded input, then cut "
+                       "the padding off, dxp[:, :, p:p+H, p:p+W]"})
 
 # Random layers, with stride and padding: shapes, db, and agreement with the forward pass.
 def layer_loss(dout, stride, padding):

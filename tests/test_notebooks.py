@@ -501,6 +501,114 @@ def numerical_gradient(f, x, h=1e-5):
         g[idx] = (up - down) / (2 * h)
     return g
 """,
+    ("a4_backprop", "numerical_gradient", "one-sided difference (f(x + h e_i) - f(x)) / h"): """
+def numerical_gradient(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    g = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        e = np.zeros_like(x); e[idx] = h
+        g[idx] = (f(x + e) - f(x)) / h                              # forward difference
+    return g
+""",
+    ("a4_backprop", "numerical_gradient", "one-sided difference (f(x) - f(x - h e_i)) / h"): """
+def numerical_gradient(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    g = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        e = np.zeros_like(x); e[idx] = h
+        g[idx] = (f(x) - f(x - e)) / h                              # backward difference
+    return g
+""",
+    ("a4_backprop", "numerical_gradient", "likely mistake: the central difference is divided by h"): """
+def numerical_gradient(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    g = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        e = np.zeros_like(x); e[idx] = h
+        g[idx] = (f(x + e) - f(x - e)) / h                          # the points are 2h apart
+    return g
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: dx is overwritten with = instead of"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    x, w, dout = (np.asarray(a, dtype=float) for a in (x, w, dout))
+    N, C, H, W = x.shape
+    KH, KW = w.shape[2:]
+    dxpad = np.zeros((N, C, H + 2 * padding, W + 2 * padding))
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            dxpad[:, :, i * stride:i * stride + KH, j * stride:j * stride + KW] = np.einsum(
+                "nf,fcpq->ncpq", dout[:, :, i, j], w)                # = instead of +=
+    return (dxpad[:, :, padding:padding + H, padding:padding + W],
+            *_right(x, w, b, dout, stride, padding)[1:])
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: dx uses the kernels the wrong way round"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    dx = _right(x, np.asarray(w)[:, :, ::-1, ::-1], b, dout, stride, padding)[0]  # kernel not rotated
+    return (dx, *_right(x, w, b, dout, stride, padding)[1:])
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: only the last sample of the batch"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    x, dout = np.asarray(x, dtype=float), np.asarray(dout, dtype=float)
+    for n in range(x.shape[0]):                                     # dw, db = ..., not +=
+        dx_n, dw, db = _right(x[n:n + 1], w, b, dout[n:n + 1], stride, padding)
+    return _right(x, w, b, dout, stride, padding)[0], dw, db
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: db is not summed over the batch"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    dx, dw, _ = _right(x, w, b, dout, stride, padding)
+    return dx, dw, np.asarray(dout, dtype=float).sum(axis=(2, 3))   # (N, F): n not summed
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: db is not summed over the pixels"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    dx, dw, _ = _right(x, w, b, dout, stride, padding)
+    return dx, dw, np.asarray(dout, dtype=float).sum(axis=0)        # (F, OH, OW): i, j not summed
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: the stride is ignored in the backward pass"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    x, w, dout = (np.asarray(a, dtype=float) for a in (x, w, dout))
+    N, C, H, W = x.shape
+    KH, KW = w.shape[2:]
+    dxpad = np.zeros((N, C, H + 2 * padding, W + 2 * padding))
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):                              # window at (i, j), not (i*s, j*s)
+            dxpad[:, :, i:i + KH, j:j + KW] += np.einsum("nf,fcpq->ncpq", dout[:, :, i, j], w)
+    return (dxpad[:, :, padding:padding + H, padding:padding + W],
+            *_right(x, w, b, dout, stride, padding)[1:])
+""",
+    ("a4_backprop", "conv2d_backward", "likely mistake: dx still has the padding"): """
+_right = conv2d_backward
+
+
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    x, w, dout = (np.asarray(a, dtype=float) for a in (x, w, dout))
+    N, C, H, W = x.shape
+    KH, KW = w.shape[2:]
+    dxpad = np.zeros((N, C, H + 2 * padding, W + 2 * padding))
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            dxpad[:, :, i * stride:i * stride + KH, j * stride:j * stride + KW] += np.einsum(
+                "nf,fcpq->ncpq", dout[:, :, i, j], w)
+    return (dxpad,                                                  # padding not cut off
+            *_right(x, w, b, dout, stride, padding)[1:])
+""",
     ("a5_conv_as_matmul", "im2col", "wrong column order: the columns are in (KH, KW, C) order"): """
 def im2col(x, kh, kw, stride=1, padding=0):
     x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
@@ -716,3 +824,95 @@ def test_a2_box_pictures_draw_the_students_convolve1d(monkeypatch, capsys):
     assert len(returned) == 1 and len(drawn) == 3
     for curve in drawn:
         np.testing.assert_allclose(np.asarray(curve, dtype=float), namespace["DT"] * returned[0])
+
+
+# ----------------------------------------------------------------------------------------------
+# a4
+# ----------------------------------------------------------------------------------------------
+def _run_a4_cells(monkeypatch, nb, extra: str = "") -> tuple[str, list[list[str]]]:
+    """Run every code cell of an a4 notebook but the graded test cells (pictures and checks
+    included) in-process, and the code `extra` right after the last solution cell; returns (what
+    was printed, the texts of each figure shown)."""
+    import contextlib
+    import io
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    import matplotlib.pyplot as plt
+
+    figures: list[list[str]] = []
+
+    def show(*args, **kwargs):
+        figures.append([t.get_text() for ax in plt.gcf().axes for t in ax.texts + [ax.title]]
+                       + [t.get_text() for t in plt.gcf().texts])
+        plt.close("all")
+
+    monkeypatch.setattr(plt, "show", show)
+    cells = [c for c in nb.cells if c.cell_type == "code" and not _nbgrader_meta(c).get("grade")]
+    last_solution = max(i for i, c in enumerate(cells) if _nbgrader_meta(c).get("solution"))
+    namespace: dict = {}
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        for i, cell in enumerate(cells):
+            exec(cell.source, namespace)
+            if i == last_solution and extra:
+                exec(extra, namespace)
+    return printed.getvalue(), figures
+
+
+def test_a4_lecture_picture_shows_the_flipped_kernel_before_any_code_is_written(monkeypatch):
+    _, figures = _run_a4_cells(monkeypatch, _read_source("a4_backprop"))
+    symbolic = next(texts for texts in figures if "δ1" in texts)
+    assert "∂L/∂x3 =\nδ1·w3\n+ δ2·w2\n+ δ3·w1" in symbolic, symbolic
+    for line in ("∂L/∂w1 = x1·δ1 + x2·δ2 + x3·δ3", "∂L/∂w2 = x2·δ1 + x3·δ2 + x4·δ3",
+                 "∂L/∂w3 = x3·δ1 + x4·δ2 + x5·δ3"):
+        assert line in symbolic, symbolic
+    assert {"δ1·w3", "δ3·w1", "x1·δ1", "x5·δ3"} <= set(symbolic), "every edge carries its product"
+    numeric = next(texts for texts in figures if "dx[0]\n= ?" in texts)
+    assert any("write corr1d_backward below" in t for t in numeric)
+
+
+def test_a4_worked_examples_in_the_prose_are_what_the_reference_computes():
+    import numpy as np
+
+    namespace: dict = {"np": np}
+    for source in reference_sources(COURSE.solutions_dir, "a4_backprop").values():
+        exec(source, namespace)
+    prose = "\n".join(c.source for c in _read_source("a4_backprop").cells if c.cell_type == "markdown")
+
+    def text(a) -> str:
+        return str(np.asarray(a).astype(int).tolist())
+
+    dx, dw = namespace["corr1d_backward"]([1, 2, 3, 4], [1, 0, -1], [1, 2])
+    assert f"dx = {text(dx)}" in prose and f"= {text(dw)}" in prose
+    x, w, dy = np.arange(9.0).reshape(3, 3), [[0, 1], [2, 3]], [[1, 2], [-1, 1]]
+    dx, dw, _ = namespace["conv2d_backward"](x[None, None], np.asarray(w)[None, None], np.zeros(1),
+                                             np.asarray(dy)[None, None])
+    assert f"dw = {text(dw[0, 0])}" in prose, text(dw[0, 0])
+    assert f"dx = {text(dx[0, 0])}" in prose, text(dx[0, 0])
+    assert f"dx[1, 1] = 1\\cdot3 + 2\\cdot2 + (-1)\\cdot1 + 1\\cdot0 = {dx[0, 0, 1, 1]:g}" in prose
+
+
+def test_a4_numerical_checks_agree_with_the_reference_and_catch_a_wrong_layer(monkeypatch):
+    filled = fill_solution_cells(_read_source("a4_backprop"),
+                                 reference_sources(COURSE.solutions_dir, "a4_backprop"))
+    printed, figures = _run_a4_cells(monkeypatch, filled)
+    checks = [line for line in printed.splitlines() if "largest relative difference" in line]
+    assert len(checks) == 7 and all(line.endswith("OK") for line in checks), printed
+    assert any("dx[1, 1] = 1·3 + 2·2 + (-1)·1 + 1·0 = 6" in t for texts in figures for t in texts)
+
+    # the same cells with a layer whose dx uses the kernel as it is: the check says so
+    wrong = ("_right = conv2d_backward\n"
+             "def conv2d_backward(x, w, b, dout, stride=1, padding=0):\n"
+             "    dx, dw, db = _right(x, np.asarray(w)[:, :, ::-1, ::-1], b, dout, stride, padding)\n"
+             "    return dx, _right(x, w, b, dout, stride, padding)[1], db\n")
+    printed, _ = _run_a4_cells(monkeypatch, filled, extra=wrong)
+    verdicts = {line.split()[1]: line.split()[-1] for line in printed.splitlines()
+                if line.startswith("conv2d_backward:")}
+    assert verdicts == {"dx": "MISMATCH", "dw": "OK", "db": "OK"}, printed
+
+
+def test_a4_checks_wait_politely_for_the_functions_they_need(monkeypatch):
+    printed, _ = _run_a4_cells(monkeypatch, _read_source("a4_backprop"))
+    assert "largest relative difference" not in printed
+    assert printed.count("Write numerical_gradient above first") == 2, printed
+    assert printed.count("Write conv2d_backward above first") == 2, printed

@@ -7,8 +7,7 @@ mistakes the feedback can name.
     a1_output_size.py     conv_output_length, conv_output_shape
     a2_correlation.py     corr1d, corr2d, corr3d, convolve1d, convolve2d
     a3_multichannel.py    corr2d_multi_in, corr2d_multi_in_out, conv2d_forward
-    a4_backprop.py        corr1d_backward, conv2d_backward, numerical_gradient
-    a5_conv_as_matmul.py  im2col, conv2d_matmul, conv_matrix
+    a4_backprop.py        corr1d_backward, numerical_gradient, conv2d_backward
     a5_conv_as_matmul.py  im2col, conv2d_matmul, conv_matrix
 
 Derived here: STUDENT_API (assignment -> graded functions in notebook order, which course.yml is

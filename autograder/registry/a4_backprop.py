@@ -397,50 +397,6 @@ FUNCTIONS = (
         ),
     ),
     GradedFunction(
-        name="conv2d_backward",
-        assignment=ASSIGNMENT,
-        summary="the gradients of conv2d_forward given dout = dL/dout: dx, dw and db, summed over "
-                "the batch, the filters and the window positions",
-        params=(Param("x", "(N, C, H, W)"), Param("w", "(F, C, KH, KW)"), Param("b", "(F,)"),
-                Param("dout", "(N, F, OH, OW)"), Param("stride", "int", 1),
-                Param("padding", "int", 0)),
-        returns="(dx (N, C, H, W), dw (F, C, KH, KW), db (F,)) float64",
-        kind="backward",
-        points=5,
-        gradients=Gradients(forward="_conv2d_forward", wrt=("x", "w", "b"), upstream="dout"),
-        cases=_conv2d_backward_cases,
-        mistakes=(
-            Mistake("conv2d_backward", "dx and dw swapped", "dx and dw are swapped: return (dx, dw, db) "
-                    "with dx shaped like x and dw shaped like w.",
-                    lambda r, x, w, b, dout, **k: (lambda g: (g[1], g[0], g[2]))(
-                        r.conv2d_backward(x, w, b, dout, **k))),
-            Mistake("conv2d_backward", "= instead of +=", "the gradient is overwritten with = instead of "
-                    "accumulated with +=: windows overlap and every sample and filter adds its share, so "
-                    "only the last one survived.",
-                    functools.partial(_conv2d_backward_assign, per_filter=True)),
-            Mistake("conv2d_backward", "= instead of +=", "the gradient is overwritten with = instead of "
-                    "accumulated with +=: windows overlap, so only the last window position survived.",
-                    functools.partial(_conv2d_backward_assign, per_filter=False)),
-            Mistake("conv2d_backward", "= instead of += over the batch", "only the last sample of the "
-                    "batch contributes: dw and db sum over all N samples (+=, not =).", _n_last),
-            *_db_sums(),
-            *_averages(),
-            Mistake("conv2d_backward", "padding not removed from dx", "dx still has the padding: compute "
-                    "the gradient of the padded input, then cut the padding off, dxp[:, :, p:p+H, p:p+W].",
-                    _dx_uncropped),
-            Mistake("conv2d_backward", "stride ignored", "the stride is ignored in the backward pass: "
-                    "output pixel (i, j) came from the window at (i*s, j*s), so its gradient goes back "
-                    "there.", _stride_ignored_backward),
-            *_dx_flips(),
-            *_gradient_transposes(),
-        ),
-        demo=(DemoStudent("ben", "dx and dw swapped", '''
-def conv2d_backward(x, w, b, dout, stride=1, padding=0):
-    dx, dw, db = _first_try(x, w, b, dout, stride, padding)
-    return dw, dx, db  # returned in the wrong order
-'''),),
-    ),
-    GradedFunction(
         name="numerical_gradient",
         assignment=ASSIGNMENT,
         summary="central differences of a scalar function f at x, one element at a time: "
@@ -491,6 +447,50 @@ def numerical_gradient(f, x, h=1e-5):
         bumped[i] += 1e-2
         grad[i] = (f(bumped) - fx) / 1e-2
     return grad
+'''),),
+    ),
+    GradedFunction(
+        name="conv2d_backward",
+        assignment=ASSIGNMENT,
+        summary="the gradients of conv2d_forward given dout = dL/dout: dx, dw and db, summed over "
+                "the batch, the filters and the window positions",
+        params=(Param("x", "(N, C, H, W)"), Param("w", "(F, C, KH, KW)"), Param("b", "(F,)"),
+                Param("dout", "(N, F, OH, OW)"), Param("stride", "int", 1),
+                Param("padding", "int", 0)),
+        returns="(dx (N, C, H, W), dw (F, C, KH, KW), db (F,)) float64",
+        kind="backward",
+        points=5,
+        gradients=Gradients(forward="_conv2d_forward", wrt=("x", "w", "b"), upstream="dout"),
+        cases=_conv2d_backward_cases,
+        mistakes=(
+            Mistake("conv2d_backward", "dx and dw swapped", "dx and dw are swapped: return (dx, dw, db) "
+                    "with dx shaped like x and dw shaped like w.",
+                    lambda r, x, w, b, dout, **k: (lambda g: (g[1], g[0], g[2]))(
+                        r.conv2d_backward(x, w, b, dout, **k))),
+            Mistake("conv2d_backward", "= instead of +=", "the gradient is overwritten with = instead of "
+                    "accumulated with +=: windows overlap and every sample and filter adds its share, so "
+                    "only the last one survived.",
+                    functools.partial(_conv2d_backward_assign, per_filter=True)),
+            Mistake("conv2d_backward", "= instead of +=", "the gradient is overwritten with = instead of "
+                    "accumulated with +=: windows overlap, so only the last window position survived.",
+                    functools.partial(_conv2d_backward_assign, per_filter=False)),
+            Mistake("conv2d_backward", "= instead of += over the batch", "only the last sample of the "
+                    "batch contributes: dw and db sum over all N samples (+=, not =).", _n_last),
+            *_db_sums(),
+            *_averages(),
+            Mistake("conv2d_backward", "padding not removed from dx", "dx still has the padding: compute "
+                    "the gradient of the padded input, then cut the padding off, dxp[:, :, p:p+H, p:p+W].",
+                    _dx_uncropped),
+            Mistake("conv2d_backward", "stride ignored", "the stride is ignored in the backward pass: "
+                    "output pixel (i, j) came from the window at (i*s, j*s), so its gradient goes back "
+                    "there.", _stride_ignored_backward),
+            *_dx_flips(),
+            *_gradient_transposes(),
+        ),
+        demo=(DemoStudent("ben", "dx and dw swapped", '''
+def conv2d_backward(x, w, b, dout, stride=1, padding=0):
+    dx, dw, db = _first_try(x, w, b, dout, stride, padding)
+    return dw, dx, db  # returned in the wrong order
 '''),),
     ),
 )

@@ -476,6 +476,196 @@ def corr2d_multi_in(x, w):
             out[i, j] = np.sum(x[0, i:i + KH, j:j + KW] * w[0])     # only channel 0
     return out
 """,
+    ("a3_multichannel", "corr2d_multi_in_out", "likely mistake: the input channels are not summed"): """
+def corr2d_multi_in_out(x, w):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    return np.stack([np.stack([corr2d_multi_in(x[c:c + 1], w[f, c:c + 1]) for c in range(x.shape[0])])
+                     for f in range(w.shape[0])])                  # (F, C, OH, OW): never added up
+""",
+    ("a3_multichannel", "corr2d_multi_in_out", "likely mistake: only the first input channel is used"): """
+def corr2d_multi_in_out(x, w):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    return np.stack([corr2d_multi_in(x[:1], w[f, :1]) for f in range(w.shape[0])])  # channel 0 only
+""",
+    ("a3_multichannel", "corr2d_multi_in_out", "likely mistake: only the last input channel counts"): """
+def corr2d_multi_in_out(x, w):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    y = np.zeros((w.shape[0], x.shape[1] - w.shape[2] + 1, x.shape[2] - w.shape[3] + 1))
+    for f in range(w.shape[0]):
+        for c in range(x.shape[0]):
+            y[f] = corr2d_multi_in(x[c:c + 1], w[f, c:c + 1])       # = instead of +=
+    return y
+""",
+    ("a3_multichannel", "corr2d_multi_in_out", "likely mistake: the output channels are on the last axis"): """
+def corr2d_multi_in_out(x, w):
+    return np.stack([corr2d_multi_in(x, wf) for wf in np.asarray(w)], axis=-1)   # (OH, OW, F)
+""",
+    ("a3_multichannel", "corr2d_multi_in_out", "likely mistake: the output channels are stacked on axis 1"): """
+def corr2d_multi_in_out(x, w):
+    return np.stack([corr2d_multi_in(x, wf) for wf in np.asarray(w)], axis=1)    # (OH, F, OW)
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the kernel is flipped (rotated by 180 degrees"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("ncijpq,fcpq->nfij", windows, w[:, :, ::-1, ::-1]) + b[:, None, None]  # convolution
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: only the first input channel is used"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("nijpq,fpq->nfij", windows[:, 0], w[:, 0]) + b[:, None, None]   # channel 0 only
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the output axes are (N, OH, OW, F)"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("ncijpq,fcpq->nijf", windows, w) + b                 # (N, OH, OW, F)
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the bias is missing"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w = (np.asarray(a, dtype=float) for a in (x, w))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("ncijpq,fcpq->nfij", windows, w)                     # + b forgotten
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the bias is added once per input channel"): """
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    F, C, KH, KW = w.shape
+    OH, OW = (xp.shape[2] - KH) // stride + 1, (xp.shape[3] - KW) // stride + 1
+    out = np.zeros((x.shape[0], F, OH, OW))
+    for c in range(C):
+        for i in range(OH):
+            for j in range(OW):
+                window = xp[:, c, i * stride:i * stride + KH, j * stride:j * stride + KW]
+                out[:, :, i, j] += np.einsum("npq,fpq->nf", window, w[:, c]) + b   # b inside the c loop
+    return out
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the bias is added once per kernel element"): """
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    F, C, KH, KW = w.shape
+    OH, OW = (xp.shape[2] - KH) // stride + 1, (xp.shape[3] - KW) // stride + 1
+    out = np.zeros((x.shape[0], F, OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            for c in range(C):
+                for p in range(KH):
+                    for q in range(KW):
+                        out[:, :, i, j] += np.outer(xp[:, c, i * stride + p, j * stride + q], w[:, c, p, q]) + b
+    return out                                                     # b added in the innermost loop
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the batch and kernel axes are swapped"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("ncijpq,fcpq->fnij", windows, w) + b[:, None, None, None]   # (F, N, OH, OW)
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: every image of the batch got the output of the first"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    first = np.einsum("cijpq,fcpq->fij", windows[0], w) + b[:, None, None]
+    return np.stack([first] * x.shape[0])                                  # x[0] for every n
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the stride is ignored"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))           # every window: stride 1
+    return np.einsum("ncijpq,fcpq->nfij", windows, w) + b[:, None, None]
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the stride is used for the output size but not"): """
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    F, C, KH, KW = w.shape
+    OH, OW = (xp.shape[2] - KH) // stride + 1, (xp.shape[3] - KW) // stride + 1
+    out = np.zeros((x.shape[0], F, OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            window = xp[:, :, i:i + KH, j:j + KW]                  # starts at (i, j), not (i*s, j*s)
+            out[:, :, i, j] = np.einsum("ncpq,fcpq->nf", window, w) + b
+    return out
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the stride is applied to the rows only"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride]   # columns: every one
+    return np.einsum("ncijpq,fcpq->nfij", windows, w) + b[:, None, None]
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the stride is applied to the columns only"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, :, ::stride]   # rows: every one
+    return np.einsum("ncijpq,fcpq->nfij", windows, w) + b[:, None, None]
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the padding is applied on one side only (above"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, 0), (padding, 0)))         # top and left only
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("ncijpq,fcpq->nfij", windows, w) + b[:, None, None]
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the padding is applied on one side only (below"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (0, padding), (0, padding)))         # bottom and right only
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("ncijpq,fcpq->nfij", windows, w) + b[:, None, None]
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the padding is ignored"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    windows = sliding_window_view(x, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]  # never padded
+    return np.einsum("ncijpq,fcpq->nfij", windows, w) + b[:, None, None]
+""",
     ("a4_backprop", "corr1d_backward", "expected"): """
 def corr1d_backward(x, w, dy):
     x, w, dy = (np.asarray(a, dtype=float) for a in (x, w, dy))

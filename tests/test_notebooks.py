@@ -745,6 +745,226 @@ def conv_matrix(w, input_shape):
             M[i * OW + j].reshape(H, W)[i:i + KH, j:j + KW] = w
     return M
 """,
+    ("a5_conv_as_matmul", "im2col", 'wrong column order: each window is flattened column by column'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].transpose(0, 1, 3, 2)
+                .reshape(N, -1)  # (C, KW, KH)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "im2col", 'wrong column order: the columns are in (KH, C, KW) order'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].transpose(0, 2, 1, 3)
+                .reshape(N, -1)  # (KH, C, KW)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "im2col", 'kh and kw swapped'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    kh, kw = kw, kh                       # swapped
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].reshape(N, -1)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "im2col", 'likely mistake: the images are stacked into the rows'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].reshape(N, -1)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1).reshape(N * OH * OW, -1)  # batch in the rows
+""",
+    ("a5_conv_as_matmul", "im2col", 'the rows are in the wrong order'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].reshape(N, -1)
+            for j in range(OW) for i in range(OH)]  # column by column
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "im2col", 'got 24 rows, the count for stride 1: stride ignored'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    stride = 1                                         # stride ignored
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].reshape(N, -1)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "im2col", 'the shape without padding, expected (1, 12, 9): padding ignored'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.asarray(x, dtype=float)                                   # never padded
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].reshape(N, -1)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", "im2col's columns and the flattened kernels do not line up"): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    cols = im2col(x, KH, KW, stride, padding)
+    cols = cols.reshape(*cols.shape[:2], C, KH, KW).transpose(0, 1, 3, 4, 2).reshape(cols.shape)  # (KH, KW, C)
+    out = cols @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the shape for stride 1: stride ignored'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    stride = 1                                                     # ignored
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the stride is used for the output size but not'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    OW = (x.shape[3] + 2 * padding - KW) // stride + 1
+    out = im2col(x, KH, KW, 1, padding) @ w.reshape(F, -1).T + b   # windows at stride 1
+    dense = out.transpose(0, 2, 1).reshape(x.shape[0], F, x.shape[2] + 2 * padding - KH + 1, -1)
+    return dense[:, :, :OH, :OW].copy()
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'padding applied once, only above and to the left'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    x, padding = np.pad(x, ((0, 0), (0, 0), (padding, 0), (padding, 0))), 0   # top and left only
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'padding applied once, only below and to the right'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    x, padding = np.pad(x, ((0, 0), (0, 0), (0, padding), (0, padding))), 0   # bottom and right only
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the padding is ignored: pad the two spatial axes'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    padding = 0                                                    # ignored
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", "the kernel is flipped. A CNN's convolution layer"): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    w = w[:, :, ::-1, ::-1]                                          # flipped
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the kernel is flipped along axis 2 (rows) only'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    w = w[:, :, ::-1]                                          # flipped
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the kernel is flipped along axis 3 (columns) only'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    w = w[:, :, :, ::-1]                                          # flipped
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the input is transposed'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    x = np.swapaxes(x, 2, 3)                                   # H and W swapped
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the kernel is transposed'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    w = np.swapaxes(w, 2, 3)                                   # KH and KW swapped
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the output is transposed'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1).transpose(0, 1, 3, 2)  # (N, F, OW, OH)
+""",
+    ("a5_conv_as_matmul", "conv_matrix", 'the kernel is flipped along axis 0 (rows) only'): """
+def conv_matrix(w, input_shape):
+    w = np.asarray(w, dtype=float)[::-1]                            # rows flipped
+    (H, W), (KH, KW) = input_shape, w.shape
+    OH, OW = H - KH + 1, W - KW + 1
+    M = np.zeros((OH * OW, H * W))
+    for i in range(OH):
+        for j in range(OW):
+            M[i * OW + j].reshape(H, W)[i:i + KH, j:j + KW] = w
+    return M
+""",
+    ("a5_conv_as_matmul", "conv_matrix", 'the kernel is flipped along axis 1 (columns) only'): """
+def conv_matrix(w, input_shape):
+    w = np.asarray(w, dtype=float)[:, ::-1]                         # columns flipped
+    (H, W), (KH, KW) = input_shape, w.shape
+    OH, OW = H - KH + 1, W - KW + 1
+    M = np.zeros((OH * OW, H * W))
+    for i in range(OH):
+        for j in range(OW):
+            M[i * OW + j].reshape(H, W)[i:i + KH, j:j + KW] = w
+    return M
+""",
+    ("a5_conv_as_matmul", "conv_matrix", 'the rows are in the wrong order'): """
+def conv_matrix(w, input_shape):
+    w = np.asarray(w, dtype=float)
+    (H, W), (KH, KW) = input_shape, w.shape
+    OH, OW = H - KH + 1, W - KW + 1
+    M = np.zeros((OH * OW, H * W))
+    for i in range(OH):
+        for j in range(OW):
+            M[j * OH + i].reshape(H, W)[i:i + KH, j:j + KW] = w
+    return M
+""",
+    ("a5_conv_as_matmul", "conv_matrix", 'the columns follow the input flattened column by column'): """
+def conv_matrix(w, input_shape):
+    w = np.asarray(w, dtype=float)
+    (H, W), (KH, KW) = input_shape, w.shape
+    OH, OW = H - KH + 1, W - KW + 1
+    M = np.zeros((OH * OW, H * W))
+    for i in range(OH):
+        for j in range(OW):
+            M[i * OW + j].reshape(W, H)[j:j + KW, i:i + KH] = w.T  # x.T.ravel() order
+    return M
+""",
 }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import copy
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -385,17 +386,95 @@ def test_filled_release_runs_clean_and_draws(release_dir, assignment_id, tmp_pat
             f"a picture cell still waits for a function: {_printed(cell)!r}"
 
 
+def _names(tree: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
+        f"{n.value.id}.{n.attr}" for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+
+
+DRAWING = {"plt.show", "plt.subplots", "plt.figure"}
+
+
+def _reached_names(nb, graded) -> dict[int, set[str]]:
+    """For each code cell (by index, solution cells left out): the names it uses ("plt.show" for an
+    attribute of a name), directly or through the functions defined in the notebook's cells (not
+    through the graded functions, whose stubs the student replaces)."""
+    bodies: dict[str, set[str]] = {}  # notebook function -> the names its body uses
+    used: dict[int, set[str]] = {}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or _nbgrader_meta(cell).get("solution"):
+            continue
+        tree = ast.parse(cell.source)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                bodies[node.name] = _names(node)
+        used[i] = _names(tree)
+
+    def reach(names: set[str]) -> set[str]:
+        seen: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(bodies.get(name, ()) if name not in graded else ())
+        return seen
+    return {i: reach(names) for i, names in used.items()}
+
+
+def _drew(cell) -> bool:
+    return any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+
+
+def _traceback(cell) -> str:
+    """The error's traceback as the student sees it, without the terminal colours."""
+    lines = [line for o in cell.get("outputs", []) if o.output_type == "error" for line in o.traceback]
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(lines))
+
+
 @pytest.mark.e2e
 @pytest.mark.parametrize("assignment_id", IDS)
 def test_untouched_release_fails_only_in_graded_test_cells(release_dir, assignment_id, tmp_path):
+    """"Run All" on the untouched release: errors only in the graded test cells, each naming the
+    function to write; every picture that needs no student code drawn, every other one saying
+    which of the assignment's functions it waits for."""
     nb = _execute(_released(release_dir, assignment_id), tmp_path, allow_errors=True)
+    graded = list(COURSE.assignment(assignment_id).functions)
     errors = _errors(nb)
     failing = {_nbgrader_meta(cell).get("grade_id") for _, cell, _ in errors}
-    expected = {f"test_{f}" for f in COURSE.assignment(assignment_id).functions}
+    expected = {f"test_{f}" for f in graded}
     assert failing == expected, [(i, msg) for i, _, msg in errors]
     assert all("NotImplementedError" in msg for _, _, msg in errors), [msg for *_, msg in errors]
+    for i, cell, msg in errors:
+        function = _nbgrader_meta(cell)["grade_id"].removeprefix("test_")
+        # the release's stub raises a bare NotImplementedError() (nbgrader's code stub), so the
+        # name the student reads is the innermost frame of the traceback: the stub of `function`
+        frames = re.findall(r"^Cell In\[\d+\], line \d+, in (\w+)", _traceback(cell), re.MULTILINE)
+        assert frames and frames[-1] == function, (
+            f"{assignment_id} cell {i} (test_{function}): the error should come from the stub of "
+            f"{function}, it came from {frames[-1:] or 'the cell itself'}: {msg}")
+        assert msg.removeprefix("NotImplementedError: ") in ("", f"write {function} here"), msg
+
     friendly = [c for c in nb.cells if "first" in _printed(c) and "Write" in _printed(c)]
     assert friendly, "picture cells that need student code should say which function to write"
+    reached = _reached_names(nb, graded)
+    for i, cell in enumerate(nb.cells):
+        if SKIP_TAG not in cell.get("metadata", {}).get("tags", []):
+            continue
+        where = f"{assignment_id} picture cell {i} ({cell.source.strip().splitlines()[0][:60]!r})"
+        needs = reached[i] & set(graded)
+        if not needs:
+            if reached[i] & DRAWING:  # a picture that needs no student code
+                assert _drew(cell), f"{where} calls no graded function but drew nothing: {_printed(cell)!r}"
+            continue
+        waits = [line for line in _printed(cell).splitlines() if "Write" in line and "first" in line]
+        between = " ".join(line.split("Write", 1)[1].split("first", 1)[0] for line in waits)
+        named = {w for w in re.findall(r"\b[A-Za-z_]\w*", between) if "_" in w or any(c.isdigit() for c in w)}
+        assert _drew(cell) or waits, f"{where} needs {sorted(needs)}: it drew nothing and said nothing"
+        if waits:
+            assert named and named <= set(graded), (
+                f"{where}: {waits} should name the graded function(s) to write, of {graded}")
+            assert named & needs, f"{where}: {waits} names {sorted(named)}, the cell needs {sorted(needs)}"
 
 
 # ----------------------------------------------------------------------------------------------

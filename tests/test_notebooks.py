@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import copy
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -385,17 +386,95 @@ def test_filled_release_runs_clean_and_draws(release_dir, assignment_id, tmp_pat
             f"a picture cell still waits for a function: {_printed(cell)!r}"
 
 
+def _names(tree: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
+        f"{n.value.id}.{n.attr}" for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+
+
+DRAWING = {"plt.show", "plt.subplots", "plt.figure"}
+
+
+def _reached_names(nb, graded) -> dict[int, set[str]]:
+    """For each code cell (by index, solution cells left out): the names it uses ("plt.show" for an
+    attribute of a name), directly or through the functions defined in the notebook's cells (not
+    through the graded functions, whose stubs the student replaces)."""
+    bodies: dict[str, set[str]] = {}  # notebook function -> the names its body uses
+    used: dict[int, set[str]] = {}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or _nbgrader_meta(cell).get("solution"):
+            continue
+        tree = ast.parse(cell.source)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                bodies[node.name] = _names(node)
+        used[i] = _names(tree)
+
+    def reach(names: set[str]) -> set[str]:
+        seen: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(bodies.get(name, ()) if name not in graded else ())
+        return seen
+    return {i: reach(names) for i, names in used.items()}
+
+
+def _drew(cell) -> bool:
+    return any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+
+
+def _traceback(cell) -> str:
+    """The error's traceback as the student sees it, without the terminal colours."""
+    lines = [line for o in cell.get("outputs", []) if o.output_type == "error" for line in o.traceback]
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(lines))
+
+
 @pytest.mark.e2e
 @pytest.mark.parametrize("assignment_id", IDS)
 def test_untouched_release_fails_only_in_graded_test_cells(release_dir, assignment_id, tmp_path):
+    """"Run All" on the untouched release: errors only in the graded test cells, each naming the
+    function to write; every picture that needs no student code drawn, every other one saying
+    which of the assignment's functions it waits for."""
     nb = _execute(_released(release_dir, assignment_id), tmp_path, allow_errors=True)
+    graded = list(COURSE.assignment(assignment_id).functions)
     errors = _errors(nb)
     failing = {_nbgrader_meta(cell).get("grade_id") for _, cell, _ in errors}
-    expected = {f"test_{f}" for f in COURSE.assignment(assignment_id).functions}
+    expected = {f"test_{f}" for f in graded}
     assert failing == expected, [(i, msg) for i, _, msg in errors]
     assert all("NotImplementedError" in msg for _, _, msg in errors), [msg for *_, msg in errors]
+    for i, cell, msg in errors:
+        function = _nbgrader_meta(cell)["grade_id"].removeprefix("test_")
+        # the release's stub raises a bare NotImplementedError() (nbgrader's code stub), so the
+        # name the student reads is the innermost frame of the traceback: the stub of `function`
+        frames = re.findall(r"^Cell In\[\d+\], line \d+, in (\w+)", _traceback(cell), re.MULTILINE)
+        assert frames and frames[-1] == function, (
+            f"{assignment_id} cell {i} (test_{function}): the error should come from the stub of "
+            f"{function}, it came from {frames[-1:] or 'the cell itself'}: {msg}")
+        assert msg.removeprefix("NotImplementedError: ") in ("", f"write {function} here"), msg
+
     friendly = [c for c in nb.cells if "first" in _printed(c) and "Write" in _printed(c)]
     assert friendly, "picture cells that need student code should say which function to write"
+    reached = _reached_names(nb, graded)
+    for i, cell in enumerate(nb.cells):
+        if SKIP_TAG not in cell.get("metadata", {}).get("tags", []):
+            continue
+        where = f"{assignment_id} picture cell {i} ({cell.source.strip().splitlines()[0][:60]!r})"
+        needs = reached[i] & set(graded)
+        if not needs:
+            if reached[i] & DRAWING:  # a picture that needs no student code
+                assert _drew(cell), f"{where} calls no graded function but drew nothing: {_printed(cell)!r}"
+            continue
+        waits = [line for line in _printed(cell).splitlines() if "Write" in line and "first" in line]
+        between = " ".join(line.split("Write", 1)[1].split("first", 1)[0] for line in waits)
+        named = {w for w in re.findall(r"\b[A-Za-z_]\w*", between) if "_" in w or any(c.isdigit() for c in w)}
+        assert _drew(cell) or waits, f"{where} needs {sorted(needs)}: it drew nothing and said nothing"
+        if waits:
+            assert named and named <= set(graded), (
+                f"{where}: {waits} should name the graded function(s) to write, of {graded}")
+            assert named & needs, f"{where}: {waits} names {sorted(named)}, the cell needs {sorted(needs)}"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -487,6 +566,196 @@ def corr2d_multi_in(x, w):
         for j in range(out.shape[1]):
             out[i, j] = np.sum(x[0, i:i + KH, j:j + KW] * w[0])     # only channel 0
     return out
+""",
+    ("a3_multichannel", "corr2d_multi_in_out", "likely mistake: the input channels are not summed"): """
+def corr2d_multi_in_out(x, w):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    return np.stack([np.stack([corr2d_multi_in(x[c:c + 1], w[f, c:c + 1]) for c in range(x.shape[0])])
+                     for f in range(w.shape[0])])                  # (F, C, OH, OW): never added up
+""",
+    ("a3_multichannel", "corr2d_multi_in_out", "likely mistake: only the first input channel is used"): """
+def corr2d_multi_in_out(x, w):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    return np.stack([corr2d_multi_in(x[:1], w[f, :1]) for f in range(w.shape[0])])  # channel 0 only
+""",
+    ("a3_multichannel", "corr2d_multi_in_out", "likely mistake: only the last input channel counts"): """
+def corr2d_multi_in_out(x, w):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    y = np.zeros((w.shape[0], x.shape[1] - w.shape[2] + 1, x.shape[2] - w.shape[3] + 1))
+    for f in range(w.shape[0]):
+        for c in range(x.shape[0]):
+            y[f] = corr2d_multi_in(x[c:c + 1], w[f, c:c + 1])       # = instead of +=
+    return y
+""",
+    ("a3_multichannel", "corr2d_multi_in_out", "likely mistake: the output channels are on the last axis"): """
+def corr2d_multi_in_out(x, w):
+    return np.stack([corr2d_multi_in(x, wf) for wf in np.asarray(w)], axis=-1)   # (OH, OW, F)
+""",
+    ("a3_multichannel", "corr2d_multi_in_out", "likely mistake: the output channels are stacked on axis 1"): """
+def corr2d_multi_in_out(x, w):
+    return np.stack([corr2d_multi_in(x, wf) for wf in np.asarray(w)], axis=1)    # (OH, F, OW)
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the kernel is flipped (rotated by 180 degrees"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("ncijpq,fcpq->nfij", windows, w[:, :, ::-1, ::-1]) + b[:, None, None]  # convolution
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: only the first input channel is used"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("nijpq,fpq->nfij", windows[:, 0], w[:, 0]) + b[:, None, None]   # channel 0 only
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the output axes are (N, OH, OW, F)"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("ncijpq,fcpq->nijf", windows, w) + b                 # (N, OH, OW, F)
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the bias is missing"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w = (np.asarray(a, dtype=float) for a in (x, w))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("ncijpq,fcpq->nfij", windows, w)                     # + b forgotten
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the bias is added once per input channel"): """
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    F, C, KH, KW = w.shape
+    OH, OW = (xp.shape[2] - KH) // stride + 1, (xp.shape[3] - KW) // stride + 1
+    out = np.zeros((x.shape[0], F, OH, OW))
+    for c in range(C):
+        for i in range(OH):
+            for j in range(OW):
+                window = xp[:, c, i * stride:i * stride + KH, j * stride:j * stride + KW]
+                out[:, :, i, j] += np.einsum("npq,fpq->nf", window, w[:, c]) + b   # b inside the c loop
+    return out
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the bias is added once per kernel element"): """
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    F, C, KH, KW = w.shape
+    OH, OW = (xp.shape[2] - KH) // stride + 1, (xp.shape[3] - KW) // stride + 1
+    out = np.zeros((x.shape[0], F, OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            for c in range(C):
+                for p in range(KH):
+                    for q in range(KW):
+                        out[:, :, i, j] += np.outer(xp[:, c, i * stride + p, j * stride + q], w[:, c, p, q]) + b
+    return out                                                     # b added in the innermost loop
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the batch and kernel axes are swapped"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("ncijpq,fcpq->fnij", windows, w) + b[:, None, None, None]   # (F, N, OH, OW)
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: every image of the batch got the output of the first"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    first = np.einsum("cijpq,fcpq->fij", windows[0], w) + b[:, None, None]
+    return np.stack([first] * x.shape[0])                                  # x[0] for every n
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the stride is ignored"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))           # every window: stride 1
+    return np.einsum("ncijpq,fcpq->nfij", windows, w) + b[:, None, None]
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the stride is used for the output size but not"): """
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    F, C, KH, KW = w.shape
+    OH, OW = (xp.shape[2] - KH) // stride + 1, (xp.shape[3] - KW) // stride + 1
+    out = np.zeros((x.shape[0], F, OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            window = xp[:, :, i:i + KH, j:j + KW]                  # starts at (i, j), not (i*s, j*s)
+            out[:, :, i, j] = np.einsum("ncpq,fcpq->nf", window, w) + b
+    return out
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the stride is applied to the rows only"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride]   # columns: every one
+    return np.einsum("ncijpq,fcpq->nfij", windows, w) + b[:, None, None]
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the stride is applied to the columns only"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, :, ::stride]   # rows: every one
+    return np.einsum("ncijpq,fcpq->nfij", windows, w) + b[:, None, None]
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the padding is applied on one side only (above"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, 0), (padding, 0)))         # top and left only
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("ncijpq,fcpq->nfij", windows, w) + b[:, None, None]
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the padding is applied on one side only (below"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    xp = np.pad(x, ((0, 0), (0, 0), (0, padding), (0, padding)))         # bottom and right only
+    windows = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]
+    return np.einsum("ncijpq,fcpq->nfij", windows, w) + b[:, None, None]
+""",
+    ("a3_multichannel", "conv2d_forward", "likely mistake: the padding is ignored"): """
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    windows = sliding_window_view(x, w.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]  # never padded
+    return np.einsum("ncijpq,fcpq->nfij", windows, w) + b[:, None, None]
 """,
     ("a4_backprop", "corr1d_backward", "expected"): """
 def corr1d_backward(x, w, dy):
@@ -673,6 +942,226 @@ def conv_matrix(w, input_shape):
     for i in range(OH):
         for j in range(OW):
             M[i * OW + j].reshape(H, W)[i:i + KH, j:j + KW] = w
+    return M
+""",
+    ("a5_conv_as_matmul", "im2col", 'wrong column order: each window is flattened column by column'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].transpose(0, 1, 3, 2)
+                .reshape(N, -1)  # (C, KW, KH)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "im2col", 'wrong column order: the columns are in (KH, C, KW) order'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].transpose(0, 2, 1, 3)
+                .reshape(N, -1)  # (KH, C, KW)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "im2col", 'kh and kw swapped'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    kh, kw = kw, kh                       # swapped
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].reshape(N, -1)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "im2col", 'likely mistake: the images are stacked into the rows'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].reshape(N, -1)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1).reshape(N * OH * OW, -1)  # batch in the rows
+""",
+    ("a5_conv_as_matmul", "im2col", 'the rows are in the wrong order'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].reshape(N, -1)
+            for j in range(OW) for i in range(OH)]  # column by column
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "im2col", 'got 24 rows, the count for stride 1: stride ignored'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    N, C, H, W = x.shape
+    stride = 1                                         # stride ignored
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].reshape(N, -1)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "im2col", 'the shape without padding, expected (1, 12, 9): padding ignored'): """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.asarray(x, dtype=float)                                   # never padded
+    N, C, H, W = x.shape
+    OH, OW = (H - kh) // stride + 1, (W - kw) // stride + 1
+    rows = [x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].reshape(N, -1)
+            for i in range(OH) for j in range(OW)]
+    return np.stack(rows, axis=1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", "im2col's columns and the flattened kernels do not line up"): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    cols = im2col(x, KH, KW, stride, padding)
+    cols = cols.reshape(*cols.shape[:2], C, KH, KW).transpose(0, 1, 3, 4, 2).reshape(cols.shape)  # (KH, KW, C)
+    out = cols @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the shape for stride 1: stride ignored'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    stride = 1                                                     # ignored
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the stride is used for the output size but not'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    OW = (x.shape[3] + 2 * padding - KW) // stride + 1
+    out = im2col(x, KH, KW, 1, padding) @ w.reshape(F, -1).T + b   # windows at stride 1
+    dense = out.transpose(0, 2, 1).reshape(x.shape[0], F, x.shape[2] + 2 * padding - KH + 1, -1)
+    return dense[:, :, :OH, :OW].copy()
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'padding applied once, only above and to the left'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    x, padding = np.pad(x, ((0, 0), (0, 0), (padding, 0), (padding, 0))), 0   # top and left only
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'padding applied once, only below and to the right'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    x, padding = np.pad(x, ((0, 0), (0, 0), (0, padding), (0, padding))), 0   # bottom and right only
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the padding is ignored: pad the two spatial axes'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    padding = 0                                                    # ignored
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", "the kernel is flipped. A CNN's convolution layer"): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    w = w[:, :, ::-1, ::-1]                                          # flipped
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the kernel is flipped along axis 2 (rows) only'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    w = w[:, :, ::-1]                                          # flipped
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the kernel is flipped along axis 3 (columns) only'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    w = w[:, :, :, ::-1]                                          # flipped
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the input is transposed'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    x = np.swapaxes(x, 2, 3)                                   # H and W swapped
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the kernel is transposed'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    w = np.swapaxes(w, 2, 3)                                   # KH and KW swapped
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1)
+""",
+    ("a5_conv_as_matmul", "conv2d_matmul", 'the output is transposed'): """
+def conv2d_matmul(x, w, b, stride=1, padding=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    OH = (x.shape[2] + 2 * padding - KH) // stride + 1
+    out = im2col(x, KH, KW, stride, padding) @ w.reshape(F, -1).T + b
+    return out.transpose(0, 2, 1).reshape(x.shape[0], F, OH, -1).transpose(0, 1, 3, 2)  # (N, F, OW, OH)
+""",
+    ("a5_conv_as_matmul", "conv_matrix", 'the kernel is flipped along axis 0 (rows) only'): """
+def conv_matrix(w, input_shape):
+    w = np.asarray(w, dtype=float)[::-1]                            # rows flipped
+    (H, W), (KH, KW) = input_shape, w.shape
+    OH, OW = H - KH + 1, W - KW + 1
+    M = np.zeros((OH * OW, H * W))
+    for i in range(OH):
+        for j in range(OW):
+            M[i * OW + j].reshape(H, W)[i:i + KH, j:j + KW] = w
+    return M
+""",
+    ("a5_conv_as_matmul", "conv_matrix", 'the kernel is flipped along axis 1 (columns) only'): """
+def conv_matrix(w, input_shape):
+    w = np.asarray(w, dtype=float)[:, ::-1]                         # columns flipped
+    (H, W), (KH, KW) = input_shape, w.shape
+    OH, OW = H - KH + 1, W - KW + 1
+    M = np.zeros((OH * OW, H * W))
+    for i in range(OH):
+        for j in range(OW):
+            M[i * OW + j].reshape(H, W)[i:i + KH, j:j + KW] = w
+    return M
+""",
+    ("a5_conv_as_matmul", "conv_matrix", 'the rows are in the wrong order'): """
+def conv_matrix(w, input_shape):
+    w = np.asarray(w, dtype=float)
+    (H, W), (KH, KW) = input_shape, w.shape
+    OH, OW = H - KH + 1, W - KW + 1
+    M = np.zeros((OH * OW, H * W))
+    for i in range(OH):
+        for j in range(OW):
+            M[j * OH + i].reshape(H, W)[i:i + KH, j:j + KW] = w
+    return M
+""",
+    ("a5_conv_as_matmul", "conv_matrix", 'the columns follow the input flattened column by column'): """
+def conv_matrix(w, input_shape):
+    w = np.asarray(w, dtype=float)
+    (H, W), (KH, KW) = input_shape, w.shape
+    OH, OW = H - KH + 1, W - KW + 1
+    M = np.zeros((OH * OW, H * W))
+    for i in range(OH):
+        for j in range(OW):
+            M[i * OW + j].reshape(W, H)[j:j + KW, i:i + KH] = w.T  # x.T.ravel() order
     return M
 """,
 }

@@ -351,8 +351,17 @@ print("conv_output_shape: all visible tests passed")
 # ## 7. Try it: the shapes inside a small network
 #
 # Here is a small CNN for $28 \times 28$ digit images, written as a list of layers. The cell uses
-# *your* `conv_output_shape` to follow the image size through the network. Change the layers
-# and see how the sizes change (try a stride of 3, or a $5 \times 5$ kernel without padding).
+# *your* `conv_output_shape` to follow the image size through the network: it prints each
+# layer's output shape, and draws a bar per layer for the number of pixels it passes on,
+# $H \times W$ (each of them is one placement of the kernel, so the bar is also the work the
+# layer does per kernel).
+#
+# What to read from the bars that the table does not say at a glance: a stride of 2 halves
+# both sides, so it keeps only a **quarter** of the pixels (784 → 196 → 49); "same" padding,
+# with or without dilation, keeps them all; and a valid $5 \times 5$ kernel always takes 4 rows
+# and 4 columns away, which costs a $28 \times 28$ image a quarter of its pixels but the
+# $7 \times 7$ image at the end more than four fifths (49 → 9). Change the layers and see how
+# the bars change (try a stride of 3, or a $5 \times 5$ kernel without padding first).
 
 # %% tags=["autograder:skip"]
 layers = [  # (name, kernel size, padding, stride, dilation)
@@ -371,13 +380,20 @@ except (NameError, NotImplementedError):
 else:
     for name, shape in zip(["input"] + [layer[0] for layer in layers], shapes):
         print(f"{name:<24} {shape}")
-    sizes = [shape[0] for shape in shapes]
-    fig, ax = plt.subplots(figsize=(6, 2.4))
-    ax.plot(range(len(sizes)), sizes, "o-")
-    ax.set_xticks(range(len(sizes)), ["input"] + [f"layer {i + 1}" for i in range(len(layers))])
-    ax.set_ylabel("height = width")
-    ax.set_title("image size after each layer")
-    ax.grid(alpha=0.3)
+    pixels = [int(np.prod(shape)) for shape in shapes]
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    ax.bar(range(len(pixels)), pixels, color=["0.75"] + ["#6fa8dc"] * len(layers), edgecolor="black")
+    for i, (count, shape) in enumerate(zip(pixels, shapes)):
+        label = f"{'x'.join(map(str, shape))} = {count}"
+        if i > 0:                                # the share of the previous layer's pixels kept
+            label += f"\n{count / pixels[i - 1]:.0%} of before"
+        ax.text(i, count + 0.02 * max(pixels), label, ha="center", va="bottom", fontsize=8)
+    names = ["input"] + [f"{i + 1}: {layer[0]}".replace(", ", ",\n") for i, layer in enumerate(layers)]
+    ax.set_xticks(range(len(pixels)), names, fontsize=8)
+    ax.set_ylim(0, 1.3 * max(pixels))
+    ax.set_ylabel("output pixels (H x W)")
+    ax.set_title("how many pixels each layer passes on", fontsize=10)
+    plt.tight_layout()
     plt.show()
 
 # %% [markdown]

@@ -279,13 +279,35 @@ def corr2d_multi_in_out(x, w):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_corr2d_multi_in_out", "locked": true, "schema_version": 3, "solution": false}
+def frozen(a):
+    """`a` as nested tuples: an array cannot be a key of the `mistakes` dict, a tuple can."""
+    return tuple(frozen(v) for v in a) if np.ndim(a) else float(a)
+
+
 x = np.array([[[0, 1, 2], [3, 4, 5], [6, 7, 8]],
               [[1, 2, 3], [4, 5, 6], [7, 8, 9]]])
 w = np.array([[[0, 1], [2, 3]],
               [[1, 2], [3, 4]]])
 w3 = np.stack([w, w + 1, w + 2])                        # F = 3 kernels of shape (2, 2, 2)
 expected = [[[56, 72], [104, 120]], [[76, 100], [148, 172]], [[96, 128], [192, 224]]]
-assert_close(corr2d_multi_in_out(x, w3), expected, "three kernels w, w + 1, w + 2 on the worked example")
+# What typical mistakes return here: one (OH, OW) map per kernel AND input channel, not summed
+# (kernel f: channel 0, channel 1), and the right answer with its axes in another order.
+per_channel = np.array([[[[19, 25], [37, 43]], [[37, 47], [67, 77]]],
+                        [[[27, 37], [57, 67]], [[49, 63], [91, 105]]],
+                        [[[35, 49], [77, 91]], [[61, 79], [115, 133]]]])
+assert_close(corr2d_multi_in_out(x, w3), expected, "three kernels w, w + 1, w + 2 on the worked example",
+             mistakes={frozen(per_channel): "the input channels are not summed: for each kernel f, add "
+                                            "the C per-channel correlations into one (OH, OW) map",
+                       frozen(per_channel[:, 0]): "only the first input channel is used: every kernel "
+                                                  "w[f] has C channel slices, all of which count",
+                       frozen(per_channel[:, -1]): "only the last input channel counts: the sum over "
+                                                   "channels was overwritten with = instead of +=",
+                       frozen(np.moveaxis(expected, 0, -1)): "the output channels are on the last axis; "
+                                                             "the result is (F, OH, OW), one map per "
+                                                             "kernel, stacked on axis 0",
+                       frozen(np.moveaxis(expected, 0, 1)): "the output channels are stacked on axis 1; "
+                                                            "the result is (F, OH, OW), one map per "
+                                                            "kernel, stacked on axis 0 (np.stack(maps))"})
 
 rng = np.random.default_rng(1)
 xr, wr = rng.normal(size=(3, 6, 5)), rng.normal(size=(4, 3, 3, 2))
@@ -389,15 +411,82 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_conv2d_forward", "locked": true, "schema_version": 3, "solution": false}
+def frozen(a):
+    """`a` as nested tuples: an array cannot be a key of the `mistakes` dict, a tuple can."""
+    return tuple(frozen(v) for v in a) if np.ndim(a) else float(a)
+
+
 x = np.array([[[0, 1, 2], [3, 4, 5], [6, 7, 8]],
               [[1, 2, 3], [4, 5, 6], [7, 8, 9]]])
 w = np.array([[[0, 1], [2, 3]],
               [[1, 2], [3, 4]]])
+
 # The worked example as a batch of one image and one kernel, without and with a bias.
 assert_close(conv2d_forward(x[None], w[None], np.zeros(1)), [[[[56, 72], [104, 120]]]],
-             "conv2d_forward(x[None], w[None], b=[0]) on the worked example")
+             "conv2d_forward(x[None], w[None], b=[0]) on the worked example",
+             mistakes={frozen([[[[28, 44], [76, 92]]]]): "the kernel is flipped (rotated by 180 degrees: "
+                                                         "that is true convolution). A CNN's convolution "
+                                                         "layer is a cross-correlation: it slides w as it is",
+                       frozen([[[[19, 25], [37, 43]]]]): "only the first input channel is used; sum over "
+                                                         "all C channels",
+                       frozen([[[[56], [72]], [[104], [120]]]]): "the output axes are (N, OH, OW, F); the "
+                                                                 "layer returns (N, F, OH, OW), the kernel "
+                                                                 "axis second"})
 assert_close(conv2d_forward(x[None], w[None], np.array([10.0])), [[[[66, 82], [114, 130]]]],
-             "bias 10 is added to every output pixel")
+             "bias 10 is added to every output pixel",
+             mistakes={frozen([[[[56, 72], [104, 120]]]]): "the bias is missing: add b[f] to every pixel "
+                                                           "of output channel f",
+                       frozen([[[[76, 92], [124, 140]]]]): "the bias is added once per input channel "
+                                                           "(inside the channel loop, here C = 2 times); "
+                                                           "add b[f] once per output pixel",
+                       frozen([[[[136, 152], [184, 200]]]]): "the bias is added once per kernel element "
+                                                             "(inside the loop over the window, here "
+                                                             "C*KH*KW = 8 times); add b[f] once per "
+                                                             "output pixel"})
+
+# Two images (x and x + 1) and two kernels (w and w + 1): out[n, f] is image n with kernel f.
+x2, w2 = np.stack([x, x + 1]), np.stack([w, w + 1])
+expected = np.array([[[[56, 72], [104, 120]], [[76, 100], [148, 172]]],      # image x: kernel w, w + 1
+                     [[[72, 88], [120, 136]], [[100, 124], [172, 196]]]])  # image x + 1
+assert_close(conv2d_forward(x2, w2, np.zeros(2)), expected, "a batch of two images, two kernels",
+             mistakes={frozen(expected.transpose(0, 2, 3, 1)): "the output axes are (N, OH, OW, F); "
+                                                               "the layer returns (N, F, OH, OW), the "
+                                                               "kernel axis second",
+                       frozen(expected.transpose(1, 0, 2, 3)): "the batch and kernel axes are swapped: "
+                                                               "out[n, f] is image n correlated with "
+                                                               "kernel f, shape (N, F, OH, OW)",
+                       frozen(expected[[0, 0]]): "every image of the batch got the output of the first "
+                                                 "one: loop over n and use x[n]"})
+
+# Stride 2 on x[0, 0, r, c] = 10 r + c with a kernel that picks the top-left pixel of its window:
+# the output shows where each window starts (rows 0, 2 and columns 0, 2).
+x_grid = (10 * np.arange(5)[:, None] + np.arange(5))[None, None]
+corner = np.array([[[[1, 0], [0, 0]]]])
+assert_close(conv2d_forward(x_grid, corner, np.zeros(1), stride=2), [[[[0, 2], [20, 22]]]],
+             "stride 2 on x[0, 0, r, c] = 10r + c, a 2x2 kernel that picks its window's top-left pixel",
+             mistakes={frozen([[[[0, 1, 2, 3], [10, 11, 12, 13], [20, 21, 22, 23], [30, 31, 32, 33]]]]):
+                       "the stride is ignored: with stride s the window moves s pixels at a time, so "
+                       "output pixel (i, j) reads x[..., i*s : i*s+KH, j*s : j*s+KW]",
+                       frozen([[[[0, 1], [10, 11]]]]): "the stride is used for the output size but not "
+                                                       "when sliding the window: output pixel (i, j) "
+                                                       "reads x[..., i*s : i*s+KH, j*s : j*s+KW]",
+                       frozen([[[[0, 1, 2, 3], [20, 21, 22, 23]]]]): "the stride is applied to the rows "
+                                                                     "only; the columns step by s too",
+                       frozen([[[[0, 2], [10, 12], [20, 22], [30, 32]]]]): "the stride is applied to the "
+                                                                           "columns only; the rows step "
+                                                                           "by s too"})
+
+# Padding 1 adds a ring of zeros: a 3x3 kernel of ones counts the input pixels it covers.
+ones = conv2d_forward(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)), np.zeros(1), padding=1)
+assert_close(ones, [[[[4, 6, 4], [6, 9, 6], [4, 6, 4]]]], "3x3 ones with padding 1: the zeros count for nothing",
+             mistakes={frozen([[[[4, 6], [6, 9]]]]): "the padding is applied on one side only (above and "
+                                                     "to the left): pad both spatial axes on BOTH sides, "
+                                                     "np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))",
+                       frozen([[[[9, 6], [6, 4]]]]): "the padding is applied on one side only (below and "
+                                                     "to the right): pad both spatial axes on BOTH sides, "
+                                                     "np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))",
+                       frozen([[[[9]]]]): "the padding is ignored: pad the two spatial axes of x with zeros "
+                                          "first, np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))"})
 
 rng = np.random.default_rng(2)
 xb, wb, bb = rng.normal(size=(2, 3, 7, 9)), rng.normal(size=(4, 3, 3, 2)), rng.normal(size=4)
@@ -407,13 +496,11 @@ assert out.shape == (2, 4, 5, 8), f"x (2, 3, 7, 9), w (4, 3, 3, 2): expected sha
 for n in range(2):
     assert_close(out[n], corr2d_multi_in_out(xb[n], wb) + bb[:, None, None], f"image {n} of the batch")
 
-# Stride 2 keeps every second output of stride 1; padding 1 adds a ring of zeros.
+# Stride 2 keeps every second output of stride 1.
 out_s = conv2d_forward(xb, wb, bb, stride=2, padding=1)
 assert out_s.shape == (2, 4, 4, 5), f"stride 2, padding 1: expected shape (2, 4, 4, 5), got {out_s.shape}"
 out_p = conv2d_forward(xb, wb, bb, stride=1, padding=1)
 assert_close(out_s, out_p[:, :, ::2, ::2], "stride 2 should equal stride 1 with every second row and column kept")
-ones = conv2d_forward(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)), np.zeros(1), padding=1)
-assert_close(ones, [[[[4, 6, 4], [6, 9, 6], [4, 6, 4]]]], "3x3 ones with padding 1: the zeros count for nothing")
 
 assert_raises(ValueError, conv2d_forward, np.ones((1, 3, 5, 5)), np.ones((2, 2, 3, 3)), np.zeros(2))
 assert_raises(ValueError, conv2d_forward, np.ones((1, 3, 5, 5)), np.ones((2, 3, 3, 3)), np.zeros(3))

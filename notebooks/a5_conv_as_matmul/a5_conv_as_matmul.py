@@ -126,16 +126,24 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
 
 
 def assert_matches(got, expected, what, known_mistakes=()):
-    """assert_close, but first: if `got` is exactly what a known mistake gives, say which one.
+    """assert_close, but first: if `got` is exactly what a known mistake gives, say which one
+    (all of them, when several mistakes give the same numbers on this input).
 
     known_mistakes: pairs (what the mistaken code returns, what the mistake is).
     """
     expected = np.asarray(expected, dtype=float)
+    named = []
     for wrong, mistake in known_mistakes:
         wrong = np.asarray(wrong, dtype=float)
         if (isinstance(got, np.ndarray) and got.shape == wrong.shape and np.allclose(got, wrong)
-                and not (wrong.shape == expected.shape and np.allclose(wrong, expected))):
-            raise AssertionError(f"{what}: {mistake}\nexpected:\n{expected}\ngot:\n{got}")
+                and not (wrong.shape == expected.shape and np.allclose(wrong, expected))
+                and mistake not in named):
+            named.append(mistake)
+    if len(named) == 1:
+        raise AssertionError(f"{what}: {named[0]}\nexpected:\n{expected}\ngot:\n{got}")
+    if named:
+        raise AssertionError(f"{what}: one of these mistakes (they give the same numbers here):\n- "
+                             + "\n- ".join(named) + f"\nexpected:\n{expected}\ngot:\n{got}")
     assert_close(got, expected, what)
 
 
@@ -269,22 +277,40 @@ def im2col(x, kh, kw, stride=1, padding=0):
 # The lecture's 3x3 input with a 2x2 kernel: four windows, four rows.
 x = np.arange(9).reshape(1, 1, 3, 3)
 assert_close(im2col(x, 2, 2), [[[0, 1, 3, 4], [1, 2, 4, 5], [3, 4, 6, 7], [4, 5, 7, 8]]],
-             "im2col(arange(9) as (1, 1, 3, 3), 2, 2)")
+             "im2col(arange(9) as (1, 1, 3, 3), 2, 2)",
+             mistakes={((0, 1, 3, 4), (1, 2, 4, 5), (3, 4, 6, 7), (4, 5, 7, 8)):
+                       "the images are stacked into the rows, (N*OH*OW, C*KH*KW): im2col keeps the "
+                       "batch axis first, (N, OH*OW, C*KH*KW)",
+                       (((0, 3, 1, 4), (1, 4, 2, 5), (3, 6, 4, 7), (4, 7, 5, 8)),):
+                       "wrong column order: each window is flattened column by column (KW before KH). "
+                       "Flatten each window in (C, KH, KW) order, as w.reshape(F, -1) flattens a kernel: "
+                       "window.ravel() of xpad[n, :, rows, cols] does that",
+                       (((0, 1, 3, 4), (3, 4, 6, 7), (1, 2, 4, 5), (4, 5, 7, 8)),):
+                       "the rows are in the wrong order: row r = i*OW + j, so the window one step to the "
+                       "RIGHT comes next (the output is read row by row)"})
 
 # Values that say where they come from: 100 * channel + 10 * row + column; N=1, C=2, H=3, W=4.
 c, r, q = np.meshgrid(range(2), range(3), range(4), indexing="ij")
 x = (100 * c + 10 * r + q)[None]
 got = im2col(x, 2, 3)
+if np.shape(got) == (1, 3, 12):
+    raise AssertionError("im2col(x (1, 2, 3, 4), 2, 3): expected shape (1, 4, 12), got (1, 3, 12), the "
+                         "shape for a 3x2 kernel: kh and kw swapped. The window is kh rows tall and kw "
+                         "columns wide, xpad[n, :, i*s : i*s + kh, j*s : j*s + kw]")
 assert isinstance(got, np.ndarray) and got.shape == (1, 4, 12), (
     f"im2col of x (1, 2, 3, 4) with a 2x3 kernel: expected shape (1, 4, 12) = (N, OH*OW, C*KH*KW), "
     f"got {np.shape(got)}")
 first = np.array([0, 1, 2, 10, 11, 12, 100, 101, 102, 110, 111, 112])     # window at (0, 0)
 expected = np.stack([first, first + 1, first + 10, first + 11])[None]     # (0, 0), (0, 1), (1, 0), (1, 1)
+windows = expected.reshape(1, 4, 2, 2, 3)                                 # axes (N, row, C, KH, KW)
 assert_matches(got, expected, "im2col(x, 2, 3) with x[0, c, r, q] = 100c + 10r + q", [
-    (expected.reshape(1, 4, 2, 2, 3).transpose(0, 1, 3, 4, 2).reshape(1, 4, 12),
+    (windows.transpose(0, 1, 3, 4, 2).reshape(1, 4, 12),
      "wrong column order: the columns are in (KH, KW, C) order, channel last. Flatten each "
      "window in (C, KH, KW) order, as w.reshape(F, -1) flattens a kernel: window.ravel() of "
      "xpad[n, :, rows, cols] does that."),
+    (windows.transpose(0, 1, 3, 2, 4).reshape(1, 4, 12),
+     "wrong column order: the columns are in (KH, C, KW) order. Flatten each window in (C, KH, KW) "
+     "order, as w.reshape(F, -1) flattens a kernel: window.ravel() of xpad[n, :, rows, cols] does that."),
     (expected[:, [0, 2, 1, 3]], "the rows are in the wrong order: row r = i*OW + j, so the "
      "window one step to the RIGHT comes next (the output is read row by row)."),
 ])
@@ -306,10 +332,14 @@ assert_matches(got, expected, "im2col(x, 2, 2, stride=2) with x[0, 0, r, q] = 10
 # Padding 1 on every side (x of shape (1, 1, 3, 4), values 1 + 10 * row + column, zeros are padding).
 x = (1 + 10 * np.arange(3)[:, None] + np.arange(4))[None, None]
 got = im2col(x, 3, 3, padding=1)
-if np.shape(got) in [(1, 2, 9), (1, 6, 9)]:
-    raise AssertionError(f"im2col(x (1, 1, 3, 4), 3, 3, padding=1): got shape {np.shape(got)}, "
-                         "expected (1, 12, 9): padding applied once (on one side only, or only "
-                         "along one axis)? pad both spatial axes on BOTH sides: "
+if np.shape(got) == (1, 2, 9):
+    raise AssertionError("im2col(x (1, 1, 3, 4), 3, 3, padding=1): got shape (1, 2, 9), the shape "
+                         "without padding, expected (1, 12, 9): padding ignored. Pad the two spatial "
+                         "axes of x with zeros first: np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))")
+if np.shape(got) == (1, 6, 9):
+    raise AssertionError("im2col(x (1, 1, 3, 4), 3, 3, padding=1): got shape (1, 6, 9), expected "
+                         "(1, 12, 9): padding applied once (on one side only, or only along one "
+                         "axis)? pad both spatial axes on BOTH sides: "
                          "np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))")
 assert isinstance(got, np.ndarray) and got.shape == (1, 12, 9), (
     f"padding 1: expected shape (1, 12, 9), got {np.shape(got)}")
@@ -429,31 +459,59 @@ def conv2d_matmul(x, w, b, stride=1, padding=0):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_conv2d_matmul", "locked": true, "schema_version": 3, "solution": false}
+def known_mistakes(x, w, b, stride, padding):
+    """What conv2d_matmul with a typical mistake returns for these arguments, and the mistake (the
+    given conv2d_forward on a changed input, or the right answer rearranged)."""
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    F, C, KH, KW = w.shape
+    expected = conv2d_forward(x, w, b, stride, padding)
+    OH, OW = expected.shape[2:]
+    once = "padding applied once, only {}: pad by `padding` on BOTH sides of both spatial axes"
+    return [
+        (conv2d_forward(x, w, 0 * b, stride, padding), "the bias is missing: + b (b has one entry per kernel)."),
+        (expected.transpose(0, 2, 3, 1).reshape(expected.shape), "reshaped without transposing: the product is "
+         "(N, OH*OW, F), one COLUMN per kernel; transpose it to (N, F, OH*OW) before reshaping to (N, F, OH, OW)."),
+        (conv2d_forward(x, w.reshape(F, KH, KW, C).transpose(0, 3, 1, 2), b, stride, padding),
+         "im2col's columns and the flattened kernels do not line up: the im2col rows must be in (C, KH, KW) order, "
+         "the order of w.reshape(F, -1)."),
+        (conv2d_forward(x, w, b, 1, padding)[:, :, :OH, :OW], "the stride is used for the output size but not "
+         "when cutting the windows: the window of output pixel (i, j) starts at (i*stride, j*stride)."),
+        (conv2d_forward(x, w, b, stride, 0), "the padding is ignored: pad the two spatial axes of x with zeros "
+         "first (pass padding on to im2col)."),
+        (conv2d_forward(np.pad(x, [(0, 0), (0, 0), (padding, 0), (padding, 0)]), w, b, stride, 0),
+         once.format("above and to the left")),
+        (conv2d_forward(np.pad(x, [(0, 0), (0, 0), (0, padding), (0, padding)]), w, b, stride, 0),
+         once.format("below and to the right")),
+        (conv2d_forward(x, w[:, :, ::-1, ::-1], b, stride, padding), "the kernel is flipped. A CNN's convolution "
+         "layer is a cross-correlation: w.reshape(F, -1) flattens each kernel as it is."),
+        (conv2d_forward(x, w[:, :, ::-1], b, stride, padding), "the kernel is flipped along axis 2 (rows) only; "
+         "w.reshape(F, -1) flattens each kernel as it is."),
+        (conv2d_forward(x, w[:, :, :, ::-1], b, stride, padding), "the kernel is flipped along axis 3 (columns) "
+         "only; w.reshape(F, -1) flattens each kernel as it is."),
+        (conv2d_forward(np.swapaxes(x, 2, 3), w, b, stride, padding), "the input is transposed (rows and "
+         "columns swapped): x is used as if it were np.swapaxes(x, 2, 3)."),
+        (conv2d_forward(x, np.swapaxes(w, 2, 3), b, stride, padding), "the kernel is transposed (rows and "
+         "columns swapped): w is used as if it were np.swapaxes(w, 2, 3)."),
+        (np.swapaxes(expected, 2, 3), "the output is transposed (rows and columns swapped): reshape to "
+         "(N, F, OH, OW), OH rows of OW pixels, in that order."),
+    ]
+
+
 # The lecture's example: [[19, 25], [37, 43]], plus a bias of 0.5.
-got = conv2d_matmul(np.arange(9).reshape(1, 1, 3, 3), [[[[0, 1], [2, 3]]]], [0.5])
-assert_matches(got, [[[[19.5, 25.5], [37.5, 43.5]]]], "the lecture's example with bias 0.5",
-               [([[[[19, 25], [37, 43]]]], "the bias is missing: + b (b has one entry per kernel).")])
+x, w, b = np.arange(9).reshape(1, 1, 3, 3), [[[[0, 1], [2, 3]]]], [0.5]
+assert_matches(conv2d_matmul(x, w, b), [[[[19.5, 25.5], [37.5, 43.5]]]], "the lecture's example with bias 0.5",
+               known_mistakes(x, w, b, 1, 0))
 
 # Random layers (N=2, C=3, F=4, a 3x2 kernel) with stride and padding: equal to conv2d_forward.
 rng = np.random.default_rng(1)
-for stride, padding in [(1, 0), (2, 1), (1, 2), (3, 0)]:
+for stride, padding in [(1, 0), (1, 2), (2, 1), (3, 0)]:
     x, w, b = rng.normal(size=(2, 3, 7, 8)), rng.normal(size=(4, 3, 3, 2)), rng.normal(size=4)
     expected = conv2d_forward(x, w, b, stride, padding)
     got = conv2d_matmul(x, w, b, stride=stride, padding=padding)
     what = f"conv2d_matmul(x (2, 3, 7, 8), w (4, 3, 3, 2), b, stride={stride}, padding={padding})"
     if np.shape(got) == conv2d_forward(x, w, b, 1, padding).shape != expected.shape:
         raise AssertionError(f"{what}: got shape {np.shape(got)}, the shape for stride 1: stride ignored")
-    if np.shape(got) == (2, 4, 7 + padding - 3 + 1, 8 + padding - 2 + 1) and padding > 0:
-        raise AssertionError(f"{what}: got shape {np.shape(got)}: padding applied once (on one side only); "
-                             "pad by `padding` on BOTH sides of both spatial axes")
-    assert_matches(got, expected, what, [
-        (conv2d_forward(x, w, 0 * b, stride, padding), "the bias is missing: + b (b has one entry per kernel)."),
-        (expected.transpose(0, 2, 3, 1).reshape(expected.shape), "reshaped without transposing: the product is "
-         "(N, OH*OW, F), one COLUMN per kernel; transpose it to (N, F, OH*OW) before reshaping to (N, F, OH, OW)."),
-        (conv2d_forward(x, w.reshape(4, 3, 2, 3).transpose(0, 3, 1, 2), b, stride, padding),
-         "im2col's columns and the flattened kernels do not line up: the im2col rows must be in (C, KH, KW) order, "
-         "the order of w.reshape(F, -1)."),
-    ])
+    assert_matches(got, expected, what, known_mistakes(x, w, b, stride, padding))
 
 # Integer inputs and Python lists give float64; a 1x1 kernel mixes channels pixel by pixel.
 x_int = np.arange(24).reshape(1, 2, 3, 4)
@@ -563,8 +621,25 @@ if M.shape == (9, 4):
                          "pixel: (OH*OW, H*W)")
 flipped = ("the kernel is flipped: row i*OW + j holds w[p, q] in column (i + p)*W + (j + q); "
            "correlation slides w as it is.")
+flipped_along = "the kernel is flipped along axis {} only: row i*OW + j holds w[p, q] in column (i + p)*W + (j + q)."
+rows_order = ("the rows are in the wrong order: row r = i*OW + j is output pixel (i, j), row by row (the order "
+              "of .ravel()).")
+columns_order = ("the columns follow the input flattened column by column: column (i + p)*W + (j + q) is input "
+                 "pixel (i + p, j + q), row by row (the order of x.ravel()).")
+
+
+def known_mistakes(x, w):
+    """What M @ x.ravel() gives for a conv_matrix with a typical mistake, and the mistake."""
+    H, W = x.shape
+    return [(corr2d(x, w[::-1, ::-1]).ravel(), flipped),
+            (corr2d(x, w[::-1]).ravel(), flipped_along.format("0 (rows)")),
+            (corr2d(x, w[:, ::-1]).ravel(), flipped_along.format("1 (columns)")),
+            (corr2d(x, w).T.ravel(), rows_order),
+            (corr2d(x.ravel().reshape(W, H).T, w).ravel(), columns_order)]
+
+
 assert_matches(M @ np.arange(9), [19, 25, 37, 43], "M @ x.ravel() for the lecture's example",
-               [(corr2d(np.arange(9).reshape(3, 3), w[::-1, ::-1]).ravel(), flipped)])
+               known_mistakes(np.arange(9).reshape(3, 3), w))
 assert_close(M, [[0, 1, 0, 2, 3, 0, 0, 0, 0], [0, 0, 1, 0, 2, 3, 0, 0, 0],
                  [0, 0, 0, 0, 1, 0, 2, 3, 0], [0, 0, 0, 0, 0, 1, 0, 2, 3]], "conv_matrix of the lecture's example")
 
@@ -576,11 +651,8 @@ for (H, W), (KH, KW) in [((5, 7), (2, 3)), ((6, 4), (3, 1)), ((4, 5), (4, 5)), (
     what = f"conv_matrix(w {w.shape}, ({H}, {W}))"
     shape = ((H - KH + 1) * (W - KW + 1), H * W)
     assert M.shape == shape, f"{what}: expected shape (OH*OW, H*W) = {shape}, got {M.shape}"
-    assert_matches(M @ x.ravel(), corr2d(x, w).ravel(), f"{what} @ x.ravel() vs corr2d(x, w).ravel()", [
-        (corr2d(x, w[::-1, ::-1]).ravel(), flipped),
-        (corr2d(x, w).T.ravel(), "the rows are in the wrong order: row r = i*OW + j is output pixel (i, j), "
-         "row by row (the order of .ravel())."),
-    ])
+    assert_matches(M @ x.ravel(), corr2d(x, w).ravel(), f"{what} @ x.ravel() vs corr2d(x, w).ravel()",
+                   known_mistakes(x, w))
 assert_close(conv_matrix([[2.5]], (2, 3)), 2.5 * np.eye(6), "a 1x1 kernel: 2.5 times the identity")
 assert conv_matrix(np.ones((2, 2), dtype=int), [3, 3]).dtype == np.float64, "expected float64 for an int kernel"
 

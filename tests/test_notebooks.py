@@ -533,6 +533,20 @@ def corr1d(x, w):
     x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
     return np.array([np.dot(x[i:i + len(w)], w) for i in range(len(x) - len(w))])  # one short
 """,
+    ("a2_correlation", "corr3d", "likely mistake: the kernel is turned around on every axis"): """
+def corr3d(x, w):
+    w = np.asarray(w, dtype=float)
+    x = np.asarray(x, dtype=float)
+    return np.stack([sum(corr2d(x[d + p], w[::-1, ::-1, ::-1][p]) for p in range(len(w)))
+                     for d in range(len(x) - len(w) + 1)])
+""",
+    ("a2_correlation", "corr3d", "likely mistake: the kernel is reversed along the depth axis"): """
+def corr3d(x, w):
+    w = np.asarray(w, dtype=float)[::-1]                            # depth turned around
+    x = np.asarray(x, dtype=float)
+    return np.stack([sum(corr2d(x[d + p], w[p]) for p in range(len(w)))
+                     for d in range(len(x) - len(w) + 1)])
+""",
     ("a2_correlation", "convolve1d", "likely mistake: the kernel is not reversed"): """
 def convolve1d(x, w):
     return corr1d(x, w)                                             # forgot to reverse w

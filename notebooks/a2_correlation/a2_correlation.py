@@ -397,6 +397,20 @@ x = np.arange(27).reshape(3, 3, 3)
 expected = [[[52, 60], [76, 84]], [[124, 132], [148, 156]]]
 assert_close(corr3d(x, np.ones((2, 2, 2))), expected, "corr3d(arange(27).reshape(3, 3, 3), ones((2, 2, 2)))")
 
+# The same x with the kernel 0..7 (shape 2x2x2), which is different when turned on any axis.
+expected = [[[268, 296], [352, 380]], [[520, 548], [604, 632]]]
+assert_close(corr3d(x, np.arange(8).reshape(2, 2, 2)), expected,
+             "corr3d(arange(27).reshape(3, 3, 3), arange(8).reshape(2, 2, 2))",
+             mistakes={(((96, 124), (180, 208)), ((348, 376), (432, 460))):
+                       "the kernel is turned around on every axis: that is convolution; "
+                       "corr3d slides w as it is",
+                       (((124, 152), (208, 236)), ((376, 404), (460, 488))):
+                       "the kernel is reversed along the depth axis: use w[p, q, r] with "
+                       "x[d + p, i + q, j + r]",
+                       (((240, 268), (324, 352)), ((492, 520), (576, 604))):
+                       "each depth slice of the kernel is rotated by 180 degrees: corr3d slides "
+                       "w as it is"})
+
 # Shapes follow n - k + 1 on each axis.
 rng = np.random.default_rng(1)
 got = corr3d(rng.normal(size=(5, 6, 7)), rng.normal(size=(2, 3, 4)))

@@ -54,19 +54,19 @@ def grade(
     """Grade a submission, a folder of submissions, or (--reference) the reference solution."""
     # The grading modules are imported only once the first sandbox child is starting: its start
     # (bubblewrap, Python, numpy, matplotlib) then overlaps with those imports (sandbox.warm_children).
-    from .sandbox import SandboxUnavailable, warm_children
+    from .reference import reference_path
+    from .sandbox import SandboxUnavailable
 
     try:
         course = load_course(course_file)
-        warm = functools.partial(warm_children, course.grading.limits,
-                                 allow_unprotected=course.grading.sandbox.allow_unprotected)
+        warm = functools.partial(_warm, course)
         if reference:
             if path is not None:
                 _fail("give either PATH or --reference, not both")
             ids = [assignment] if assignment else [a.id for a in course.assignments]
             for assignment_id in ids:
                 course.assignment(assignment_id)
-            with warm(len(ids)):
+            with warm([reference_path(course, assignment_id) for assignment_id in ids]):
                 from .engine import grade_reference
 
                 reports = [grade_reference(course, assignment_id) for assignment_id in ids]
@@ -93,10 +93,25 @@ def grade(
         console.print(f"JSON report written to {json_file}")
 
 
+def _warm(course, paths: list[Path]):
+    """sandbox.warm_children for these submissions: one child started ahead per submission,
+    importing what their texts import of the notebooks' usual modules."""
+    from .sandbox import imports_worth_starting, warm_children
+
+    texts = []
+    for path in paths:
+        try:
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            pass  # grading it will say what is wrong
+    return warm_children(course.grading.limits, len(paths), preimport=imports_worth_starting(texts),
+                         allow_unprotected=course.grading.sandbox.allow_unprotected)
+
+
 def _grade_many(path: Path, course, assignment: str, student: str | None,
-                warm=lambda submissions: contextlib.nullcontext()):
+                warm=lambda paths: contextlib.nullcontext()):
     if path.is_file():
-        with warm(1):
+        with warm([path]):
             from .engine import grade_path
 
             return [grade_path(path, course, assignment, student)]
@@ -110,7 +125,7 @@ def _grade_many(path: Path, course, assignment: str, student: str | None,
     if student and len(files) > 1:
         _fail("--student names one student; a folder holds several submissions")
     reports = []
-    with warm(len(files)), Progress(
+    with warm(files), Progress(
         TextColumn("grading {task.fields[current]}"),
         BarColumn(),
         MofNCompleteColumn(),

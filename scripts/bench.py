@@ -1,8 +1,9 @@
 """`make bench`: what grading costs, measured side by side in one run on this machine.
 
 Prints one table:
-  0. one whole `python -m autograder grade --reference` process per assignment, with a sandbox
-     child started ahead of time (sandbox.warm_children) and without (AUTOGRADER_NO_SPARES=1);
+  0. one whole `python -m autograder grade` process per assignment on a complete submission (the
+     notebook filled with the reference), with a sandbox child started ahead of time
+     (sandbox.warm_children) and without (AUTOGRADER_NO_SPARES=1);
   1. wall time to grade the reference solution of each assignment (and all of them together);
   2. the grader's overhead per test: the same calls made in-process versus through the sandboxed
      child (start-up included), and bubblewrap versus the unprotected child;
@@ -61,29 +62,49 @@ def grading_times(course):
     return rows, total
 
 
-def cli_seconds(assignment_id: str, spares: bool) -> float:
-    """Wall time of one whole `python -m autograder grade --reference` process (start-up,
-    imports, sandbox and report included), with or without a child started ahead of time."""
+def filled_notebooks(course, folder: Path) -> dict[str, Path]:
+    """Each assignment's notebook filled with the reference: a complete student submission."""
+    import nbformat
+
+    from autograder.notebook_fill import fill_solution_cells, reference_sources
+
+    paths = {}
+    for assignment in course.assignments:
+        nb = nbformat.read(ROOT / assignment.notebook, as_version=4)
+        nb = fill_solution_cells(nb, reference_sources(course.solutions_dir, assignment.id))
+        paths[assignment.id] = folder / f"{assignment.id}.ipynb"
+        nbformat.write(nb, paths[assignment.id])
+    return paths
+
+
+def cli_seconds(assignment_id: str, notebook: Path, spares: bool) -> float:
+    """Wall time of one whole `python -m autograder grade NOTEBOOK` process (start-up, imports,
+    sandbox and report included), with or without a child started ahead of time."""
     env = dict(os.environ)
     env.pop("AUTOGRADER_NO_SPARES", None)
     if not spares:
         env["AUTOGRADER_NO_SPARES"] = "1"
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "autograder", "grade", "--reference", "--assignment",
-                    assignment_id], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "autograder", "grade", str(notebook), "--assignment",
+                    assignment_id, "--student", "bench"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
     return time.perf_counter() - start
 
 
 def cli_times(course):
     """Per assignment: (id, median seconds with spares, without), measured alternately."""
+    import tempfile
+
     rows = []
-    for assignment in course.assignments:
-        cli_seconds(assignment.id, True)  # the first run on a machine builds the font list cache
-        warm, cold = [], []
-        for _ in range(REPEATS):
-            warm.append(cli_seconds(assignment.id, True))
-            cold.append(cli_seconds(assignment.id, False))
-        rows.append((assignment.id, statistics.median(warm), statistics.median(cold)))
+    with tempfile.TemporaryDirectory() as folder:
+        notebooks = filled_notebooks(course, Path(folder))
+        for assignment_id, notebook in notebooks.items():
+            cli_seconds(assignment_id, notebook, True)  # a machine's first run builds the font list
+            warm, cold = [], []
+            for _ in range(REPEATS):
+                warm.append(cli_seconds(assignment_id, notebook, True))
+                cold.append(cli_seconds(assignment_id, notebook, False))
+            rows.append((assignment_id, statistics.median(warm), statistics.median(cold)))
     return rows
 
 

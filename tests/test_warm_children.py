@@ -26,6 +26,7 @@ def inside():
             os.getuid(), "matplotlib.pyplot" in sys.modules)
 '''
 CALLS = [Call("inside", ()), Call("inside", ())]
+PLOTS = ("matplotlib.pyplot",)
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +49,7 @@ def test_a_spare_is_confined_exactly_like_a_child_started_on_demand():
     assert memory == LIMITS.memory_mb * 1024 * 1024
     assert uid != 0 and not preimported
 
-    with sandbox.warm_children(LIMITS, 1):
+    with sandbox.warm_children(LIMITS, 1, preimport=PLOTS):
         spare = next(iter(sandbox._spares.values()))
         warm = _inside()
         assert sandbox._spares == {}, "one submission announced, so no second spare"
@@ -59,7 +60,7 @@ def test_a_spare_is_confined_exactly_like_a_child_started_on_demand():
 
 
 def test_each_submission_gets_a_fresh_spare_and_the_unused_one_is_killed():
-    with sandbox.warm_children(LIMITS, 3):
+    with sandbox.warm_children(LIMITS, 3, preimport=PLOTS):
         first = next(iter(sandbox._spares.values()))
         assert _inside()[3]
         second = next(iter(sandbox._spares.values()))
@@ -76,10 +77,21 @@ def test_each_submission_gets_a_fresh_spare_and_the_unused_one_is_killed():
 
 def test_a_spare_that_cannot_start_gives_way_to_an_ordinary_child(monkeypatch):
     """A spare that died before use (killed from outside, say) costs nothing but time."""
-    with sandbox.warm_children(LIMITS, 1):
+    with sandbox.warm_children(LIMITS, 1, preimport=PLOTS):
         spare = next(iter(sandbox._spares.values()))
         spare.kill()
         monkeypatch.setattr(sandbox, "STARTUP_TIMEOUT_S", 5.0)
         cpu_hard, _, uid, preimported = _inside()
     assert cpu_hard == int(sandbox.cpu_hard_limit(LIMITS, len(CALLS))) + 1
     assert uid != 0 and not preimported
+
+
+def test_a_spare_imports_only_known_modules_its_submissions_use():
+    notebook = 'import numpy as np\nimport matplotlib.pyplot as plt\n'
+    assert sandbox.imports_worth_starting([notebook, "def f(): pass"]) == PLOTS
+    assert sandbox.imports_worth_starting(["import numpy as np"]) == ()
+    # a name from the submission never becomes an import of the grader's choosing
+    assert sandbox.imports_worth_starting(["import os, antigravity"]) == ()
+    with sandbox.warm_children(LIMITS, 1, preimport=("antigravity", *PLOTS)):
+        spare = next(iter(sandbox._spares.values()))
+        assert spare.preimport == PLOTS

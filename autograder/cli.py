@@ -5,17 +5,16 @@ set-up the grader cannot use (bad course.yml, unknown assignment, no sandbox), w
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 from pathlib import Path
 from typing import NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .course import CourseError, load_course
-from .engine import grade_path, grade_reference, submissions_in
-from .report import render_report, render_summary, write_json
 
 SETUP_ERROR = 2
 
@@ -53,17 +52,24 @@ def grade(
     ),
 ) -> None:
     """Grade a submission, a folder of submissions, or (--reference) the reference solution."""
+    # The grading modules are imported only once the first sandbox child is starting: its start
+    # (bubblewrap, Python, numpy, matplotlib) then overlaps with those imports (sandbox.warm_children).
+    from .reference import reference_path
     from .sandbox import SandboxUnavailable
 
     try:
         course = load_course(course_file)
+        warm = functools.partial(_warm, course)
         if reference:
             if path is not None:
                 _fail("give either PATH or --reference, not both")
             ids = [assignment] if assignment else [a.id for a in course.assignments]
             for assignment_id in ids:
                 course.assignment(assignment_id)
-            reports = [grade_reference(course, assignment_id) for assignment_id in ids]
+            with warm([reference_path(course, assignment_id) for assignment_id in ids]):
+                from .engine import grade_reference
+
+                reports = [grade_reference(course, assignment_id) for assignment_id in ids]
         else:
             if path is None:
                 _fail("missing PATH: give a submitted .ipynb/.py file or a folder (or use --reference)")
@@ -72,9 +78,11 @@ def grade(
             course.assignment(assignment)
             if not path.exists():
                 _fail(f"{path}: no such file or folder")
-            reports = _grade_many(path, course, assignment, student)
+            reports = _grade_many(path, course, assignment, student, warm)
     except (CourseError, SandboxUnavailable) as error:
         _fail(str(error))
+
+    from .report import render_report, render_summary, write_json
 
     for report in reports:
         render_report(report, console)
@@ -85,16 +93,39 @@ def grade(
         console.print(f"JSON report written to {json_file}")
 
 
-def _grade_many(path: Path, course, assignment: str, student: str | None):
+def _warm(course, paths: list[Path]):
+    """sandbox.warm_children for these submissions: one child started ahead per submission,
+    importing what their texts import of the notebooks' usual modules."""
+    from .sandbox import imports_worth_starting, warm_children
+
+    texts = []
+    for path in paths:
+        try:
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            pass  # grading it will say what is wrong
+    return warm_children(course.grading.limits, len(paths), preimport=imports_worth_starting(texts),
+                         allow_unprotected=course.grading.sandbox.allow_unprotected)
+
+
+def _grade_many(path: Path, course, assignment: str, student: str | None,
+                warm=lambda paths: contextlib.nullcontext()):
     if path.is_file():
-        return [grade_path(path, course, assignment, student)]
+        with warm([path]):
+            from .engine import grade_path
+
+            return [grade_path(path, course, assignment, student)]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .engine import submissions_in
+
     files = submissions_in(path)
     if not files:
         _fail(f"{path}: no .ipynb or .py submissions found in this folder")
     if student and len(files) > 1:
         _fail("--student names one student; a folder holds several submissions")
     reports = []
-    with Progress(
+    with warm(files), Progress(
         TextColumn("grading {task.fields[current]}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -115,7 +146,7 @@ def _grade_one(file: Path, course, assignment: str, student: str | None):
     else that goes wrong with this one file (the sandbox failing to start for it, a bug of ours)
     becomes a 0 report naming the problem and a line on stderr: one submission never stops the
     batch. A course set-up that cannot work at all (SandboxUnavailable, CourseError) still does."""
-    from .engine import student_name_for, unreadable_report
+    from .engine import grade_path, student_name_for, unreadable_report
     from .sandbox import SandboxUnavailable
 
     try:

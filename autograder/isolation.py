@@ -40,6 +40,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 
 NOBODY = 65534  # the sandbox uid when the grader is not root and runs without bubblewrap
@@ -439,6 +440,24 @@ def _ancestors(path: str) -> list[str]:
     """'/a/b/c' -> ['/a', '/a/b'] (not '/', not the path itself)."""
     parts = path.strip("/").split("/")[:-1]
     return ["/" + "/".join(parts[:i + 1]) for i in range(len(parts))]
+
+
+_early_probe: threading.Thread | None = None
+
+
+def probe_early() -> None:
+    """Start probe() in a background thread: it waits about 0.1 s on a trial sandbox, time the
+    command line spends importing and reading the course meanwhile. wait_for_early_probe()
+    joins it; probe() then answers from its cache."""
+    global _early_probe
+    if _early_probe is None and probe.cache_info().currsize == 0:
+        _early_probe = threading.Thread(target=probe, name="sandbox-probe", daemon=True)
+        _early_probe.start()
+
+
+def wait_for_early_probe() -> None:
+    if _early_probe is not None:
+        _early_probe.join()
 
 
 @functools.lru_cache(maxsize=1)

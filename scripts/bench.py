@@ -1,6 +1,9 @@
 """`make bench`: what grading costs, measured side by side in one run on this machine.
 
 Prints one table:
+  0. one whole `python -m autograder grade` process per assignment on a complete submission (the
+     notebook filled with the reference), with a sandbox child started ahead of time
+     (sandbox.warm_children) and without (AUTOGRADER_NO_SPARES=1);
   1. wall time to grade the reference solution of each assignment (and all of them together);
   2. the grader's overhead per test: the same calls made in-process versus through the sandboxed
      child (start-up included), and bubblewrap versus the unprotected child;
@@ -16,6 +19,7 @@ import contextlib
 import functools
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -56,6 +60,52 @@ def grading_times(course):
         rows.append((assignment.id, seconds, checks, report.percent))
         total += seconds
     return rows, total
+
+
+def filled_notebooks(course, folder: Path) -> dict[str, Path]:
+    """Each assignment's notebook filled with the reference: a complete student submission."""
+    import nbformat
+
+    from autograder.notebook_fill import fill_solution_cells, reference_sources
+
+    paths = {}
+    for assignment in course.assignments:
+        nb = nbformat.read(ROOT / assignment.notebook, as_version=4)
+        nb = fill_solution_cells(nb, reference_sources(course.solutions_dir, assignment.id))
+        paths[assignment.id] = folder / f"{assignment.id}.ipynb"
+        nbformat.write(nb, paths[assignment.id])
+    return paths
+
+
+def cli_seconds(assignment_id: str, notebook: Path, spares: bool) -> float:
+    """Wall time of one whole `python -m autograder grade NOTEBOOK` process (start-up, imports,
+    sandbox and report included), with or without a child started ahead of time."""
+    env = dict(os.environ)
+    env.pop("AUTOGRADER_NO_SPARES", None)
+    if not spares:
+        env["AUTOGRADER_NO_SPARES"] = "1"
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "autograder", "grade", str(notebook), "--assignment",
+                    assignment_id, "--student", "bench"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    return time.perf_counter() - start
+
+
+def cli_times(course):
+    """Per assignment: (id, median seconds with spares, without), measured alternately."""
+    import tempfile
+
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        notebooks = filled_notebooks(course, Path(folder))
+        for assignment_id, notebook in notebooks.items():
+            cli_seconds(assignment_id, notebook, True)  # a machine's first run builds the font list
+            warm, cold = [], []
+            for _ in range(REPEATS):
+                warm.append(cli_seconds(assignment_id, notebook, True))
+                cold.append(cli_seconds(assignment_id, notebook, False))
+            rows.append((assignment_id, statistics.median(warm), statistics.median(cold)))
+    return rows
 
 
 @contextlib.contextmanager
@@ -227,6 +277,13 @@ def main() -> int:
     for assignment_id, seconds, checks, percent in rows:
         table.add_row(f"grade reference {assignment_id}", f"{seconds:.2f} s", f"{checks} checks, {percent:.0f} %")
     table.add_row(f"grade reference, all {len(rows)}", f"{total:.2f} s", "one complete correct submission")
+
+    cli = cli_times(course)
+    for assignment_id, warm, cold in cli:
+        table.add_row(f"`python -m autograder grade` {assignment_id}", f"{warm:.2f} s",
+                      f"whole process; {cold:.2f} s with no child started ahead ({cold / warm:.2f}x)")
+    table.add_row(f"`python -m autograder grade`, all {len(cli)}", f"{sum(r[1] for r in cli):.2f} s",
+                  f"{sum(r[2] for r in cli):.2f} s with no child started ahead")
 
     allow = os.environ.get("BENCH_UNPROTECTED", "1") == "1"
     for assignment_id in ("a2_correlation", "a4_backprop"):

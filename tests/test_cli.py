@@ -169,7 +169,7 @@ def test_a_notebook_shaped_wrong_is_graded_on_what_can_be_read(tmp_path):
 def test_a_grader_failure_on_one_submission_does_not_stop_the_batch(tmp_path, monkeypatch):
     """Whatever goes wrong with one file (here: the grader itself raising for it) is a 0 report
     that says so, and the files after it are graded."""
-    from autograder import cli
+    from autograder import cli, engine
     from autograder.course import load_course
 
     course = load_course(ROOT / "course.yml")
@@ -177,14 +177,14 @@ def test_a_grader_failure_on_one_submission_does_not_stop_the_batch(tmp_path, mo
     folder.mkdir()
     for name in ("a_first", "b_breaks", "c_last"):
         (folder / f"{name}.py").write_text((ROOT / "solutions" / "a1_output_size.py").read_text())
-    real = cli.grade_path
+    real = engine.grade_path
 
     def grade_path(path, *args, **kwargs):
         if "b_breaks" in str(path):
             raise RecursionError("maximum recursion depth exceeded [/red]")  # markup must not matter
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(cli, "grade_path", grade_path)
+    monkeypatch.setattr(engine, "grade_path", grade_path)
     reports = {r.student: r for r in cli._grade_many(folder, course, "a1_output_size", None)}
     assert reports["a_first"].score == reports["c_last"].score == 5
     assert reports["b_breaks"].score == 0

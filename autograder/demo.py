@@ -140,12 +140,12 @@ def submit(course_dir: Path, student: str, assignment_id: str, nb, hour: int = 1
 
 def gradebook_scores(course: Course) -> dict[tuple[str, str], dict[str, float | None]]:
     """{(student, assignment): {grade_id: auto_score, ..., "total": score}} from the gradebook."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    from .nbgrader_plugin import absolute_db_url
+    from .nbgrader_plugin import absolute_db_url, open_gradebook
 
     scores: dict[tuple[str, str], dict[str, float | None]] = {}
-    with Gradebook(absolute_db_url(course.nbgrader.db_url, course.root), course.course_id) as gb:
+    with open_gradebook(absolute_db_url(course.nbgrader.db_url, course.root), course.course_id) as gb:
         for assignment in gb.assignments:
             for student in gb.students:
                 try:
@@ -314,12 +314,17 @@ def run_demo(course_root: Path | None = None, dest: Path | None = None, console=
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .nbgrader_plugin import absolute_db_url, check_gradebook
+
     console = console or Console()
     source = load_course(course_root) if course_root else load_course()
     dest = Path(dest) if dest else source.root / DEMO_FOLDER
     started = time.monotonic()
     course_dir = prepare_course(source.root, dest)
     course = load_course(course_dir)
+    # a database server's gradebook that cannot be reached: one sentence now, not five failures
+    check_gradebook(absolute_db_url(course.nbgrader.db_url, course.root))
     ids = [a.id for a in course.assignments]
     students = list(ROLES)
     failures: list[str] = []

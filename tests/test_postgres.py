@@ -14,8 +14,6 @@ import copy
 import csv
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -111,7 +109,7 @@ def test_the_password_may_come_from_PGPASSWORD(pg, monkeypatch):
 
 
 @e2e
-def test_nbgrader_commands_and_the_demo_stop_with_one_line_on_a_wrong_port(tmp_path):
+def test_nbgrader_commands_stop_with_one_line_on_a_wrong_port(tmp_path):
     """No server needed: nothing listens on port 1. nbgrader alone would print a traceback and
     suggest `nbgrader db upgrade`."""
     course_dir = prepare_course(ROOT, tmp_path / "course")
@@ -124,10 +122,18 @@ def test_nbgrader_commands_and_the_demo_stop_with_one_line_on_a_wrong_port(tmp_p
                                               "postgresql://grader:***@127.0.0.1:1/conv101"), (args, result.output)
         assert "Connection refused" in lines[-1] and "secret-pw" not in result.output
         assert "Traceback" not in result.output and len(lines) <= 3, (args, result.output)
-    demo = subprocess.run([sys.executable, "-m", "autograder", "demo"], cwd=course_dir, env=nbgrader_env(course_dir),
-                          capture_output=True, text=True, timeout=120)
-    assert demo.returncode == 2, demo.stdout + demo.stderr
-    assert "cannot open the gradebook" in demo.stderr and "Traceback" not in demo.stderr, demo.stderr
+
+
+def test_a_scratch_course_never_shares_the_real_courses_gradebook(tmp_path):
+    """`make demo` and the tests grade sample classes in a copy of the course (prepare_course):
+    with a database server's gradebook in course.yml, the copy still gets a SQLite one of its own."""
+    source = prepare_course(ROOT, tmp_path / "real")
+    set_db_url(source, "postgresql://grader@db.example/conv101")
+    copy_dir = prepare_course(source, tmp_path / "scratch")
+    copied, real = load_course(copy_dir), load_course(source)
+    assert copied.nbgrader.db_url == "sqlite:///gradebook.db"
+    assert copied.model_dump(exclude={"root", "nbgrader"}) == real.model_dump(exclude={"root", "nbgrader"})
+    assert copied.nbgrader.timeout_s == real.nbgrader.timeout_s
 
 
 # --------------------------------------------------------------------------------------------

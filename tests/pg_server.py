@@ -69,7 +69,6 @@ class PostgresServer:
         self.folder = Path(tempfile.mkdtemp(prefix="conv-pg-"))
         self.data = self.folder / "data"
         self.log = self.folder / "server.log"
-        self._started = False
 
     def _as_server_user(self, argv: list[str]) -> list[str]:
         if os.geteuid() != 0:
@@ -100,7 +99,6 @@ class PostgresServer:
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
-        self._started = True
         return self
 
     def url(self, database: str = "postgres", password: bool = True, port: int | None = None) -> str:
@@ -118,8 +116,7 @@ class PostgresServer:
 
     def stop(self) -> None:
         try:
-            if self._started:
+            if (self.data / "postmaster.pid").exists():  # also a start that timed out
                 self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
-            self._started = False
             shutil.rmtree(self.folder, ignore_errors=True)

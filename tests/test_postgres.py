@@ -47,11 +47,10 @@ def pg():
         if in_ci():
             pytest.fail(f"{missing}. In CI the PostgreSQL tests must run (.ci/run installs it).")
         pytest.skip(str(missing))
-    server.start()
     try:
-        yield server
+        yield server.start()
     finally:
-        server.stop()
+        server.stop()  # also after a failed start: nothing left running, the folder removed
 
 
 def set_db_url(course_dir: Path, db_url: str) -> None:

@@ -136,11 +136,7 @@ def demo() -> None:
     """Release all assignments, grade a sample class with real nbgrader, print the score table."""
     from .demo import run_demo
 
-    try:
-        code = run_demo()
-    except CourseError as error:  # course.yml, or a gradebook server that cannot be reached
-        _fail(str(error))
-    raise typer.Exit(code)
+    raise typer.Exit(run_demo())
 
 
 def main() -> None:

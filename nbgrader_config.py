@@ -12,7 +12,9 @@ What it adds to plain nbgrader (see docs/instructor.md):
   bubblewrap, no view of the gradebook, the course or other students, nothing outlives it);
 - the scores that reach the gradebook come from the course autograder, computed outside the
   kernel (autograder.nbgrader_plugin.TrustedGrades), with partial credit and named mistakes;
-- hidden test regions never reach the feedback HTML.
+- hidden test regions never reach the feedback HTML;
+- with a gradebook on a database server (course.yml, nbgrader.db_url: postgresql://...), a
+  gradebook that cannot be opened stops the command with one line instead of a traceback.
 """
 import os
 import sys

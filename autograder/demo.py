@@ -48,6 +48,9 @@ def prepare_course(source_root: Path, dest: Path) -> Path:
     """A fresh scratch course at `dest`: course.yml, nbgrader_config.py, assignments/, solutions/.
 
     Runtime state from an earlier run (release/, submitted/, gradebook.db ...) is removed first.
+    The copy always has a gradebook of its own (SQLite, dest/gradebook.db): a course whose
+    gradebook is on a database server (or an absolute SQLite path) would otherwise have the
+    demo's sample class graded into its real gradebook.
     """
     source_root, dest = Path(source_root).resolve(), Path(dest).resolve()
     if dest == source_root:
@@ -61,7 +64,21 @@ def prepare_course(source_root: Path, dest: Path) -> Path:
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
         elif src.is_file():
             shutil.copy2(src, dest / name)
+    _own_gradebook(dest)
     return dest
+
+
+def _own_gradebook(course_dir: Path) -> None:
+    """course_dir/course.yml's nbgrader.db_url set to sqlite:///gradebook.db (beside it) unless it
+    is already a relative SQLite path, which the scratch course anchors at itself."""
+    db_url = load_course(course_dir).nbgrader.db_url
+    if db_url.startswith("sqlite:///") and not db_url.startswith("sqlite:////"):
+        return
+    yml = course_dir / "course.yml"
+    text, found = re.subn(r"(?m)^(\s+db_url:).*$", r"\1 sqlite:///gradebook.db", yml.read_text())
+    yml.write_text(text)
+    if found != 1 or load_course(course_dir).nbgrader.db_url != "sqlite:///gradebook.db":
+        raise ValueError(f"{yml}: could not give the scratch course a gradebook of its own (nbgrader.db_url)")
 
 
 def nbgrader_env(course_dir: Path) -> dict[str, str]:
@@ -140,12 +157,12 @@ def submit(course_dir: Path, student: str, assignment_id: str, nb, hour: int = 1
 
 def gradebook_scores(course: Course) -> dict[tuple[str, str], dict[str, float | None]]:
     """{(student, assignment): {grade_id: auto_score, ..., "total": score}} from the gradebook."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    from .nbgrader_plugin import absolute_db_url
+    from .nbgrader_plugin import absolute_db_url, open_gradebook
 
     scores: dict[tuple[str, str], dict[str, float | None]] = {}
-    with Gradebook(absolute_db_url(course.nbgrader.db_url, course.root), course.course_id) as gb:
+    with open_gradebook(absolute_db_url(course.nbgrader.db_url, course.root), course.course_id) as gb:
         for assignment in gb.assignments:
             for student in gb.students:
                 try:

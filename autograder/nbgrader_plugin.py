@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import html
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,81 @@ def absolute_db_url(db_url: str, root: Path) -> str:
     return db_url
 
 
+class GradebookUnreachable(CourseError):
+    """course.yml's nbgrader.db_url names a gradebook that cannot be opened from here."""
+
+
+def _is_sqlite(db_url: str) -> bool:
+    return db_url.split(":", 1)[0].split("+", 1)[0].lower() == "sqlite"
+
+
+def check_gradebook(db_url: str, timeout_s: int = 10) -> None:
+    """Open a database server's gradebook once (PostgreSQL, or any SQLAlchemy URL but SQLite,
+    whose file is made on first use) and raise GradebookUnreachable with one plain sentence
+    (password hidden) when it cannot be: server down, wrong port, user, password or database
+    name, driver not installed. nbgrader itself answers those with a traceback and a suggestion
+    to run `nbgrader db upgrade`."""
+    if _is_sqlite(db_url):
+        return
+    from sqlalchemy import create_engine, exc, make_url
+
+    try:
+        url = make_url(db_url)
+    except exc.ArgumentError as error:
+        raise GradebookUnreachable(f"course.yml: nbgrader.db_url is not a database URL ({error})") from None
+    shown = url.render_as_string(hide_password=True)
+    connect_args = {"connect_timeout": timeout_s} if url.get_backend_name() == "postgresql" else {}
+    try:
+        engine = create_engine(url, connect_args=connect_args)
+    except (exc.NoSuchModuleError, ImportError) as error:
+        raise GradebookUnreachable(
+            f"the gradebook {shown} (course.yml, nbgrader.db_url) needs a database driver that is not "
+            f"installed ({error}); for PostgreSQL write postgresql://..., which uses psycopg") from None
+    try:
+        with engine.connect():
+            pass
+    except exc.DBAPIError as error:
+        reason = " ".join(line.strip() for line in str(error.orig).splitlines() if line.strip())
+        reason = reason if reason.endswith(("?", ".")) else reason + "."
+        raise GradebookUnreachable(
+            f"cannot open the gradebook {shown} (course.yml, nbgrader.db_url): {reason} Check that "
+            "the server is running and that the URL's host, port, database, user and password are right."
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def open_gradebook(db_url: str, course_id: str):
+    """nbgrader's Gradebook at `db_url`, or GradebookUnreachable saying why not (check_gradebook)."""
+    from nbgrader.api import Gradebook
+    from sqlalchemy import exc
+
+    try:
+        return Gradebook(db_url, course_id)
+    except exc.OperationalError:
+        check_gradebook(db_url)  # says why in one sentence
+        raise
+
+
+_checked: set[str] = set()
+
+
+def _check_for_nbgrader_command(db_url: str) -> None:
+    """In the `nbgrader` command line (not formgrader's Jupyter server, not our own code), a
+    gradebook that cannot be opened stops the command at once with one sentence instead of
+    nbgrader's traceback. Checked once per process: nbgrader reads this config several times."""
+    # An nbgrader command is the process's one nbgrader application (traitlets' singleton: the
+    # `nbgrader` app, then its subcommand); formgrader makes plain NbGrader() objects instead.
+    baseapp = sys.modules.get("nbgrader.apps.baseapp")
+    if baseapp is None or not baseapp.NbGrader.initialized() or db_url in _checked:
+        return
+    _checked.add(db_url)
+    try:
+        check_gradebook(db_url)
+    except GradebookUnreachable as error:
+        raise SystemExit(f"nbgrader: {error}") from None
+
+
 def configure(c: Any, course: Course) -> None:
     """Fill nbgrader's config object `c` from course.yml (called by nbgrader_config.py)."""
     root = Path(course.root).resolve()
@@ -105,6 +181,7 @@ def configure(c: Any, course: Course) -> None:
     c.CourseDirectory.course_id = course.course_id
     c.CourseDirectory.source_directory = "assignments"
     c.CourseDirectory.db_url = absolute_db_url(course.nbgrader.db_url, root)
+    _check_for_nbgrader_command(c.CourseDirectory.db_url)
 
     # Assignments enter the gradebook with `nbgrader generate_assignment`; students with their
     # first autograded submission, so no `nbgrader db ... add` is needed.

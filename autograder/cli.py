@@ -163,6 +163,34 @@ def _grade_one(file: Path, course, assignment: str, student: str | None):
 
 
 @app.command()
+def gradescope(
+    assignment: str = typer.Argument(..., help="Assignment id from course.yml, e.g. a2_correlation."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o",
+        help="Where to write the zip (default: dist/gradescope/<ID>.zip beside course.yml, git-ignored).",
+    ),
+    course_file: Path | None = typer.Option(
+        None, "--course", help="course.yml to use (default: the nearest one above the current folder)."
+    ),
+) -> None:
+    """Write the Gradescope autograder bundle (a zip to upload) that grades one assignment."""
+    from .gradescope import build_bundle
+
+    try:
+        course = load_course(course_file)
+        course.assignment(assignment)
+        target = out if out is not None else course.root / "dist" / "gradescope" / f"{assignment}.zip"
+        written, warnings = build_bundle(course, assignment, target)
+    except CourseError as error:
+        _fail(str(error))
+    for warning in warnings:
+        errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+    console.print(f"Gradescope bundle for {assignment} written to {escape(str(written))}. Upload it on "
+                  "the assignment's Configure Autograder page (docs/instructor.md, Gradescope); it "
+                  "holds the reference solution and the course secret: keep it private.", highlight=False)
+
+
+@app.command()
 def demo() -> None:
     """Release all assignments, grade a sample class with real nbgrader, print the score table."""
     from .demo import run_demo

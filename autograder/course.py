@@ -5,9 +5,11 @@ course.yml is caught once, with a message that names the file and the field.
 """
 from __future__ import annotations
 
+import math
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -62,12 +64,82 @@ class NbgraderSettings(_Strict):
     timeout_s: int = Field(120, gt=0)
 
 
+SECONDS_PER = {"hour": 3600.0, "day": 86400.0}
+
+
+class LatePolicy(_Strict):
+    """Points off a late submission: `points` (or `percent` of the assignment's points) for every
+    hour or day started after the due date, never more than `cap` in total (in the same unit as
+    the rate). nbgrader applies it in `nbgrader autograde` (nbgrader_plugin.CourseLatePenalties)."""
+
+    per: Literal["hour", "day"]
+    points: float | None = Field(None, gt=0, description="points off per hour/day started")
+    percent: float | None = Field(None, gt=0, le=100, description="or: percent of the assignment's "
+                                  "points off per hour/day started")
+    cap: float | None = Field(None, gt=0, description="at most this much off in total (points, or "
+                              "percent when the rate is a percent); none: up to the whole score")
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> LatePolicy:
+        if (self.points is None) == (self.percent is None):
+            raise ValueError("give exactly one of `points` or `percent` (what one late "
+                             f"{self.per} costs), e.g. {{per: {self.per}, points: 1, cap: 3}}")
+        return self
+
+    def periods_started(self, seconds_late: float) -> int:
+        """Hours (or days) started since the due date: 1 second late is 1, 2.5 hours late is 3."""
+        return math.ceil(seconds_late / SECONDS_PER[self.per]) if seconds_late > 0 else 0
+
+    def penalty(self, seconds_late: float, max_score: float) -> float:
+        """Points off for a submission `seconds_late` after the due date (0 when on time)."""
+        def in_points(value: float) -> float:
+            return value if self.points is not None else value / 100.0 * max_score
+
+        rate = in_points(self.points if self.points is not None else float(self.percent or 0))
+        off = self.periods_started(seconds_late) * rate
+        if self.cap is not None:
+            off = min(off, in_points(self.cap))
+        return round(off, 6)
+
+
+GradescopeVisibility = Literal["visible", "after_due_date", "after_published", "hidden"]
+
+
+class GradescopeSettings(_Strict):
+    """How the Gradescope bundle (autograder/gradescope.py) shows results to students."""
+
+    visibility: GradescopeVisibility = Field(
+        "visible", description="when students see each function's result and feedback: visible, "
+        "after_due_date, after_published (grades published) or hidden (staff only)")
+    allow_unprotected: bool | None = Field(
+        None, description="grade without bubblewrap on Gradescope when its container refuses "
+        "namespaces; none: grading.sandbox.allow_unprotected decides")
+
+
 class Assignment(_Strict):
     id: str
     title: str
     notebook: str
     points: dict[str, float] = Field(default_factory=dict)  # left out: the registry's weight
-    due: date | None = None
+    due: datetime | None = None  # with a timezone: 2026-12-01T23:59:00+01:00
+    late_policy: LatePolicy | None = None  # left out: the course's late_policy
+    gradescope: GradescopeSettings | None = None  # left out: the course's gradescope settings
+
+    @field_validator("due", mode="before")
+    @classmethod
+    def _due_has_time_and_zone(cls, value):
+        if isinstance(value, date) and not isinstance(value, datetime):
+            raise ValueError(f"due {value} is a date without a time; write the moment it is due "
+                             f"with its timezone, e.g. {value}T23:59:00+01:00")
+        return value
+
+    @field_validator("due")
+    @classmethod
+    def _due_is_aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError(f"due {value} has no timezone; add one, e.g. "
+                             f"{value.isoformat()}+01:00 (or Z for UTC)")
+        return value
 
     @field_validator("points")
     @classmethod
@@ -121,6 +193,8 @@ class Course(_Strict):
     title: str
     grading: Grading = Grading()
     nbgrader: NbgraderSettings = NbgraderSettings()
+    late_policy: LatePolicy | None = None  # for every assignment with a `due` (each may override)
+    gradescope: GradescopeSettings = GradescopeSettings()
     assignments: list[Assignment]
     root: Path = Field(Path("."), exclude=True)
 
@@ -140,6 +214,14 @@ class Course(_Strict):
                 return a
         known = ", ".join(a.id for a in self.assignments)
         raise CourseError(f"unknown assignment {assignment_id!r}; course.yml has: {known}")
+
+    def late_policy_for(self, assignment_id: str) -> LatePolicy | None:
+        """The assignment's own late_policy, else the course's; None: late work loses nothing."""
+        return self.assignment(assignment_id).late_policy or self.late_policy
+
+    def gradescope_for(self, assignment_id: str) -> GradescopeSettings:
+        """The assignment's gradescope settings, else the course's."""
+        return self.assignment(assignment_id).gradescope or self.gradescope
 
     @property
     def solutions_dir(self) -> Path:

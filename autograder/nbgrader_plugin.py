@@ -56,6 +56,7 @@ from nbconvert.exporters import HTMLExporter, NotebookExporter
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
+from nbgrader.plugins import BasePlugin, LateSubmissionPlugin
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
@@ -70,10 +71,10 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
     SaveAutoGrades,
 )
-from traitlets import Unicode, default
+from traitlets import Type, Unicode, default
 from traitlets.utils.importstring import import_item
 
-from .course import Course, CourseError, load_course
+from .course import Course, CourseError, LatePolicy, load_course
 from .report import format_points
 from .student_html import html_block, markdown_as_safe_html, safe_count, safe_html, safe_output
 from .submission import SKIP_TAG, cell_metadata, replace_unencodable, unencodable_problem
@@ -222,6 +223,10 @@ def configure(c: Any, course: Course) -> None:
         StripHiddenTests,  # right after OverwriteCells put the instructor's full test cells back
         CheckCellMetadata,
     ]
+    # course.yml's due dates and late_policy: nbgrader's AssignLatePenalties step, preceded by
+    # writing the assignment's `due` into the gradebook (CourseLatePenalties, at the end of this file)
+    c.Autograde.autograde_preprocessors = [CourseLatePenalties if step is AssignLatePenalties else step
+                                           for step in c.Autograde.autograde_preprocessors]
     c.GenerateFeedback.preprocessors = [GetGrades, StripHiddenTests, SanitizeStudentHtml, CSSHTMLHeaderPreprocessor]
     c.GenerateFeedback.exporter_class = NamedTestsFeedback
     c.NbGraderApp.logfile = str(root / ".nbgrader.log")
@@ -785,3 +790,49 @@ class TolerantNotebookExporter(NotebookExporter):
             if candidate.is_file():
                 return str(candidate)
         return None
+
+
+# --------------------------------------------------------------------------------------------
+# due dates and late penalties
+
+
+class CourseLatePenalty(LateSubmissionPlugin):
+    """nbgrader's late-penalty plugin following course.yml's `late_policy` (the assignment's, else
+    the course's; CourseLatePenalties hands it over): points, or a percent of the assignment's
+    points, off for every hour or day started after the due date, up to the cap. No policy:
+    nothing off. nbgrader itself keeps the penalty between 0 and the notebook's score."""
+
+    def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float | None:
+        policy = getattr(self.parent, "late_policy", None)
+        if policy is None:
+            return None
+        penalty = policy.penalty(total_seconds_late, self.parent.max_score)
+        self.log.warning("%s/%s: %.0f s late, %d %s(s) started: %s point(s) off by the late policy",
+                         student_id, self.parent.assignment_id, total_seconds_late,
+                         policy.periods_started(total_seconds_late), policy.per, _score_text(penalty))
+        return penalty
+
+
+class CourseLatePenalties(CoursePreprocessor, AssignLatePenalties):
+    """nbgrader's AssignLatePenalties, after writing the assignment's `due` from course.yml into the
+    gradebook: nbgrader computes how late a submission is from the gradebook's due date and the
+    submission's timestamp.txt. An assignment without `due` keeps whatever due date the gradebook
+    has (e.g. from `nbgrader db assignment add --duedate`). The plugin is CourseLatePenalty unless
+    the configuration names another (c.AssignLatePenalties.plugin_class)."""
+
+    plugin_class = Type(CourseLatePenalty, klass=BasePlugin,
+                        help="The plugin that decides the late penalty of each notebook.").tag(config=True)
+    late_policy: LatePolicy | None = None
+    max_score: float = 0.0
+
+    def preprocess(self, nb, resources):
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        course = self.course()
+        assignment = course.assignment(info["assignment"])
+        self.late_policy, self.max_score = course.late_policy_for(assignment.id), assignment.max_score
+        if assignment.due is not None:
+            with Gradebook(info["db_url"]) as gb:
+                gb.update_or_create_assignment(assignment.id, duedate=utils.parse_utc(assignment.due))
+        return super().preprocess(nb, resources)

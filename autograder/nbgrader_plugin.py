@@ -16,9 +16,11 @@ makes the passes
                CheckCellMetadata
     autograde: SandboxedExecute, ReplaceUnencodable, IgnorePattern, ClearMetadataPreprocessor,
                LimitOutput, SanitizeStudentHtml, TrustedGrades, SaveAutoGrades,
-               AssignLatePenalties, CheckCellMetadata
+               CourseLatePenalties, CheckCellMetadata
     feedback:  GetGrades, StripHiddenTests, SanitizeStudentHtml, CSSHTMLHeaderPreprocessor
 
+- CourseLatePenalties: nbgrader's AssignLatePenalties after writing course.yml's `due` into the
+  gradebook; its plugin applies course.yml's `late_policy`.
 - ReplaceUnencodable, RestoreCellRoles, NoteTamperedTestCells: what nbgrader cannot take (lone
   surrogates, nbgrader cells re-tagged or unknown to the gradebook, edited test cells) is put
   right and noted, so the submission is graded on its honest code instead of being dropped.

@@ -503,6 +503,9 @@ def _strings(node) -> list[str]:
     return []
 
 
+GRADESCOPE_STATUSES = ("passed", "failed")
+
+
 def _status_literals(tree: ast.AST):
     """Strings compared with a status, given as one (CallOutcome(...), status=..., {"status": ...})
     or used as the keys of a dict looked up by status."""
@@ -541,7 +544,11 @@ def test_every_status_string_in_the_package_and_tests_is_a_member():
         for text in _status_literals(_code_of(path)):
             found.setdefault(text, set()).add(path.name)
     assert {"ok", "error", "timeout", "crash", "bad_output", "load_failed"} <= set(found)  # the scan sees them
-    strays = {s: sorted(where) for s, where in found.items() if s not in wire.STATUSES}
+    # Gradescope's results.json has a `status` of its own ("passed"/"failed" per test): another
+    # vocabulary, allowed only where Gradescope's schema is written or checked
+    for text in GRADESCOPE_STATUSES:
+        found[text] = {where for where in found.get(text, set()) if "gradescope" not in where}
+    strays = {s: sorted(where) for s, where in found.items() if where and s not in wire.STATUSES}
     assert strays == {}, strays
 
 

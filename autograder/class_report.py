@@ -254,13 +254,40 @@ class GradedSubmission:
         return found
 
 
+def _well_formed(results: Any) -> bool:
+    """The shape submission_results writes (a notebook's metadata can be edited by hand)."""
+    def number(value: Any) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    def problems(value: Any) -> bool:
+        return isinstance(value, list) and all(
+            isinstance(p, dict) and isinstance(p.get("kind"), str) and isinstance(p.get("text"), str)
+            for p in value)
+
+    if not isinstance(results, dict) or results.get("schema") != SCHEMA:
+        return False
+    functions = results.get("functions")
+    if not isinstance(functions, list) or not problems(results.get("problems")):
+        return False
+    for f in functions:
+        if not (isinstance(f, dict) and isinstance(f.get("function"), str) and isinstance(f.get("test"), str)
+                and number(f.get("score")) and number(f.get("max_score")) and problems(f.get("problems"))
+                and isinstance(f.get("mistakes"), list)):
+            return False
+        for m in f["mistakes"]:
+            if not (isinstance(m, dict) and isinstance(m.get("id"), str) and number(m.get("checks"))
+                    and isinstance(m.get("explanation"), str)
+                    and (m.get("part") is None or isinstance(m["part"], str))):
+                return False
+    return True
+
+
 def _usable(results: Any, student: str, assignment: str, auto_scores: dict[str, float | None]) -> str:
     """Why stored results cannot be used for this gradebook row ("" when they can)."""
     if results is None:
         return ("no per-check results in the autograded notebook (graded before the class report "
                 "existed?); run nbgrader autograde --force for it")
-    if not isinstance(results, dict) or results.get("schema") != SCHEMA or not isinstance(
-            results.get("functions"), list):
+    if not _well_formed(results):
         return "the per-check results in the autograded notebook are not in a form this grader reads"
     if results.get("student") != student or results.get("assignment") != assignment:
         return "the per-check results in the autograded notebook belong to another submission"

@@ -251,6 +251,11 @@ def test_results_are_used_only_when_they_agree_with_the_gradebook(results):
     assert "another submission" in _usable(ben, "cy", A2, auto)
     assert "do not match" in _usable(ben, "ben", A2, dict(auto, test_corr2d=3.0))
     assert "not in a form" in _usable({"schema": 99}, "ben", A2, auto)
+    broken = json.loads(json.dumps(ben))
+    broken["functions"][1]["mistakes"][0]["id"] = ["<b>"]
+    assert "not in a form" in _usable(broken, "ben", A2, auto)
+    broken["functions"][1] = dict(ben["functions"][1], score="3")
+    assert "not in a form" in _usable(broken, "ben", A2, auto)
 
 
 # --------------------------------------------------------------------------------------------

@@ -191,6 +191,35 @@ def gradescope(
 
 
 @app.command()
+def report(
+    assignment: str | None = typer.Argument(
+        None, help="Assignment id from course.yml (default: every assignment in the gradebook)."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o",
+        help="The HTML file to write (default: class_report.html, or class_report_<ID>.html, beside "
+             "course.yml); the CSV of the mistakes table goes beside it.",
+    ),
+    course_file: Path | None = typer.Option(
+        None, "--course", help="course.yml to use (default: the nearest one above the current folder)."
+    ),
+) -> None:
+    """Write the class report: ranked mistakes, score histograms, unattempted functions, problems."""
+    from .class_report import write_class_report
+
+    try:
+        course = load_course(course_file)
+        html_path, csv_path, summary = write_class_report(course, assignment, output)
+    except CourseError as error:
+        _fail(str(error))
+    for rank, m in enumerate(summary.mistakes[:5], start=1):
+        console.print(f"{rank}. {m.count} student(s)  {escape(m.assignment)} {escape(m.function)}: "
+                      f"{escape(m.title)}  ({escape(', '.join(m.students))})", highlight=False)
+    console.print(f"Class report: {html_path}", highlight=False)
+    console.print(f"Mistakes as CSV: {csv_path}", highlight=False)
+
+
+@app.command()
 def demo() -> None:
     """Release all assignments, grade a sample class with real nbgrader, print the score table."""
     from .demo import run_demo

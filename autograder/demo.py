@@ -9,7 +9,8 @@ places them in submitted/<student>/<assignment>/ with fixed timestamps, and runs
     nbgrader generate_feedback <id>      nbgrader export
 
 as subprocesses from that folder, exactly as an instructor would. It ends with a student x
-assignment table of the gradebook's scores and where the feedback and grades.csv are.
+assignment table of the gradebook's scores, where the feedback and grades.csv are, and the class
+report it writes (class_report.html: the sample class's mistakes ranked, score histograms).
 
 The helpers here (`prepare_course`, `submit`, `nbgrader`, `gradebook_scores`, `student_notebook`)
 are also what the end-to-end tests use.
@@ -389,6 +390,13 @@ def run_demo(course_root: Path | None = None, dest: Path | None = None, console=
     console.print(f"Feedback (one HTML per student and assignment): {course_dir / 'feedback'}")
     console.print(f"Grades exported by nbgrader export:             {course_dir / 'grades.csv'}")
     console.print(f"nbgrader's own output:                          {course_dir / 'nbgrader-commands.log'}")
+    try:
+        from .class_report import write_class_report
+
+        report_path, _, _ = write_class_report(course)
+        console.print(f"Class report (ranked mistakes, histograms):     {report_path}")
+    except Exception as error:  # noqa: BLE001 - the demo still shows everything else
+        failures.append(f"the class report could not be written ({type(error).__name__}: {error})")
     console.print(f"Finished in {time.monotonic() - started:.0f} s.")
     for failure in failures:
         console.print(f"[red]error:[/red] {failure}")

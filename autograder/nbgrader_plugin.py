@@ -682,6 +682,7 @@ class TrustedGrades(CoursePreprocessor):
     the notes on what was wrong with the submission at the top of the notebook."""
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        from .class_report import RESULTS_KEY, submission_results
         from .engine import grade_submission
         from .submission import read_notebook
 
@@ -696,6 +697,7 @@ class TrustedGrades(CoursePreprocessor):
         tests = {t.name: t for t in report.tests}
 
         graded = set()
+        written: dict[str, tuple[float, float]] = {}  # test -> (score, points) as nbgrader stores them
         for cell in nb.cells:
             meta = cell_metadata(cell, "nbgrader", {})
             if cell.cell_type != "code" or not utils.is_grade(cell) or utils.is_solution(cell):
@@ -721,6 +723,7 @@ class TrustedGrades(CoursePreprocessor):
             cell.outputs = trusted_outputs("\n".join(lines), score)
             cell.execution_count = None
             graded.add(test.name)
+            written[test.name] = (score, points)
 
         missing = sorted(set(tests) - graded)
         if missing:
@@ -735,6 +738,10 @@ class TrustedGrades(CoursePreprocessor):
         problems += report.notes  # set-up warnings (secret, isolation) stay in the instructor's log
         if problems:
             nb.cells.insert(0, notes_cell(problems))
+        # The per-check results for the class report (autograder.class_report), in the autograded
+        # notebook's metadata: the instructor's copy, never rendered into the feedback HTML. Set
+        # here, after the kernel, so whatever a submitted notebook carried under this key is gone.
+        nb.metadata[RESULTS_KEY] = submission_results(report, problems, written)
 
         self.log.info(
             "%s/%s: trusted score %s / %s (graded in %.1f s)",

@@ -444,8 +444,8 @@ def numerical_gradient(f, x, h=1e-5):
     fx = f(x.copy())
     for i in np.ndindex(x.shape):
         bumped = x.copy()
-        bumped[i] += 1e-2
-        grad[i] = (f(bumped) - fx) / 1e-2
+        bumped[i] += h
+        grad[i] = (f(bumped) - fx) / h
     return grad
 '''),),
     ),

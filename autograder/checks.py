@@ -151,7 +151,8 @@ def _status_lines(function: str, outcome: CallOutcome) -> list[str]:
     status, message = outcome.status, (outcome.message or "").strip()
     lines: list[str]
     if status == "error":
-        exc = message.split(":", 1)[0].strip()
+        # "NotImplementedError: why" or, for a bare `raise X`, "X" then the line it came from
+        exc = message.splitlines()[0].split(":", 1)[0].strip() if message else ""
         if exc == "NotImplementedError":
             return [f"your function raised {message} - it is still the stub: replace the "
                     f"`raise NotImplementedError` line with your code"]

@@ -97,9 +97,13 @@ def test_the_reference_passes_every_check(function, seed):
         assert result.feedback == "" and result.label == check.label
 
 
+@pytest.mark.parametrize("message", [
+    "NotImplementedError: write corr2d here",
+    "NotImplementedError\n    at cell 4, line 3: raise NotImplementedError",  # nbgrader's bare stub
+])
 @pytest.mark.parametrize("function", ALL_FUNCTIONS)
-def test_the_stub_fails_every_check_and_is_called_a_stub(function):
-    stub = CallOutcome("error", message="NotImplementedError: write corr2d here")
+def test_the_stub_fails_every_check_and_is_called_a_stub(function, message):
+    stub = CallOutcome("error", message=message)
     for check in checks_for(function):
         result = check.judge(stub)
         assert not result.passed

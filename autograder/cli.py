@@ -1,4 +1,5 @@
-"""The command line: `python -m autograder grade ...` and `python -m autograder demo`.
+"""The command line: `python -m autograder grade ...`, `... autograde ID` (nbgrader autograde on
+Dask, autograder.parallel) and `python -m autograder demo`.
 
 Exit codes: 0 whenever grading itself worked, whatever the score; 2 for a usage error or a course
 set-up the grader cannot use (bad course.yml, unknown assignment, no sandbox), with a message.
@@ -129,6 +130,35 @@ def _grade_one(file: Path, course, assignment: str, student: str | None):
         errors.print(f"[red]error[/red] {escape(str(file))}: {escape(f'{type(error).__name__}: {error}')}",
                      highlight=False)
         return unreadable_report(course.assignment(assignment), name, file, reason)
+
+
+@app.command()
+def autograde(
+    assignment: str = typer.Argument(..., help="Assignment id from course.yml, e.g. a2_correlation."),
+    workers: int | None = typer.Option(
+        None, "--workers", "-n", min=1, help="Submissions graded at a time on the local Dask cluster (default: cores)."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Use the Dask cluster at this address (tcp://HOST:PORT) instead of a local one."
+    ),
+    force: bool = typer.Option(False, "--force", help="Grade again submissions that are already autograded."),
+    course_file: Path | None = typer.Option(
+        None, "--course", help="course.yml to use (default: the nearest one above the current folder)."
+    ),
+) -> None:
+    """`nbgrader autograde ASSIGNMENT`, in parallel on Dask: the same rows, files and sandbox."""
+    from .parallel import autograde as run_autograde
+
+    if workers is not None and scheduler:
+        _fail("--workers sizes the local cluster; with --scheduler the cluster's own workers grade")
+    try:
+        code = run_autograde(load_course(course_file), assignment, scheduler=scheduler, workers=workers,
+                             force=force, console=console, errors=errors)
+    except CourseError as error:
+        _fail(str(error))
+    except OSError as error:  # the scheduler cannot be reached
+        _fail(f"cannot use the Dask scheduler {scheduler}: {error}")
+    raise typer.Exit(code)
 
 
 @app.command()

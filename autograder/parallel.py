@@ -392,5 +392,6 @@ def summary_table(assignment_id: str, outcomes: list[Outcome]):
         problems = escape(o.problems[0][:160]) if o.problems else ""
         if len(o.problems) > 1:
             problems += f" (+{len(o.problems) - 1} more)"
-        table.add_row(escape(o.student), score, f"{o.seconds:.1f}", escape(o.worker), problems)
+        worker = o.worker.split("://")[-1]  # tcp://10.0.0.5:40215 -> 10.0.0.5:40215
+        table.add_row(escape(o.student), score, f"{o.seconds:.1f}", escape(worker), problems)
     return table

@@ -142,6 +142,10 @@ def autograde(
         None, "--scheduler", help="Use the Dask cluster at this address (tcp://HOST:PORT) instead of a local one."
     ),
     force: bool = typer.Option(False, "--force", help="Grade again submissions that are already autograded."),
+    chunk: int | None = typer.Option(
+        None, "--chunk-size", min=1,
+        help="Submissions per nbgrader run on a worker (default: about two runs per worker thread, at most 8).",
+    ),
     course_file: Path | None = typer.Option(
         None, "--course", help="course.yml to use (default: the nearest one above the current folder)."
     ),
@@ -153,7 +157,7 @@ def autograde(
         _fail("--workers sizes the local cluster; with --scheduler the cluster's own workers grade")
     try:
         code = run_autograde(load_course(course_file), assignment, scheduler=scheduler, workers=workers,
-                             force=force, console=console, errors=errors)
+                             force=force, chunk=chunk, console=console, errors=errors)
     except CourseError as error:
         _fail(str(error))
     except OSError as error:  # the scheduler cannot be reached

@@ -1,5 +1,6 @@
-"""What a Dask worker does for `python -m autograder autograde`: one student's submission, graded
-by the real `nbgrader autograde` in a scratch course, returned as plain data.
+"""What a Dask worker does for `python -m autograder autograde`: a chunk of students'
+submissions, graded by one run of the real `nbgrader autograde` in a scratch course, returned as
+plain data.
 
 The task (a dict of bytes, strings and numbers, built by autograder.parallel) carries everything:
 
@@ -7,16 +8,26 @@ The task (a dict of bytes, strings and numbers, built by autograder.parallel) ca
                  left out), nbgrader_config.py, assignments/<id>/, release/<id>/, solutions/ and
                  gradebook.db: a SQLite gradebook holding only this assignment, cell for cell as
                  the course's gradebook holds it (built once by the coordinator)
-    submission   tar.gz of submitted/<student>/<id>/
+    students     the chunk: one or more student ids
+    submissions  {student: tar.gz of submitted/<student>/<id>/}
     secret       the course secret (or None); it reaches the nbgrader process in its environment,
                  which the sandboxed kernel does not inherit, never as a file
     fingerprint  the coordinator's autograder and nbgrader versions: a worker with other code
                  would give other scores, so it refuses (the result says why)
 
-The worker unpacks this into a fresh folder, runs `python -m nbgrader autograde ID --student S` there (the course's own
-nbgrader_config.py, so the kernel is sandboxed and the scores come from TrustedGrades exactly as
-in the course), and hands back the rows nbgrader wrote and the files of autograded/S/ID/. It
-never touches the course's gradebook or folders: only the coordinator writes those.
+The worker unpacks this into a fresh folder whose submitted/ holds exactly the chunk, and runs
+`python -m nbgrader autograde ID` there once (nbgrader's `--student` takes one glob pattern, so
+the folder does the choosing): nbgrader starts, imports and configures itself once per chunk
+instead of once per submission. The course's own nbgrader_config.py applies, so the kernel is
+sandboxed and the scores come from TrustedGrades exactly as in the course. The worker hands back,
+for each student, the rows nbgrader wrote and the files of autograded/<student>/<id>/. It never
+touches the course's gradebook or folders: only the coordinator writes those.
+
+A chunk of several students counts only when the whole nbgrader run succeeded: if it failed
+(a submission nbgrader could not grade, a crash, the time limit) every student of the chunk
+comes back marked `alone`, and the coordinator grades each of them in a task of their own, so
+one bad submission never costs the others their grade and its own failure is reported as a
+single-student run reports it.
 
 This module imports nothing heavy at the top: a worker unpickles the task function by name.
 """
@@ -32,6 +43,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -149,25 +161,84 @@ def _where() -> str:
         return f"pid {os.getpid()}"
 
 
-def grade_task(task: dict[str, Any]) -> dict[str, Any]:
-    """Grade one student's submission (see the module doc); always returns a result dict:
-    {"student", "ok", "problem", "rows", "files", "problems", "log", "seconds", "worker"}."""
-    student, assignment = task["student"], task["assignment"]
+def _result(student: str, assignment: str, worker: str) -> dict[str, Any]:
+    return {"student": student, "assignment": assignment, "ok": False, "alone": False, "problem": "",
+            "rows": None, "files": [], "problems": [], "log": "", "worker": worker, "seconds": 0.0}
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str], timeout: float | None,
+         ) -> tuple[int | None, list[tuple[float, str]]]:
+    """Run `command`, its output line by line with the time each line came; (exit code or None
+    when it was killed at `timeout` seconds, lines)."""
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, errors="replace")
+    timed_out = threading.Event()
+
+    def kill() -> None:
+        timed_out.set()
+        process.kill()
+
+    timer = threading.Timer(timeout, kill) if timeout else None
+    if timer:
+        timer.daemon = True
+        timer.start()
+    lines: list[tuple[float, str]] = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append((time.monotonic(), line))
+        code = process.wait()
+    finally:
+        if timer:
+            timer.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return (None if timed_out.is_set() else code), lines
+
+
+def _seconds_each(students: list[str], assignment: str, lines: list[tuple[float, str]],
+                  started: float, ended: float) -> dict[str, float]:
+    """Each student's share of one nbgrader run: from the first log line naming the student's
+    folder to the first line of the next student (nbgrader grades them one after another); a
+    single student gets the whole run, start-up included."""
+    if len(students) == 1:
+        return {students[0]: ended - started}
+    first: dict[str, float] = {}
+    for when, line in lines:
+        for student in students:
+            if student not in first and f"/{student}/{assignment}" in line:
+                first[student] = when
+    order = sorted(first.items(), key=lambda item: item[1])
+    seconds = {student: 0.0 for student in students}
+    for i, (student, when) in enumerate(order):
+        seconds[student] = (order[i + 1][1] if i + 1 < len(order) else ended) - when
+    return seconds
+
+
+def grade_task(task: dict[str, Any]) -> list[dict[str, Any]]:
+    """Grade a chunk of submissions with one `nbgrader autograde` run (see the module doc).
+    Returns one result per student of the chunk, always: {"student", "ok", "alone", "problem",
+    "rows", "files", "problems", "log", "seconds", "worker"}; `alone` asks the coordinator to
+    grade that student again in a task of their own (the chunk's run failed)."""
+    students, assignment = list(task["students"]), task["assignment"]
     started = time.monotonic()
-    result: dict[str, Any] = {"student": student, "assignment": assignment, "ok": False, "problem": "",
-                              "rows": None, "files": [], "problems": [], "log": "", "worker": _where()}
+    where = _where()
+    results = {student: _result(student, assignment, where) for student in students}
     mine = fingerprint()
     if mine != task["fingerprint"]:
-        result["problem"] = (f"worker {result['worker']} has other grading code than the coordinator "
-                             f"(worker {mine}, coordinator {task['fingerprint']}); install the same "
-                             "autograder and nbgrader versions on every worker")
-        result["seconds"] = time.monotonic() - started
-        return result
+        for result in results.values():
+            result["problem"] = (f"worker {where} has other grading code than the coordinator "
+                                 f"(worker {mine}, coordinator {task['fingerprint']}); install the same "
+                                 "autograder and nbgrader versions on every worker")
+            result["seconds"] = time.monotonic() - started
+        return list(results.values())
 
     scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX)).resolve()
     try:
         unpack(task["course"], scratch)  # gradebook.db included: only this assignment, no student
-        unpack(task["submission"], scratch / "submitted" / student / assignment)
+        for student in students:
+            unpack(task["submissions"][student], scratch / "submitted" / student / assignment)
         db_url = f"sqlite:///{scratch / 'gradebook.db'}"
 
         env = dict(os.environ)
@@ -178,31 +249,39 @@ def grade_task(task: dict[str, Any]) -> dict[str, Any]:
         env.pop(task["secret_env"], None)  # the worker's own secret must never decide a score
         if task.get("secret") is not None:
             env[task["secret_env"]] = task["secret"]
-        process = subprocess.run(
-            [sys.executable, "-m", "nbgrader", "autograde", assignment, "--student", student],
-            cwd=scratch, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, errors="replace", timeout=task.get("timeout_s"),
-        )
-        output = process.stdout
-        result["rows"] = read_rows(db_url, task["course_id"], assignment, student,
-                                   scratch / "submitted" / student / assignment)
-        if process.returncode == 0:
-            result["files"] = read_files(scratch / "autograded" / student / assignment)
-            result["ok"] = bool(result["files"])
+        timeout = task.get("timeout_s")
+        code, lines = _run([sys.executable, "-m", "nbgrader", "autograde", assignment], scratch, env,
+                           timeout * len(students) if timeout else None)
+        output = "".join(line for _, line in lines)
+        seconds = _seconds_each(students, assignment, lines, started, time.monotonic())
+        for student, result in results.items():
+            result["seconds"] = seconds[student]
+            if len(students) > 1 and code != 0:
+                result["alone"] = True  # the chunk failed as a whole: graded again on its own
+                how = f"failed (exit {code})" if code is not None else "ran out of time"
+                result["problem"] = f"nbgrader autograde {how} on a chunk of {len(students)}"
+                continue
+            if code is None:  # killed mid-run: nothing it wrote counts
+                result["problem"] = f"nbgrader autograde did not finish within {timeout:g} s"
+                result["log"] = output[-LOG_TAIL:]
+                continue
+            result["rows"] = read_rows(db_url, task["course_id"], assignment, student,
+                                       scratch / "submitted" / student / assignment)
+            if code == 0:
+                result["files"] = read_files(scratch / "autograded" / student / assignment)
+                result["ok"] = bool(result["files"])
+                if not result["ok"]:
+                    result["problem"] = "nbgrader autograde wrote no autograded notebook"
+                    result["alone"] = len(students) > 1
+            else:
+                errors = re.findall(r"\| (?:ERROR|CRITICAL)\] (.*)", output)
+                result["problem"] = (f"nbgrader autograde failed (exit {code})"
+                                     + (f": {errors[-1].strip()[:300]}" if errors else ""))
+            result["problems"] = _problems(result["files"], output, student, assignment)
             if not result["ok"]:
-                result["problem"] = "nbgrader autograde wrote no autograded notebook"
-        else:
-            errors = re.findall(r"\| (?:ERROR|CRITICAL)\] (.*)", output)
-            result["problem"] = (f"nbgrader autograde failed (exit {process.returncode})"
-                                 + (f": {errors[-1].strip()[:300]}" if errors else ""))
-        result["problems"] = _problems(result["files"], output, student, assignment)
-        if not result["ok"]:
-            result["log"] = output[-LOG_TAIL:]
-    except subprocess.TimeoutExpired as error:
-        result["problem"] = f"nbgrader autograde did not finish within {error.timeout:g} s"
+                result["log"] = output[-LOG_TAIL:]
     finally:
         from .cleanup import remove_tree
 
         remove_tree(scratch)
-    result["seconds"] = time.monotonic() - started
-    return result
+    return list(results.values())

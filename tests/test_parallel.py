@@ -1,11 +1,11 @@
 """`python -m autograder autograde` (autograder.parallel): nbgrader autograde on Dask.
 
-The end-to-end tests grade one small a1 class (a correct, a mistaken, an untouched, a cheating
-and an unreadable submission) three times from the same released course: with plain
-`nbgrader autograde` (copy A, the yardstick), through a real `dask scheduler` with two
-`dask worker` processes on 127.0.0.1, one of them killed mid-run (copy B), and on the local
-cluster interrupted with Ctrl-C and rerun (copy C). Every gradebook row and every autograded
-notebook must be the same as A's.
+The end-to-end tests grade one small a1 class (a correct, a mistaken and an unreadable
+submission) from the same released course: once with plain `nbgrader autograde` (copy A, the
+yardstick, shared by the module), through a real `dask scheduler` with two `dask worker`
+processes on 127.0.0.1, one of them killed while it grades (copy B), and on the local cluster
+interrupted with Ctrl-C and rerun (copy C). Every gradebook row and every autograded notebook
+must be the same as A's. The rest runs without nbgrader or with a fake grading task.
 """
 from __future__ import annotations
 
@@ -25,12 +25,13 @@ import pytest
 
 from autograder.course import load_course
 from autograder.demo import nbgrader, nbgrader_env, prepare_course, student_notebook, submit
-from autograder.parallel import needs_grading, record, worker_course_yml
+from autograder import parallel
+from autograder.parallel import needs_grading, plan_chunks, record, worker_course_yml
 from autograder.parallel_worker import SCRATCH_PREFIX, grade_task, unpack
 
 ROOT = Path(__file__).resolve().parents[1]
 A1 = "a1_output_size"
-CLASS = ["ada", "ben", "dee", "eve"]  # correct, a typical mistake, untouched, cheats in the kernel
+CLASS = ["ada", "ben"]  # correct, a typical mistake
 BROKEN = "zed"  # hands in a file that is not a notebook
 
 # --------------------------------------------------------------------------------------------
@@ -202,7 +203,7 @@ def test_a_class_graded_through_a_dask_scheduler_gets_nbgraders_rows_even_when_a
     try:
         wait_for(lambda: first_graded(course_dir), 300, "the first autograded submission")
 
-        def busy_worker():  # a worker holding a task right now: its scratch course exists
+        def busy_worker():  # a worker holding a chunk right now: its scratch course exists
             for name, (process, tmpdir) in workers.items():
                 if process.poll() is None and list(Path(tmpdir).glob(f"{SCRATCH_PREFIX}*")):
                     return name
@@ -223,11 +224,7 @@ def test_a_class_graded_through_a_dask_scheduler_gets_nbgraders_rows_even_when_a
     for student in [*CLASS, BROKEN]:
         assert f" {student} " in table  # the summary table names everyone
     assert "Your submission could not be read" in table  # and what was wrong with the broken file
-
-    feedback = nbgrader(course_dir, "generate_feedback", A1)
-    assert feedback.returncode == 0, feedback.output[-3000:]
-    assert sorted(p.parent.parent.name for p in (course_dir / "feedback").glob(f"*/{A1}/{A1}.html")) == \
-        sorted([*CLASS, BROKEN])
+    assert "2 nbgrader runs of up to 2" in table  # two workers, a chunk each: [ada, ben] and [zed]
 
     again = autograde_command(course_dir, "--scheduler", address)
     assert again.returncode == 0, again.stdout[-3000:]
@@ -241,7 +238,7 @@ def test_a_class_graded_through_a_dask_scheduler_gets_nbgraders_rows_even_when_a
 @pytest.mark.timeout(900)
 def test_an_interrupted_local_run_then_a_rerun_grade_everyone_once_with_the_same_scores(released, by_nbgrader):
     course_dir = course_copy(released, "C")
-    run = autograde_command(course_dir, "--workers", "1", wait=False)
+    run = autograde_command(course_dir, "--workers", "1", "--chunk-size", "2", wait=False)  # [ada, ben], [zed]
     try:
         wait_for(lambda: first_graded(course_dir), 300, "the first autograded submission")
         run.send_signal(signal.SIGINT)
@@ -252,7 +249,8 @@ def test_an_interrupted_local_run_then_a_rerun_grade_everyone_once_with_the_same
     graded_first = {p.parent.name for p in first_graded(course_dir)}
     assert run.returncode == 130, output[-3000:]
     assert "run the same command again" in output
-    assert 1 <= len(graded_first) < len(CLASS) + 1
+    assert "2 nbgrader runs of up to 2" in " ".join(output.split())
+    assert 1 <= len(graded_first) < len(CLASS) + 1 and BROKEN not in graded_first
 
     rerun = autograde_command(course_dir, "--workers", "2")
     assert rerun.returncode == 0, rerun.stdout[-3000:]
@@ -294,10 +292,101 @@ def test_a_submission_is_graded_again_only_when_missing_forced_or_newer(tmp_path
 
 
 def test_a_worker_with_other_grading_code_refuses_before_running_anything():
-    result = grade_task({"student": "ada", "assignment": A1, "fingerprint": {"autograder": "0" * 16,
-                                                                                "nbgrader": "0.0"}})
-    assert not result["ok"] and result["rows"] is None and result["files"] == []
-    assert "other grading code" in result["problem"]
+    results = grade_task({"students": ["ada", "ben"], "assignment": A1,
+                          "fingerprint": {"autograder": "0" * 16, "nbgrader": "0.0"}})
+    assert [r["student"] for r in results] == ["ada", "ben"]
+    for result in results:
+        assert not result["ok"] and not result["alone"] and result["rows"] is None and result["files"] == []
+        assert "other grading code" in result["problem"]
+
+
+@pytest.mark.parametrize("n, slots", [(1, 2), (3, 1), (3, 2), (6, 2), (7, 2), (12, 2), (13, 4), (40, 4), (100, 4),
+                                      (5, 8)])
+def test_chunks_cover_every_student_once_and_give_every_worker_work(n, slots):
+    students = [f"s{i:03d}" for i in range(n)]
+    chunks = plan_chunks(students, slots)
+    assert [s for chunk in chunks for s in chunk] == students
+    sizes = [len(chunk) for chunk in chunks]
+    assert max(sizes) - min(sizes) <= 1 and max(sizes) <= parallel.MAX_CHUNK and min(sizes) >= 1
+    assert len(chunks) == n or len(chunks) % slots == 0  # no worker idles while another has a chunk to go
+    if n >= 2 * slots:
+        assert max(sizes) >= 2  # nbgrader starts fewer times than there are submissions
+    assert plan_chunks(students, slots, size=2) == [students[i:i + 2] for i in range(0, n, 2)]
+
+
+@pytest.fixture
+def fake_class(tmp_path, monkeypatch):
+    """A course with six submissions of a1 (files only, nothing to grade) and a fake grading task
+    on the local cluster: it 'grades' chunks, fails a chunk holding "cy" as a whole (as a crashed
+    nbgrader run would) and raises for a chunk holding "eve". Yields (course, [chunks it was
+    given], {student: result recorded})."""
+    course_dir = prepare_course(ROOT, tmp_path / "course")
+    students = ["ada", "ben", "cy", "dee", "eve", "fay"]
+    for student in students:
+        submit(course_dir, student, A1, '{"cells": []}')
+    log = tmp_path / "chunks.txt"  # the task may run on a copy of this closure: a file sees every call
+    recorded: dict[str, dict] = {}
+
+    def fake_task(task):
+        group = task["students"]
+        with open(log, "a") as out:
+            out.write(" ".join(group) + "\n")
+        if "eve" in group and len(group) > 1:
+            raise RuntimeError("the worker's disk is full")
+        return [{"student": s, "assignment": A1, "ok": True, "alone": "cy" in group and len(group) > 1,
+                 "problem": "", "rows": None, "files": [], "problems": [], "log": "", "worker": "fake",
+                 "seconds": 0.0} for s in group]
+
+    def fake_record(course, result):
+        assert result["student"] not in recorded, "recorded twice"
+        recorded[result["student"]] = result
+
+    monkeypatch.setattr(parallel, "TaskMaker", lambda course, aid: lambda group: {"students": list(group)})
+    monkeypatch.setattr(parallel, "grade_task", fake_task)
+    monkeypatch.setattr(parallel, "record", fake_record)
+    return load_course(course_dir), log, recorded
+
+
+def test_a_chunk_that_fails_as_a_whole_is_graded_again_one_student_at_a_time(fake_class):
+    from rich.console import Console
+
+    course, log, recorded = fake_class
+    out = io.StringIO()
+    code = parallel.autograde(course, A1, workers=2, chunk=2, console=Console(file=out, width=200),
+                              errors=Console(file=io.StringIO()))
+    assert code == 0, out.getvalue()
+    assert sorted(recorded) == ["ada", "ben", "cy", "dee", "eve", "fay"]  # everyone, once
+    given = log.read_text().splitlines()
+    # [ada, ben] graded as a chunk; [cy, dee] failed as a whole and [eve, fay] raised (three
+    # tries): both were then graded one student at a time
+    assert sorted(set(given)) == ["ada ben", "cy", "cy dee", "dee", "eve", "eve fay", "fay"]
+    assert given.count("eve fay") == 1 + parallel.TASK_RETRIES and given.count("ada ben") == 1
+    assert "3 nbgrader runs of up to 2" in out.getvalue()
+
+
+@pytest.mark.slow
+def test_a_worker_hands_back_a_failed_chunk_for_one_by_one_grading(tmp_path):
+    """A real nbgrader run that fails (here: a course whose gradebook lacks the assignment): in a
+    chunk, every student comes back marked `alone`, with no rows or files to record."""
+    from autograder.parallel_worker import fingerprint, pack
+
+    course_dir = prepare_course(ROOT, tmp_path / "course")
+    for student in ("ada", "ben"):
+        submit(course_dir, student, A1, '{"cells": []}')
+    course = {"course.yml": worker_course_yml(load_course(course_dir)),
+              "nbgrader_config.py": course_dir / "nbgrader_config.py"}
+    task = {"students": ["ada", "ben"], "assignment": A1, "course_id": load_course(course_dir).course_id,
+            "course": pack(course, {f"assignments/{A1}": course_dir / "assignments" / A1,
+                                    "solutions": course_dir / "solutions"}),
+            "submissions": {s: pack({}, {".": course_dir / "submitted" / s / A1}) for s in ("ada", "ben")},
+            "secret": "s3cret", "secret_env": "CONV_COURSE_SECRET", "fingerprint": fingerprint(),
+            "timeout_s": 300}
+    results = grade_task(task)
+    assert [r["student"] for r in results] == ["ada", "ben"]
+    for result in results:
+        assert result["alone"] and not result["ok"] and result["rows"] is None and result["files"] == []
+        assert "on a chunk of 2" in result["problem"]
+    assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob(f"{SCRATCH_PREFIX}*/submitted/ada"))
 
 
 def test_an_archive_cannot_write_outside_the_scratch_folder(tmp_path):

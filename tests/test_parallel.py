@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
+from autograder import parallel
 from autograder.course import load_course
 from autograder.demo import nbgrader, nbgrader_env, prepare_course, student_notebook, submit
-from autograder import parallel
 from autograder.parallel import needs_grading, plan_chunks, record, worker_course_yml
 from autograder.parallel_worker import SCRATCH_PREFIX, grade_task, unpack
 
@@ -373,8 +373,8 @@ def test_a_worker_hands_back_a_failed_chunk_for_one_by_one_grading(tmp_path):
     course_dir = prepare_course(ROOT, tmp_path / "course")
     for student in ("ada", "ben"):
         submit(course_dir, student, A1, '{"cells": []}')
-    course = {"course.yml": worker_course_yml(load_course(course_dir)),
-              "nbgrader_config.py": course_dir / "nbgrader_config.py"}
+    course: dict[str, Path | bytes] = {"course.yml": worker_course_yml(load_course(course_dir)),
+                                       "nbgrader_config.py": course_dir / "nbgrader_config.py"}
     task = {"students": ["ada", "ben"], "assignment": A1, "course_id": load_course(course_dir).course_id,
             "course": pack(course, {f"assignments/{A1}": course_dir / "assignments" / A1,
                                     "solutions": course_dir / "solutions"}),

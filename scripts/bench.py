@@ -8,7 +8,7 @@ Prints one table:
      full element-wise central differences;
   4. a5's point, measured: the convolution layer as one matrix product (the reference's
      conv2d_matmul) against a loop over output pixels and an einsum over sliding windows.
-Then a second table (BENCH_CLASS=0 skips it; about 6-8 minutes on a busy 2-core machine):
+Then a second table (BENCH_CLASS=0 skips it; about 5 minutes, 277 s on a busy 2-core machine):
   5. a class of BENCH_CLASS_SIZE (default 12) demo-style a2 submissions graded four ways, one
      after another in this run: plain `nbgrader autograde` (nbgrader's defaults, no course
      plugin: plain kernel, no sandbox, no trusted scores), the course's `nbgrader autograde`, and

@@ -1,4 +1,5 @@
-"""The command line: `python -m autograder grade ...` and `python -m autograder demo`.
+"""The command line: `python -m autograder grade ...`, `... autograde ID` (nbgrader autograde on
+Dask, autograder.parallel) and `python -m autograder demo`.
 
 Exit codes: 0 whenever grading itself worked, whatever the score; 2 for a usage error or a course
 set-up the grader cannot use (bad course.yml, unknown assignment, no sandbox), with a message.
@@ -217,6 +218,39 @@ def report(
                       f"{escape(m.title)}  ({escape(', '.join(m.students))})", highlight=False)
     console.print(f"Class report: {html_path}", highlight=False)
     console.print(f"Mistakes as CSV: {csv_path}", highlight=False)
+
+
+@app.command()
+def autograde(
+    assignment: str = typer.Argument(..., help="Assignment id from course.yml, e.g. a2_correlation."),
+    workers: int | None = typer.Option(
+        None, "--workers", "-n", min=1, help="Submissions graded at a time on the local Dask cluster (default: cores)."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Use the Dask cluster at this address (tcp://HOST:PORT) instead of a local one."
+    ),
+    force: bool = typer.Option(False, "--force", help="Grade again submissions that are already autograded."),
+    chunk: int | None = typer.Option(
+        None, "--chunk-size", min=1,
+        help="Submissions per nbgrader run on a worker (default: about two runs per worker thread, at most 8).",
+    ),
+    course_file: Path | None = typer.Option(
+        None, "--course", help="course.yml to use (default: the nearest one above the current folder)."
+    ),
+) -> None:
+    """`nbgrader autograde ASSIGNMENT`, in parallel on Dask: the same rows, files and sandbox."""
+    from .parallel import autograde as run_autograde
+
+    if workers is not None and scheduler:
+        _fail("--workers sizes the local cluster; with --scheduler the cluster's own workers grade")
+    try:
+        code = run_autograde(load_course(course_file), assignment, scheduler=scheduler, workers=workers,
+                             force=force, chunk=chunk, console=console, errors=errors)
+    except CourseError as error:
+        _fail(str(error))
+    except OSError as error:  # the scheduler cannot be reached
+        _fail(f"cannot use the Dask scheduler {scheduler}: {error}")
+    raise typer.Exit(code)
 
 
 @app.command()

@@ -11,6 +11,12 @@ Prints one table:
      full element-wise central differences;
   4. a5's point, measured: the convolution layer as one matrix product (the reference's
      conv2d_matmul) against a loop over output pixels and an einsum over sliding windows.
+Then a second table (BENCH_CLASS=0 skips it; about 5 minutes, 277 s on a busy 2-core machine):
+  5. a class of BENCH_CLASS_SIZE (default 12) demo-style a2 submissions graded four ways, one
+     after another in this run: plain `nbgrader autograde` (nbgrader's defaults, no course
+     plugin: plain kernel, no sandbox, no trusted scores), the course's `nbgrader autograde`, and
+     `python -m autograder autograde` on 1 and 2 local Dask workers; wall time per submission and
+     the ratio to plain nbgrader.
 No numbers are asserted: this machine is shared and noisy. Rerun it and compare ratios.
 """
 from __future__ import annotations
@@ -265,6 +271,102 @@ def conv_as_matmul(course, shape=(8, 16, 32, 32), filters=32, k=3):
     return SimpleNamespace(seconds=seconds, agree=agree, label=label)
 
 
+CLASS_ASSIGNMENT = "a2_correlation"
+CLASS_ROLES = ("ada", "ben", "cy", "dee", "eve")  # demo roles: correct, two mistakes, untouched, cheat
+
+# nbgrader with its defaults: the course's folders and gradebook, none of the course's plugin
+PLAIN_NBGRADER_CONFIG = """c = get_config()  # noqa: F821
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.source_directory = "assignments"
+c.CourseDirectory.db_url = {db_url!r}
+c.Autograde.create_student = True
+c.Execute.timeout = {timeout}
+"""
+
+
+def class_grading_times(course, size: int, workdir: Path):
+    """Grade one class of `size` a2 submissions four ways (see the module doc) in copies of one
+    scratch course; {what: (seconds, exit code)} and whether the three course-plugin runs gave
+    the same gradebook scores."""
+    import shutil
+    import subprocess
+
+    from autograder.demo import (
+        gradebook_scores,
+        nbgrader,
+        nbgrader_env,
+        prepare_course,
+        student_notebook,
+        submit,
+    )
+
+    base = prepare_course(ROOT, workdir / "base")
+    release = nbgrader(base, "generate_assignment", CLASS_ASSIGNMENT)
+    if release.returncode != 0:
+        raise RuntimeError(f"nbgrader generate_assignment failed:\n{release.output[-2000:]}")
+    for i in range(size):
+        role = CLASS_ROLES[i % len(CLASS_ROLES)]
+        nb = student_notebook(base, CLASS_ASSIGNMENT, role, base / "solutions")
+        submit(base, f"{role}{i:02d}", CLASS_ASSIGNMENT, nb, hour=9 + i % 12)
+
+    def copy(name: str) -> Path:
+        dest = workdir / name
+        shutil.copytree(base, dest)
+        return dest
+
+    def wall(course_dir: Path, command: list[str]) -> tuple[float, int]:
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=course_dir, env=nbgrader_env(course_dir), stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=3600)
+        seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            print(done.stdout[-2000:], file=sys.stderr)
+        return seconds, done.returncode
+
+    nbgrader_cmd = [sys.executable, "-m", "nbgrader", "autograde", CLASS_ASSIGNMENT]
+    dask_cmd = [sys.executable, "-m", "autograder", "autograde", CLASS_ASSIGNMENT, "--workers"]
+    plain = copy("plain")
+    (plain / "nbgrader_config.py").write_text(PLAIN_NBGRADER_CONFIG.format(
+        root=str(plain), course_id=course.course_id, db_url=f"sqlite:///{plain / 'gradebook.db'}",
+        timeout=int(course.nbgrader.timeout_s)))
+    runs = {"plain": (plain, nbgrader_cmd), "course": (copy("course"), nbgrader_cmd),
+            "dask1": (copy("dask1"), [*dask_cmd, "1"]), "dask2": (copy("dask2"), [*dask_cmd, "2"])}
+    times = {name: wall(folder, command) for name, (folder, command) in runs.items()}
+    scores = [gradebook_scores(load_course(runs[name][0])) for name in ("course", "dask1", "dask2")]
+    return times, scores[0] == scores[1] == scores[2] and len(scores[0]) == size
+
+
+def class_table(course) -> Table | None:
+    if os.environ.get("BENCH_CLASS", "1") == "0":
+        return None
+    import tempfile
+
+    size = int(os.environ.get("BENCH_CLASS_SIZE", "12"))
+    with tempfile.TemporaryDirectory(prefix="bench-class-") as workdir:
+        times, same = class_grading_times(course, size, Path(workdir))
+    table = Table(title=f"make bench: a class of {size} {CLASS_ASSIGNMENT} submissions, graded four ways "
+                        "(one run each)", title_justify="left")
+    for column, justify in (("what", "left"), ("wall", "right"), ("per submission", "right"),
+                            ("vs plain", "right"), ("note", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    labels = {
+        "plain": ("plain nbgrader autograde", "nbgrader defaults, no course plugin: plain kernel, all cells"),
+        "course": ("nbgrader autograde (course)", "sandboxed kernel, trusted scores, picture cells skipped"),
+        "dask1": ("python -m autograder autograde -n 1", "one local Dask worker, chunks of submissions"),
+        "dask2": ("python -m autograder autograde -n 2", "two local Dask workers"),
+    }
+    plain_s = times["plain"][0]
+    for name, (label, note) in labels.items():
+        seconds, code = times[name]
+        if code != 0:
+            note = f"EXIT {code}; " + note
+        table.add_row(label, f"{seconds:.1f} s", f"{seconds / size:.2f} s", f"{seconds / plain_s:.2f}x", note)
+    table.caption = ("the three course runs gave the same scores" if same
+                     else "THE COURSE RUNS GAVE DIFFERENT SCORES")
+    return table
+
+
 def main() -> int:
     console = Console(width=140)
     course = load_course(ROOT)
@@ -330,6 +432,11 @@ def main() -> int:
     console.print(f"a5 layer: {conv.label}")
     console.print(f"sandbox: {isolation_used}")
     console.print(f"big gradient case: {cost.label}")
+    started = time.perf_counter()
+    classes = class_table(course)
+    if classes is not None:
+        console.print(classes)
+        console.print(f"class section: {time.perf_counter() - started:.0f} s (BENCH_CLASS=0 skips it)")
     return 0
 
 

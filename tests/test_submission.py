@@ -114,3 +114,30 @@ def test_a_lone_surrogate_is_replaced_not_a_reason_to_skip_the_cell(tmp_path):
     assert [c.label for c in sub.chunks] == ["cell 1"]
     assert sub.chunks[0].source.endswith("# caf\ufffd\n")
     assert len(sub.problems) == 1 and "cell 1 held 1 character that is not valid Unicode" in sub.problems[0]
+
+
+def test_a_notebook_is_read_as_json_without_importing_nbformat(tmp_path):
+    """nbformat's import costs 1.5-2 s (jsonschema builds its grammars): more than the rest of a
+    grading. A version-4 notebook is read as the JSON it is, with the same chunks."""
+    import subprocess
+    import sys
+
+    nb = notebook(nbformat.v4.new_code_cell("import numpy as np"),
+                  nbformat.v4.new_code_cell("def f(x):\n    return x"))
+    path = tmp_path / "a.ipynb"
+    nbformat.write(nb, path)
+    probe = ("import sys; from autograder.submission import read_submission; "
+             f"s = read_submission({str(path)!r}); "
+             "print([c.label for c in s.chunks], 'nbformat' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['cell 1', 'cell 2'] False"
+
+
+def test_an_old_format_notebook_is_converted_by_nbformat(tmp_path):
+    v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
+        {"cell_type": "code", "input": "def f(x):\n    return x", "language": "python",
+         "metadata": {}, "outputs": []}]}]}
+    path = tmp_path / "old.ipynb"
+    path.write_text(json.dumps(v3))
+    sub = read_submission(path)
+    assert [c.source for c in sub.chunks] == ["def f(x):\n    return x"]

@@ -8,7 +8,7 @@ RESULTS_KEY:
     autograded/<student>/<assignment>/<assignment>.ipynb   metadata.autograder_results = {
         "schema": 1, "assignment", "student", "score", "max_score",
         "functions": [{"function", "test", "score", "max_score", "checks", "passed",
-                       "status": "attempted" | "stub" | "missing",
+                       "attempt": "attempted" | "stub" | "missing",
                        "mistakes": [{"id", "part", "explanation", "checks", "primary"}],
                        "failing": [{"label", "feedback"}],
                        "problems": [{"kind", "text"}]}],
@@ -141,7 +141,7 @@ def problem_kind(text: str) -> str:
     return "error"
 
 
-def _status(test_checks, score: float) -> str:
+def _attempt(test_checks, score: float) -> str:
     failing = [c for c in test_checks if not c.passed]
     if score > 0 or not test_checks or len(failing) < len(test_checks):
         return "attempted"
@@ -193,7 +193,7 @@ def submission_results(report: Report, problems: Iterable[str] = (),
             "max_score": float(points),
             "checks": len(test.checks),
             "passed": sum(c.passed for c in test.checks),
-            "status": _status(test.checks, float(score)),
+            "attempt": _attempt(test.checks, float(score)),
             "mistakes": sorted(mistakes.values(), key=lambda m: (-m["checks"], m["part"] or "")),
             "failing": [{"label": c.label, "feedback": c.feedback[:FEEDBACK_KEPT]}
                         for c in failing[:FAILING_KEPT]],
@@ -461,7 +461,7 @@ def build_report(course: Course, rows: list[GradedSubmission], scope: str = "all
         for function in functions:
             entries = [f for r in with_results for f in r.results["functions"]  # type: ignore[index]
                        if f.get("function") == function]
-            attempted = sum(f.get("status") == "attempted" for f in entries)
+            attempted = sum(f.get("attempt") == "attempted" for f in entries)
             max_score = max((r.max_scores.get(function, 0.0) for r in these), default=0.0)
             function_stats.append(FunctionStats(
                 function, max_score, [r.scores[function] for r in these if function in r.scores],

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 import numpy as np
+import yaml
 
 from autograder.checks import CallOutcome
 from autograder.testfunctions import FunctionSpec, make_function
@@ -182,3 +183,12 @@ def cell_by_grade_id(nb, grade_id: str):
     from autograder.submission import cell_metadata
 
     return next(c for c in nb.cells if cell_metadata(c, "nbgrader", {}).get("grade_id") == grade_id)
+
+
+def write_course(tmp_path: Path, mutate) -> Path:
+    """The project's course.yml, changed by `mutate(data)`, written to tmp_path/course.yml."""
+    data = yaml.safe_load((ROOT / "course.yml").read_text())
+    mutate(data)
+    path = tmp_path / "course.yml"
+    path.write_text(yaml.safe_dump(data))
+    return path

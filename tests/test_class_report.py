@@ -215,7 +215,7 @@ def test_stored_results_name_the_mistake_per_function(results):
     by_function = {f["function"]: f for f in ben["functions"]}
     assert list(by_function) == list(STUDENT_API[A2])
     corr2d = by_function["corr2d"]
-    assert corr2d["score"] < corr2d["max_score"] and corr2d["status"] == "attempted"
+    assert corr2d["score"] < corr2d["max_score"] and corr2d["attempt"] == "attempted"
     assert corr2d["passed"] < corr2d["checks"] and corr2d["failing"]
     assert "likely mistake: the kernel is flipped" in " ".join(c["feedback"] for c in corr2d["failing"])
     primary = [m for m in corr2d["mistakes"] if m["primary"]]
@@ -229,11 +229,11 @@ def test_stored_results_name_the_mistake_per_function(results):
 
 
 def test_stubs_are_not_attempted_and_notes_become_problems_of_a_kind(results):
-    assert {f["status"] for f in results["dee"]["functions"]} == {"stub"}
+    assert {f["attempt"] for f in results["dee"]["functions"]} == {"stub"}
     assert results["dee"]["score"] == 0
     fay = {f["function"]: f for f in results["fay"]["functions"]}
-    assert fay["convolve2d"]["status"] == "stub"
-    assert fay["corr2d"]["status"] == "attempted" and fay["corr2d"]["score"] == fay["corr2d"]["max_score"]
+    assert fay["convolve2d"]["attempt"] == "stub"
+    assert fay["corr2d"]["attempt"] == "attempted" and fay["corr2d"]["score"] == fay["corr2d"]["max_score"]
     kinds = [p["kind"] for p in results["fay"]["problems"]]
     assert kinds == ["syntax error"], results["fay"]["problems"]
     assert [p["kind"] for p in results["cy"]["problems"]] == ["tampering"]

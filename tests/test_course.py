@@ -5,16 +5,9 @@ import pytest
 import yaml
 
 from autograder.course import STUDENT_API, CourseError, load_course
+from course_helpers import write_course
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def write_course(tmp_path: Path, mutate) -> Path:
-    data = yaml.safe_load((ROOT / "course.yml").read_text())
-    mutate(data)
-    path = tmp_path / "course.yml"
-    path.write_text(yaml.safe_dump(data))
-    return path
 
 
 def test_the_repository_course_file_is_valid_and_matches_the_student_api():

@@ -17,6 +17,7 @@ import yaml
 from autograder.course import CourseError, LatePolicy, load_course
 from autograder.demo import nbgrader, prepare_course, release_notebook, submit
 from autograder.notebook_fill import fill_solution_cells, reference_sources
+from course_helpers import write_course
 
 ROOT = Path(__file__).resolve().parents[1]
 A1 = "a1_output_size"
@@ -25,14 +26,6 @@ DUE = "2026-11-20T10:30:00+01:00"
 POLICY = {"per": "hour", "points": 1, "cap": 3}  # 1 point per hour started, at most 3
 SUBMITTED_HOUR = {"ontime": 9, "halfhour": 10, "late": 12}  # UTC: 30 min early, 30 min, 2.5 h late
 EXPECTED_PENALTY = {"ontime": 0.0, "halfhour": 1.0, "late": 3.0}
-
-
-def write_course(tmp_path: Path, mutate) -> Path:
-    data = yaml.safe_load((ROOT / "course.yml").read_text())
-    mutate(data)
-    path = tmp_path / "course.yml"
-    path.write_text(yaml.safe_dump(data))
-    return path
 
 
 # ---------------------------------------------------------------------------------------------

@@ -266,3 +266,31 @@ def test_a_students_kernel_can_neither_reach_the_postgresql_gradebook_nor_see_it
     assert "PGPASSWORD in the kernel: (not set)" in printed  # nbgrader had it; the kernel did not
     # had the write gone through, every score would now be 1000 (zz_mallory is graded last):
     # test_postgresql_and_sqlite_hold_the_same_scores_per_student_and_grade_cell would fail
+
+
+@e2e
+@pytest.mark.needs_bwrap
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_the_parallel_autograde_writes_the_same_scores_into_a_postgresql_gradebook(classes, scores, pg,
+                                                                                    monkeypatch_module):
+    """`python -m autograder autograde` on a course whose gradebook is on the server: the
+    coordinator reads the assignment from PostgreSQL, workers grade on scratch SQLite copies, and
+    the rows it writes back to PostgreSQL hold what `nbgrader autograde` wrote there."""
+    import shutil
+    import subprocess
+    import sys
+
+    source, _ = classes["postgresql"]
+    course_dir = source.parent / "parallel"
+    shutil.copytree(source, course_dir, ignore=shutil.ignore_patterns("autograded", "feedback", "release"))
+    pg.create_database(DATABASE + "_dask")
+    set_db_url(course_dir, pg.url(DATABASE + "_dask", password=False))
+    env = dict(nbgrader_env(course_dir), PGPASSWORD=pg.password)
+    released = nbgrader(course_dir, "generate_assignment", A1, env=env, timeout=300)
+    assert released.returncode == 0, released.output[-3000:]
+
+    run = subprocess.run([sys.executable, "-m", "autograder", "autograde", A1, "--workers", "1"],
+                         cwd=course_dir, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
+    assert gradebook_scores(load_course(course_dir)) == scores["postgresql"]

@@ -365,10 +365,18 @@ def test_a_chunk_that_fails_as_a_whole_is_graded_again_one_student_at_a_time(fak
 
 
 @pytest.mark.slow
-def test_a_worker_hands_back_a_failed_chunk_for_one_by_one_grading(tmp_path):
+def test_a_worker_hands_back_a_failed_chunk_for_one_by_one_grading(tmp_path, monkeypatch):
     """A real nbgrader run that fails (here: a course whose gradebook lacks the assignment): in a
-    chunk, every student comes back marked `alone`, with no rows or files to record."""
+    chunk, every student comes back marked `alone`, with no rows or files to record, and its
+    scratch folder is gone (looked for in a TMPDIR of this test's own: other tests may be grading)."""
+    import tempfile
+
     from autograder.parallel_worker import fingerprint, pack
+
+    scratch_root = tmp_path / "tmp"
+    scratch_root.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch_root))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
 
     course_dir = prepare_course(ROOT, tmp_path / "course")
     for student in ("ada", "ben"):
@@ -386,7 +394,7 @@ def test_a_worker_hands_back_a_failed_chunk_for_one_by_one_grading(tmp_path):
     for result in results:
         assert result["alone"] and not result["ok"] and result["rows"] is None and result["files"] == []
         assert "on a chunk of 2" in result["problem"]
-    assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob(f"{SCRATCH_PREFIX}*/submitted/ada"))
+    assert not list(scratch_root.glob(f"{SCRATCH_PREFIX}*"))
 
 
 def test_an_archive_cannot_write_outside_the_scratch_folder(tmp_path):

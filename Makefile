@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # nbgrader starts helper commands (alembic, jupyter) by name: they must come from the venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: test test-fast lint notebooks demo bench reference clean sandbox
+.PHONY: test test-fast lint notebooks messages demo bench reference clean sandbox
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ lint: $(STAMP)
 # course.yml); `make test` fails while a committed notebook differs from its source.
 notebooks: $(STAMP)
 	$(PY) scripts/build_notebooks.py
+
+# The grader's messages: extract them from autograder/ (autograder/locale/autograder.pot) and add
+# the new ones, untranslated, to every language's catalogue; `make test` fails until they are.
+messages: $(STAMP)
+	$(PY) scripts/messages.py
 
 demo: sandbox
 	$(PY) -m autograder demo

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 # The student API of design.md (assignment id -> graded functions, in notebook order) comes from
 # the registry's entries; course.yml is checked against it (re-exported as course.STUDENT_API).
+from .i18n import LANGUAGES, SOURCE_LANGUAGE, Language
 from .registry import REGISTRY, STUDENT_API
 
 COURSE_FILE = "course.yml"
@@ -191,6 +192,9 @@ class Assignment(_Strict):
 class Course(_Strict):
     course_id: str
     title: str
+    # The language of this course section: its released notebooks (assignments/ko/... for ko)
+    # and every message of the grader a student reads. One section per language.
+    language: Language = Field(SOURCE_LANGUAGE, description=f"one of {', '.join(LANGUAGES)}")
     grading: Grading = Grading()
     nbgrader: NbgraderSettings = NbgraderSettings()
     late_policy: LatePolicy | None = None  # for every assignment with a `due` (each may override)
@@ -222,6 +226,20 @@ class Course(_Strict):
     def gradescope_for(self, assignment_id: str) -> GradescopeSettings:
         """The assignment's gradescope settings, else the course's."""
         return self.assignment(assignment_id).gradescope or self.gradescope
+
+    @property
+    def source_directory(self) -> str:
+        """nbgrader's source folder for this section: assignments/, or assignments/<language>/
+        for a translated edition (notebooks/<language>/<id>/<id>.py builds to it)."""
+        return "assignments" if self.language == SOURCE_LANGUAGE else f"assignments/{self.language}"
+
+    def notebook_path(self, assignment_id: str) -> Path:
+        """The source notebook this section releases: course.yml's `notebook` (the English one,
+        assignments/<id>/<name>.ipynb), in the section's language folder when it has one."""
+        english = Path(self.assignment(assignment_id).notebook)
+        if self.language == SOURCE_LANGUAGE:
+            return self.root / english
+        return self.root / english.parent.parent / self.language / english.parent.name / english.name
 
     @property
     def solutions_dir(self) -> Path:

@@ -182,7 +182,7 @@ def configure(c: Any, course: Course) -> None:
     root = Path(course.root).resolve()
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.course_id = course.course_id
-    c.CourseDirectory.source_directory = "assignments"
+    c.CourseDirectory.source_directory = course.source_directory
     c.CourseDirectory.db_url = absolute_db_url(course.nbgrader.db_url, root)
     _check_for_nbgrader_command(c.CourseDirectory.db_url)
 

@@ -41,6 +41,7 @@ from ..diagnose import (
     one_hot,
     subsets,
 )
+from ..i18n import Message
 from ..testfunctions import FunctionSpec, make_function
 from .entry import DemoStudent, GradedFunction, Gradients, Param
 
@@ -57,12 +58,13 @@ def _corr1d_backward_cases(rng, trials: int) -> list[Case]:
         x, w = pair_of_values(rng, kind, (length,), (k,))
         dy = floats(rng, (length - k + 1,))
         cases.append(Case((x, w, dy.tolist() if kind == "list" else dy)))
-    for note, length, k in (("kernel of size 1", 6, 1), ("kernel as large as the input", 5, 5)):
+    for note, length, k in ((Message("kernel of size 1"), 6, 1),
+                            (Message("kernel as large as the input"), 5, 5)):
         x, w = pair_of_values(rng, "float", (length,), (k,))
         cases.append(Case((x, w, floats(rng, (length - k + 1,))), note=note))
     x = rng.normal(size=400)
     w = rng.normal(size=9)
-    cases.append(Case((x, w, rng.normal(size=392)), note="a big case", big=True))
+    cases.append(Case((x, w, rng.normal(size=392)), note=Message("a big case"), big=True))
     return cases
 
 
@@ -83,7 +85,7 @@ def _conv2d_backward_cases(rng, trials: int) -> list[Case]:
     xs, ws, s, p, out = (3, 3, 14, 13), (4, 3, 3, 2), 2, 1, (7, 7)
     x, w, b = rng.normal(size=xs), rng.normal(size=ws), rng.normal(size=ws[0])
     cases.append(Case((x, w, b, rng.normal(size=(xs[0], ws[0], *out))),
-                      dict(stride=s, padding=p), note="a big case", big=True))
+                      dict(stride=s, padding=p), note=Message("a big case"), big=True))
     return cases
 
 
@@ -139,17 +141,19 @@ def _numerical_gradient_cases(rng, trials: int) -> list[Case]:
         elif how:
             kwargs["h"] = how[1]
         cases.append(Case(args, kwargs))
-    cases.append(Case((function_spec(rng, "sines", (1,)), np.array([0.3])), note="a single element"))
+    cases.append(Case((function_spec(rng, "sines", (1,)), np.array([0.3])),
+                      note=Message("a single element")))
     cases.append(Case((function_spec(rng, "quadratic", (2, 3)), np.round(rng.uniform(-1, 1, (2, 3)), 3)),
-                      dict(h=1e-3), note="a larger step h = 1e-3 (exact for a quadratic)"))
+                      dict(h=1e-3), note=Message("a larger step h = 1e-3 (exact for a quadratic)")))
     # a coarse step: the answer is the central difference with THIS h (not the exact gradient),
     # so a function that ignores h and uses its own step is caught
     cases.append(Case((function_spec(rng, "sines", (4,)), np.round(rng.uniform(-1.5, 1.5, 4), 3)),
-                      dict(h=COARSE_STEP), note=f"a coarse step h = {COARSE_STEP}"))
+                      dict(h=COARSE_STEP), note=Message("a coarse step h = {h}", h=COARSE_STEP)))
     # x + h on an integer array is cut back to x: the classic all-zero gradient
-    cases.append(Case((function_spec(rng, "sines", (2, 3)), ints(rng, (2, 3))), note="integer x"))
+    cases.append(Case((function_spec(rng, "sines", (2, 3)), ints(rng, (2, 3))),
+                      note=Message("integer x")))
     cases.append(Case((function_spec(rng, "softplus", (5,)), np.round(rng.uniform(-1, 1, 5), 3).tolist()),
-                      note="x as a Python list"))
+                      note=Message("x as a Python list")))
     return cases
 
 
@@ -175,6 +179,10 @@ def _corr1d_backward_assign(r, x, w, dy, p_outer: bool):
     dx = last_write_wins(x.shape, [window(i) for i in order])
     dw = r.corr1d_backward(x, w, dy * one_hot(dy.shape, len(dy) - 1))[1]
     return dx, dw
+
+
+_ASSIGN_1D = Message("the gradient is overwritten with = instead of accumulated with +=: an input "
+                     "element is used by several outputs, and each of them adds its share.")
 
 
 def _conv2d_backward_assign(r, x, w, b, dout, stride=1, padding=0, per_filter: bool = True):
@@ -235,6 +243,11 @@ def _dx_uncropped(r, x, w, b, dout, stride=1, padding=0):
 _DOUT_AXES = ("batch", "filters", "rows", "columns")
 
 
+def _english(words) -> str:
+    """Words in English whatever the language: a Mistake's name is an English id."""
+    return words.english() if isinstance(words, Message) else str(words)
+
+
 def _db_sums() -> list[Mistake]:
     """db = dout summed over any set of axes but the right one, (0, 2, 3)."""
     out = []
@@ -242,14 +255,20 @@ def _db_sums() -> list[Mistake]:
         if axes == (0, 2, 3):
             continue
         where = axis_words(axes, (0, 1, 2, 3), _DOUT_AXES)
+        words: Message
         if axes == (2, 3):
-            name, words = "db not summed over the batch", "db is not summed over the batch: "
+            name, words = "db not summed over the batch", Message(
+                "db is not summed over the batch: db[f] = dout[:, f].sum(), over samples AND "
+                "pixels (axes 0, 2, 3), shape (F,).")
         elif axes == (0,):
-            name, words = "db not summed over space", "db is not summed over the pixels: "
+            name, words = "db not summed over space", Message(
+                "db is not summed over the pixels: db[f] = dout[:, f].sum(), over samples AND "
+                "pixels (axes 0, 2, 3), shape (F,).")
         else:
-            name, words = f"db summed over {where}", f"db is dout summed over {where}: "
-        out.append(Mistake("conv2d_backward", name, words + "db[f] = dout[:, f].sum(), over "
-                           "samples AND pixels (axes 0, 2, 3), shape (F,).",
+            name, words = f"db summed over {_english(where)}", Message(
+                "db is dout summed over {where}: db[f] = dout[:, f].sum(), over samples AND "
+                "pixels (axes 0, 2, 3), shape (F,).", where=where)
+        out.append(Mistake("conv2d_backward", name, words,
                            lambda r, x, w, b, dout, axes=axes, **k:
                                (None, None, f64(dout).sum(axis=axes))))
     return out
@@ -258,19 +277,21 @@ def _db_sums() -> list[Mistake]:
 def _averages() -> list[Mistake]:
     """dw and db averaged instead of summed: over the batch, the output pixels, or both."""
     out = []
-    for over, count in (("the batch", lambda n, oh, ow: n),
-                        ("the pixels", lambda n, oh, ow: oh * ow),
-                        ("the batch and the pixels", lambda n, oh, ow: n * oh * ow)):
+    for over, count in ((Message("the batch"), lambda n, oh, ow: n),
+                        (Message("the pixels"), lambda n, oh, ow: oh * ow),
+                        (Message("the batch and the pixels"), lambda n, oh, ow: n * oh * ow)):
         for part in ("dw", "db"):
             def variant(r, x, w, b, dout, part=part, count=count, **k):
                 n, _, oh, ow = f64(dout).shape
                 grads = dict(zip(("dx", "dw", "db"), r.conv2d_backward(x, w, b, dout, **k)))
                 return tuple(g / count(n, oh, ow) if name == part else None
                              for name, g in grads.items())
-            name = f"{part} averaged" + ("" if over == "the batch" else f" over {over}")
-            out.append(Mistake("conv2d_backward", name, f"{part} is averaged over {over}; the "
-                               "gradient of the summed loss is the plain sum: every sample and "
-                               "every output pixel adds its share.", variant))
+            said = _english(over)
+            name = f"{part} averaged" + ("" if said == "the batch" else f" over {said}")
+            out.append(Mistake("conv2d_backward", name, Message(
+                "{part} is averaged over {over}; the gradient of the summed loss is the plain "
+                "sum: every sample and every output pixel adds its share.", part=part, over=over),
+                variant))
     return out
 
 
@@ -284,23 +305,26 @@ def _dx_flips() -> list[Mistake]:
         def variant(r, x, w, b, dout, axes=axes, **k):
             return r.conv2d_backward(x, flip(w, axes), b, dout, **k)[0], None, None
         if not flipped:
-            out.append(Mistake("conv2d_backward", "kernel not flipped in dx", "dx uses the kernels "
-                               "the wrong way round: dx is a FULL convolution of dout with w (w "
-                               "rotated by 180 degrees when written as a correlation).", variant))
+            out.append(Mistake("conv2d_backward", "kernel not flipped in dx", Message(
+                "dx uses the kernels the wrong way round: dx is a FULL convolution of dout with w "
+                "(w rotated by 180 degrees when written as a correlation)."), variant))
         else:
             where = axis_words(flipped, layout.w, layout.names)
-            out.append(Mistake("conv2d_backward", f"kernel flipped along {where} only in dx",
-                               f"dx uses the kernels flipped along {where} only: dx is a FULL "
-                               "convolution of dout with w, a correlation with w rotated by 180 "
-                               "degrees (w[:, :, ::-1, ::-1]).", variant))
+            name = f"kernel flipped along {_english(where)} only in dx"
+            out.append(Mistake("conv2d_backward", name,
+                               Message("dx uses the kernels flipped along {where} only: dx is a "
+                                       "FULL convolution of dout with w, a correlation with w "
+                                       "rotated by 180 degrees (w[:, :, ::-1, ::-1]).",
+                                       where=where), variant))
     return out
 
 
 def _gradient_transposes() -> list[Mistake]:
     """dx or dw of conv2d_backward with its rows and columns swapped."""
-    return [Mistake("conv2d_backward", f"{part} transposed", f"{part} is transposed (rows and "
-                    f"columns swapped): {part}[..., p, q] belongs to row p, column q of "
-                    f"{'x' if part == 'dx' else 'w'}.",
+    return [Mistake("conv2d_backward", f"{part} transposed", Message(
+                    "{part} is transposed (rows and columns swapped): {part}[..., p, q] belongs "
+                    "to row p, column q of {array}.", part=part,
+                    array="x" if part == "dx" else "w"),
                     lambda r, *a, part=part, **k: tuple(
                         np.swapaxes(g, 2, 3) if name == part else None
                         for name, g in zip(("dx", "dw", "db"), r.conv2d_backward(*a, **k))))
@@ -379,20 +403,19 @@ FUNCTIONS = (
         gradients=Gradients(forward="_corr1d", wrt=("x", "w"), upstream="dy"),
         cases=_corr1d_backward_cases,
         mistakes=(
-            Mistake("corr1d_backward", "dx and dw swapped", "dx and dw are swapped: return (dx, dw), with "
-                    "dx shaped like x and dw shaped like w.",
-                    lambda r, x, w, dy: tuple(reversed(r.corr1d_backward(x, w, dy)))),
-            Mistake("corr1d_backward", "= instead of +=", "the gradient is overwritten with = instead of "
-                    "accumulated with +=: an input element is used by several outputs, and each of them "
-                    "adds its share.", lambda r, x, w, dy: _corr1d_backward_assign(r, x, w, dy, False)),
-            Mistake("corr1d_backward", "= instead of +=", "the gradient is overwritten with = instead of "
-                    "accumulated with +=: an input element is used by several outputs, and each of them "
-                    "adds its share.", lambda r, x, w, dy: _corr1d_backward_assign(r, x, w, dy, True)),
-            Mistake("corr1d_backward", "kernel not flipped in dx", "dx uses the kernel the wrong way round:"
-                    " dx[j] = sum_i dy[i] w[j - i] is a FULL convolution of dy with w (w flipped when "
-                    "you write it as a correlation).",
+            Mistake("corr1d_backward", "dx and dw swapped", Message(
+                "dx and dw are swapped: return (dx, dw), with dx shaped like x and dw shaped like "
+                "w."), lambda r, x, w, dy: tuple(reversed(r.corr1d_backward(x, w, dy)))),
+            Mistake("corr1d_backward", "= instead of +=", _ASSIGN_1D,
+                    lambda r, x, w, dy: _corr1d_backward_assign(r, x, w, dy, False)),
+            Mistake("corr1d_backward", "= instead of +=", _ASSIGN_1D,
+                    lambda r, x, w, dy: _corr1d_backward_assign(r, x, w, dy, True)),
+            Mistake("corr1d_backward", "kernel not flipped in dx", Message(
+                "dx uses the kernel the wrong way round: dx[j] = sum_i dy[i] w[j - i] is a FULL "
+                "convolution of dy with w (w flipped when you write it as a correlation)."),
                     lambda r, x, w, dy: (r.corr1d_backward(x, flip(w, 0), dy)[0], None)),
-            Mistake("corr1d_backward", "dw reversed", "dw is reversed: dw[p] = sum_i dy[i] x[i + p].",
+            Mistake("corr1d_backward", "dw reversed", Message(
+                "dw is reversed: dw[p] = sum_i dy[i] x[i + p]."),
                     lambda r, x, w, dy: (None, r.corr1d_backward(x, w, dy)[1][::-1])),
         ),
     ),
@@ -412,29 +435,32 @@ FUNCTIONS = (
         rtol_floor=2e-7,
         atol_floor=1e-9,
         mistakes=(
-            Mistake("numerical_gradient", "one-sided difference", "this is a one-sided difference "
-                    "(f(x + h) - f(x)) / h; use the central difference (f(x + h e_i) - f(x - h e_i)) / "
-                    "(2h), whose error is about h^2 instead of h.",
+            Mistake("numerical_gradient", "one-sided difference", Message(
+                "this is a one-sided difference (f(x + h) - f(x)) / h; use the central difference "
+                "(f(x + h e_i) - f(x - h e_i)) / (2h), whose error is about h^2 instead of h."),
                     lambda r, f, x, h=1e-5: _one_sided(r, f, x, h, +1)),
-            Mistake("numerical_gradient", "one-sided difference", "this is a one-sided difference "
-                    "(f(x) - f(x - h)) / h; use the central difference (f(x + h e_i) - f(x - h e_i)) / "
-                    "(2h).", lambda r, f, x, h=1e-5: _one_sided(r, f, x, h, -1)),
-            Mistake("numerical_gradient", "h ignored", "the step h you were given was ignored (your "
-                    "result is the central difference with another step): use the h argument.",
+            Mistake("numerical_gradient", "one-sided difference", Message(
+                "this is a one-sided difference (f(x) - f(x - h)) / h; use the central difference "
+                "(f(x + h e_i) - f(x - h e_i)) / (2h)."),
+                    lambda r, f, x, h=1e-5: _one_sided(r, f, x, h, -1)),
+            Mistake("numerical_gradient", "h ignored", Message(
+                "the step h you were given was ignored (your result is the central difference "
+                "with another step): use the h argument."),
                     lambda r, f, x, h=1e-5: r.numerical_gradient(make_function(f), x)),  # default h
-            Mistake("numerical_gradient", "divided by h", "the central difference is divided by h; the "
-                    "two points are 2h apart, so divide by 2h.",
+            Mistake("numerical_gradient", "divided by h", Message(
+                "the central difference is divided by h; the two points are 2h apart, so divide "
+                "by 2h."),
                     lambda r, f, x, h=1e-5: 2 * r.numerical_gradient(make_function(f), x, h)),
-            Mistake("numerical_gradient", "all elements at once", "all elements were moved at once (x + h)"
-                    "; move one element at a time: x + h * e_i, where e_i is zero except at element i.",
-                    _all_at_once),
-            Mistake("numerical_gradient", "x mutated", "x is changed in place and not put back: after "
-                    "x[i] += h and x[i] -= 2*h, element i stays at x[i] - h, so later elements are "
-                    "differentiated at the wrong point. Work on a copy (x.copy()) or restore x[i].",
-                    _not_restored),
-            Mistake("numerical_gradient", "integer x", "x is an integer array, so x[i] + h is cut back "
-                    "to x[i] and every difference is 0: work on a float copy, x = np.array(x, "
-                    "dtype=float).", _integer_x),
+            Mistake("numerical_gradient", "all elements at once", Message(
+                "all elements were moved at once (x + h); move one element at a time: "
+                "x + h * e_i, where e_i is zero except at element i."), _all_at_once),
+            Mistake("numerical_gradient", "x mutated", Message(
+                "x is changed in place and not put back: after x[i] += h and x[i] -= 2*h, "
+                "element i stays at x[i] - h, so later elements are differentiated at the wrong "
+                "point. Work on a copy (x.copy()) or restore x[i]."), _not_restored),
+            Mistake("numerical_gradient", "integer x", Message(
+                "x is an integer array, so x[i] + h is cut back to x[i] and every difference is "
+                "0: work on a float copy, x = np.array(x, dtype=float)."), _integer_x),
         ),
         demo=(DemoStudent("cy", "forward difference instead of central", '''
 def numerical_gradient(f, x, h=1e-5):
@@ -463,27 +489,31 @@ def numerical_gradient(f, x, h=1e-5):
         gradients=Gradients(forward="_conv2d_forward", wrt=("x", "w", "b"), upstream="dout"),
         cases=_conv2d_backward_cases,
         mistakes=(
-            Mistake("conv2d_backward", "dx and dw swapped", "dx and dw are swapped: return (dx, dw, db) "
-                    "with dx shaped like x and dw shaped like w.",
+            Mistake("conv2d_backward", "dx and dw swapped", Message(
+                "dx and dw are swapped: return (dx, dw, db) with dx shaped like x and dw shaped "
+                "like w."),
                     lambda r, x, w, b, dout, **k: (lambda g: (g[1], g[0], g[2]))(
                         r.conv2d_backward(x, w, b, dout, **k))),
-            Mistake("conv2d_backward", "= instead of +=", "the gradient is overwritten with = instead of "
-                    "accumulated with +=: windows overlap and every sample and filter adds its share, so "
-                    "only the last one survived.",
-                    functools.partial(_conv2d_backward_assign, per_filter=True)),
-            Mistake("conv2d_backward", "= instead of +=", "the gradient is overwritten with = instead of "
-                    "accumulated with +=: windows overlap, so only the last window position survived.",
+            Mistake("conv2d_backward", "= instead of +=", Message(
+                "the gradient is overwritten with = instead of accumulated with +=: windows "
+                "overlap and every sample and filter adds its share, so only the last one "
+                "survived."), functools.partial(_conv2d_backward_assign, per_filter=True)),
+            Mistake("conv2d_backward", "= instead of +=", Message(
+                "the gradient is overwritten with = instead of accumulated with +=: windows "
+                "overlap, so only the last window position survived."),
                     functools.partial(_conv2d_backward_assign, per_filter=False)),
-            Mistake("conv2d_backward", "= instead of += over the batch", "only the last sample of the "
-                    "batch contributes: dw and db sum over all N samples (+=, not =).", _n_last),
+            Mistake("conv2d_backward", "= instead of += over the batch", Message(
+                "only the last sample of the batch contributes: dw and db sum over all N samples "
+                "(+=, not =)."), _n_last),
             *_db_sums(),
             *_averages(),
-            Mistake("conv2d_backward", "padding not removed from dx", "dx still has the padding: compute "
-                    "the gradient of the padded input, then cut the padding off, dxp[:, :, p:p+H, p:p+W].",
-                    _dx_uncropped),
-            Mistake("conv2d_backward", "stride ignored", "the stride is ignored in the backward pass: "
-                    "output pixel (i, j) came from the window at (i*s, j*s), so its gradient goes back "
-                    "there.", _stride_ignored_backward),
+            Mistake("conv2d_backward", "padding not removed from dx", Message(
+                "dx still has the padding: compute the gradient of the padded input, then cut "
+                "the padding off, dxp[:, :, p:p+H, p:p+W]."), _dx_uncropped),
+            Mistake("conv2d_backward", "stride ignored", Message(
+                "the stride is ignored in the backward pass: output pixel (i, j) came from the "
+                "window at (i*s, j*s), so its gradient goes back there."),
+                    _stride_ignored_backward),
             *_dx_flips(),
             *_gradient_transposes(),
         ),

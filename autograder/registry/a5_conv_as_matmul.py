@@ -46,6 +46,7 @@ from ..diagnose import (
     subsets,
     transposes,
 )
+from ..i18n import Message
 from .entry import DemoStudent, GradedFunction, Param
 
 ASSIGNMENT = "a5_conv_as_matmul"
@@ -55,9 +56,10 @@ ASSIGNMENT = "a5_conv_as_matmul"
 # The shape checks the a5 notebook asks for (and nothing else): (why, x shape, w shape, stride,
 # padding). im2col gets the kernel size from w's shape.
 _IM2COL_REFUSALS = [
-    ("x (3, 5, 5) is not 4D (N, C, H, W)", (3, 5, 5), (2, 3, 3, 3), 1, 0),
-    ("the kernel (5, 7) does not fit the padded input (5, 6)", (2, 2, 3, 4), (3, 2, 5, 7), 1, 1),
-    ("the kernel (5, 3) does not fit the input (4, 6)", (1, 2, 4, 6), (2, 2, 5, 3), 2, 0),
+    (Message("x (3, 5, 5) is not 4D (N, C, H, W)"), (3, 5, 5), (2, 3, 3, 3), 1, 0),
+    (Message("the kernel (5, 7) does not fit the padded input (5, 6)"), (2, 2, 3, 4), (3, 2, 5, 7),
+     1, 1),
+    (Message("the kernel (5, 3) does not fit the input (4, 6)"), (1, 2, 4, 6), (2, 2, 5, 3), 2, 0),
 ]
 # the a3 layer's shape checks, without the bias one: the a5 notebook does not ask for it
 _LAYER_REFUSALS = [r for r in LAYER_REFUSALS if r is not BIAS_REFUSAL]
@@ -73,9 +75,10 @@ def _im2col_cases(rng, trials: int) -> list[Case]:
         cases.append(Case((x, ws[2], ws[3]), layer_kwargs(s, p)))
     for edge in LAYER_EDGES:
         x, _ = pair_of_values(rng, edge.kind, edge.x_shape, edge.w_shape)
+        # im2col has no w: the layer's "integer x and w" is an integer x here
+        note = Message("integer x") if edge.kind == "int" else edge.note
         cases.append(Case((x, edge.w_shape[2], edge.w_shape[3]),
-                          layer_kwargs(edge.stride, edge.padding),
-                          note=edge.note.replace("integer x and w", "integer x")))
+                          layer_kwargs(edge.stride, edge.padding), note=note))
     for why, xs, ws, s, p in _IM2COL_REFUSALS:
         cases.append(refusal((floats(rng, xs), ws[-2], ws[-1]), why, **layer_kwargs(s, p)))
     return cases
@@ -95,17 +98,19 @@ def _conv_matrix_cases(rng, trials: int) -> list[Case]:
         _, w = pair_of_values(rng, kind, xs, ws)
         cases.append(Case((w, list(xs) if kind == "list" else tuple(xs))))
     for note, xs, ws, kind in [
-        ("kernel of size 1", (4, 5), (1, 1), "float"),
-        ("kernel as large as the input (one output pixel)", (3, 4), (3, 4), "float"),
-        ("a row kernel", (3, 6), (1, 3), "float"),
-        ("a column kernel, integer weights", (6, 3), (3, 1), "int"),
+        (Message("kernel of size 1"), (4, 5), (1, 1), "float"),
+        (Message("kernel as large as the input (one output pixel)"), (3, 4), (3, 4), "float"),
+        (Message("a row kernel"), (3, 6), (1, 3), "float"),
+        (Message("a column kernel, integer weights"), (6, 3), (3, 1), "int"),
     ]:
         cases.append(Case((pair_of_values(rng, kind, xs, ws)[1], xs), note=note))
-    cases.append(Case(([[0, 1], [2, 3]], (3, 3)), note="the lecture's worked example"))
-    for why, ws, xs in [("w (2, 2, 2) is not 2D", (2, 2, 2), (5, 5)),
-                        ("w (3,) is not 2D", (3,), (5, 5)),
-                        ("the kernel (2, 6) is wider than the input (5, 5)", (2, 6), (5, 5)),
-                        ("the kernel (6, 2) is taller than the input (5, 4)", (6, 2), (5, 4))]:
+    cases.append(Case(([[0, 1], [2, 3]], (3, 3)), note=Message("the lecture's worked example")))
+    for why, ws, xs in [
+        (Message("w (2, 2, 2) is not 2D"), (2, 2, 2), (5, 5)),
+        (Message("w (3,) is not 2D"), (3,), (5, 5)),
+        (Message("the kernel (2, 6) is wider than the input (5, 5)"), (2, 6), (5, 5)),
+        (Message("the kernel (6, 2) is taller than the input (5, 4)"), (6, 2), (5, 4)),
+    ]:
         cases.append(refusal((floats(rng, ws), xs), why))
     return cases
 
@@ -140,10 +145,11 @@ def _column_orders() -> list[Mistake]:
             window = cols.reshape(n, rows, f64(x).shape[1], kh, kw)
             return window.transpose(0, 1, *(2 + a for a in order)).reshape(cols.shape)
         out.append(Mistake(
-            "im2col", f"wrong column order ({names})",
-            f"the columns are in ({names}) order: flatten each window in (C, KH, KW) order, the "
-            "order of w.reshape(F, -1), so that column k meets entry k of every flattened kernel "
-            "(window.ravel() of xpad[n, :, rows, cols] does that).", variant))
+            "im2col", f"wrong column order ({names})", Message(
+                "the columns are in ({names}) order: flatten each window in (C, KH, KW) order, "
+                "the order of w.reshape(F, -1), so that column k meets entry k of every flattened "
+                "kernel (window.ravel() of xpad[n, :, rows, cols] does that).", names=names),
+            variant))
     return out
 
 
@@ -164,7 +170,7 @@ def _pad_one_side(x, padding, before: bool) -> np.ndarray:
     return np.pad(f64(x), ((0, 0), (0, 0), side, side))
 
 
-_ONE_SIDE = {True: "above and to the left", False: "below and to the right"}
+_ONE_SIDE = {True: Message("above and to the left"), False: Message("below and to the right")}
 
 
 def _padding_once(function: str) -> list[Mistake]:
@@ -179,9 +185,9 @@ def _padding_once(function: str) -> list[Mistake]:
             def variant(r, x, w, b, stride=1, padding=0, before=before):
                 return None if padding == 0 else r.conv2d_matmul(
                     _pad_one_side(x, padding, before), w, b, stride=stride)
-        out.append(Mistake(function, "padding applied once", "the padding is applied once, only "
-                           f"{_ONE_SIDE[before]}: pad both spatial axes on BOTH sides, "
-                           "np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))).", variant))
+        out.append(Mistake(function, "padding applied once", Message(
+            "the padding is applied once, only {side}: pad both spatial axes on BOTH sides, "
+            "np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))).", side=_ONE_SIDE[before]), variant))
     return out
 
 
@@ -209,10 +215,11 @@ def _kernel_order_mismatch() -> list[Mistake]:
             return r.conv2d_matmul(x, read.transpose(0, *(1 + a for a in back)), b,
                                    stride=stride, padding=padding)
         out.append(Mistake(
-            "conv2d_matmul", f"columns and kernels do not line up ({names})",
-            f"im2col's columns are in ({names}) order but w.reshape(F, -1) is in (C, KH, KW) "
-            "order, so windows and kernels are multiplied entry by entry in different orders: "
-            "flatten the windows in (C, KH, KW) order.", variant))
+            "conv2d_matmul", f"columns and kernels do not line up ({names})", Message(
+                "im2col's columns are in ({names}) order but w.reshape(F, -1) is in (C, KH, KW) "
+                "order, so windows and kernels are multiplied entry by entry in different "
+                "orders: flatten the windows in (C, KH, KW) order.", names=names),
+            variant))
     return out
 
 
@@ -250,20 +257,26 @@ def _matrix_columns_column_major(r, w, input_shape):
     return m.reshape(m.shape[0], h, wd).transpose(0, 2, 1).reshape(m.shape)
 
 
+def _english(words) -> str:
+    """Words in English whatever the language: a Mistake's name is an English id."""
+    return words.english() if isinstance(words, Message) else str(words)
+
+
 def _matrix_flips() -> list[Mistake]:
     """conv_matrix built from w flipped along rows, columns or both (the first argument is w)."""
     axes_all = (0, 1)
     out = []
     for axes in subsets(axes_all):
+        words: Message
         if len(axes) == len(axes_all):
-            name, words = "kernel flipped", ("the kernel is flipped: row i*OW + j holds w[p, q] in "
-                                             "column (i + p)*W + (j + q); correlation slides w as "
-                                             "it is (that would be convolution).")
+            name, words = "kernel flipped", Message(
+                "the kernel is flipped: row i*OW + j holds w[p, q] in column (i + p)*W + (j + q); "
+                "correlation slides w as it is (that would be convolution).")
         else:
             where = axis_words(axes, axes_all, TWO_D)
-            name = f"kernel flipped along {where} only"
-            words = (f"the kernel is flipped along {where} only: row i*OW + j holds w[p, q] in "
-                     "column (i + p)*W + (j + q).")
+            name = f"kernel flipped along {_english(where)} only"
+            words = Message("the kernel is flipped along {where} only: row i*OW + j holds w[p, q] "
+                            "in column (i + p)*W + (j + q).", where=where)
         out.append(Mistake("conv_matrix", name, words,
                            lambda r, w, input_shape, axes=axes: r.conv_matrix(flip(w, axes),
                                                                               input_shape)))
@@ -271,7 +284,8 @@ def _matrix_flips() -> list[Mistake]:
 
 
 _LAYER = Layout((2, 3), (2, 3), (2, 3), TWO_D)  # x (N, C, H, W), w (F, C, KH, KW), out (N, F, ..)
-_LAYER_SIZE = "the output is {off}: OH = (H + 2*padding - KH) // stride + 1, and the same for OW."
+_LAYER_SIZE = Message("the output is {off}: OH = (H + 2*padding - KH) // stride + 1, and the "
+                      "same for OW.")  # {off}: diagnose fills it in ("one row short")
 
 
 # ----------------------------------------------------------------------------- the entries
@@ -290,29 +304,33 @@ FUNCTIONS = (
         cases=_im2col_cases,
         mistakes=(
             *_column_orders(),
-            Mistake("im2col", "rows in the wrong order", "the rows are in column-major order of "
-                    "the output pixels: row r = i*OW + j holds the window of output pixel (i, j), "
-                    "so the window one step to the RIGHT comes next.", _rows_ow_major),
-            Mistake("im2col", "stride ignored", "the stride is ignored: with stride s the window "
-                    "of output pixel (i, j) starts at (i*s, j*s), and there are only OH*OW = "
-                    "((H + 2p - KH) // s + 1) * ((W + 2p - KW) // s + 1) of them.",
+            Mistake("im2col", "rows in the wrong order", Message(
+                "the rows are in column-major order of the output pixels: row r = i*OW + j holds "
+                "the window of output pixel (i, j), so the window one step to the RIGHT comes "
+                "next."), _rows_ow_major),
+            Mistake("im2col", "stride ignored", Message(
+                "the stride is ignored: with stride s the window of output pixel (i, j) starts at "
+                "(i*s, j*s), and there are only OH*OW = ((H + 2p - KH) // s + 1) * "
+                "((W + 2p - KW) // s + 1) of them."),
                     lambda r, x, kh, kw, stride=1, padding=0: None if stride == 1 else
                     r.im2col(x, kh, kw, stride=1, padding=padding)),
-            Mistake("im2col", "stride ignored", "the stride is used for the number of rows but not "
-                    "when cutting the windows: the window of output pixel (i, j) starts at "
-                    "(i*stride, j*stride).", _im2col_stride_in_size_only),
+            Mistake("im2col", "stride ignored", Message(
+                "the stride is used for the number of rows but not when cutting the windows: the "
+                "window of output pixel (i, j) starts at (i*stride, j*stride)."),
+                    _im2col_stride_in_size_only),
             *_padding_once("im2col"),
-            Mistake("im2col", "padding ignored", "the padding is ignored: pad the two spatial "
-                    "axes of x with zeros first, np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))).",
+            Mistake("im2col", "padding ignored", Message(
+                "the padding is ignored: pad the two spatial axes of x with zeros first, "
+                "np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))."),
                     lambda r, x, kh, kw, stride=1, padding=0: None if padding == 0 else
                     r.im2col(x, kh, kw, stride=stride)),
-            Mistake("im2col", "kh and kw swapped", "the kernel's height and width are swapped: "
-                    "the window is kh rows tall and kw columns wide, xpad[n, :, i*s : i*s + kh, "
-                    "j*s : j*s + kw].",
+            Mistake("im2col", "kh and kw swapped", Message(
+                "the kernel's height and width are swapped: the window is kh rows tall and kw "
+                "columns wide, xpad[n, :, i*s : i*s + kh, j*s : j*s + kw]."),
                     lambda r, x, kh, kw, **k: r.im2col(x, kw, kh, **k)),
-            Mistake("im2col", "batch stacked into the rows", "the images are stacked into the "
-                    "rows, (N*OH*OW, C*KH*KW): im2col keeps the batch axis first, "
-                    "(N, OH*OW, C*KH*KW).",
+            Mistake("im2col", "batch stacked into the rows", Message(
+                "the images are stacked into the rows, (N*OH*OW, C*KH*KW): im2col keeps the batch "
+                "axis first, (N, OH*OW, C*KH*KW)."),
                     lambda r, x, kh, kw, **k: (lambda c: c.reshape(-1, c.shape[2]))(
                         r.im2col(x, kh, kw, **k))),
         ),
@@ -337,27 +355,32 @@ def im2col(x, kh, kw, stride=1, padding=0):
         points=3,
         cases=_layer_cases,
         mistakes=(
-            Mistake("conv2d_matmul", "reshaped without transposing", "the product (N, OH*OW, F) "
-                    "was reshaped straight to (N, F, OH, OW): it has one COLUMN per kernel, so "
-                    "move that axis forward first, out.transpose(0, 2, 1), then reshape.",
-                    _reshaped_without_transpose),
-            Mistake("conv2d_matmul", "bias missing", "the bias is missing: add b (one entry per "
-                    "kernel) to the product, before reshaping.",
+            Mistake("conv2d_matmul", "reshaped without transposing", Message(
+                "the product (N, OH*OW, F) was reshaped straight to (N, F, OH, OW): it has one "
+                "COLUMN per kernel, so move that axis forward first, out.transpose(0, 2, 1), then "
+                "reshape."), _reshaped_without_transpose),
+            Mistake("conv2d_matmul", "bias missing", Message(
+                "the bias is missing: add b (one entry per kernel) to the product, before "
+                "reshaping."),
                     lambda r, x, w, b, **k: r.conv2d_matmul(x, w, 0 * f64(b), **k)),
             *_kernel_order_mismatch(),
-            *kernel_flips("conv2d_matmul", _LAYER, slides_as_is="A CNN's convolution layer is a "
-                          "cross-correlation: w.reshape(F, -1) flattens each kernel as it is."),
+            *kernel_flips("conv2d_matmul", _LAYER, slides_as_is=Message(
+                "A CNN's convolution layer is a cross-correlation: w.reshape(F, -1) flattens each "
+                "kernel as it is.")),
             *transposes("conv2d_matmul", _LAYER),
-            Mistake("conv2d_matmul", "stride ignored", "the stride is ignored: with stride s the "
-                    "window of output pixel (i, j) starts at (i*s, j*s) (im2col's stride).",
+            Mistake("conv2d_matmul", "stride ignored", Message(
+                "the stride is ignored: with stride s the window of output pixel (i, j) starts at "
+                "(i*s, j*s) (im2col's stride)."),
                     lambda r, x, w, b, stride=1, padding=0: None if stride == 1 else
                     r.conv2d_matmul(x, w, b, padding=padding)),
-            Mistake("conv2d_matmul", "stride ignored", "the stride is used for the output size "
-                    "but not when cutting the windows: the window of output pixel (i, j) starts "
-                    "at (i*stride, j*stride).", _layer_stride_in_size_only),
+            Mistake("conv2d_matmul", "stride ignored", Message(
+                "the stride is used for the output size but not when cutting the windows: the "
+                "window of output pixel (i, j) starts at (i*stride, j*stride)."),
+                    _layer_stride_in_size_only),
             *_padding_once("conv2d_matmul"),
-            Mistake("conv2d_matmul", "padding ignored", "the padding is ignored: pad the two "
-                    "spatial axes of x with zeros first (pass padding on to im2col).",
+            Mistake("conv2d_matmul", "padding ignored", Message(
+                "the padding is ignored: pad the two spatial axes of x with zeros first (pass "
+                "padding on to im2col)."),
                     lambda r, x, w, b, stride=1, padding=0: None if padding == 0 else
                     r.conv2d_matmul(x, w, b, stride=stride)),
             off_by_one("conv2d_matmul", _LAYER, _LAYER_SIZE),
@@ -374,17 +397,18 @@ def im2col(x, kh, kw, stride=1, padding=0):
         points=2,
         cases=_conv_matrix_cases,
         mistakes=(
-            Mistake("conv_matrix", "M transposed", "M is transposed: it has one ROW per output "
-                    "pixel and one column per input pixel, shape (OH*OW, H*W), so that "
-                    "M @ x.ravel() is the output.",
+            Mistake("conv_matrix", "M transposed", Message(
+                "M is transposed: it has one ROW per output pixel and one column per input pixel, "
+                "shape (OH*OW, H*W), so that M @ x.ravel() is the output."),
                     lambda r, w, input_shape: r.conv_matrix(w, input_shape).T),
             *_matrix_flips(),
-            Mistake("conv_matrix", "rows in the wrong order", "the rows are in column-major order "
-                    "of the output pixels: row r = i*OW + j computes output pixel (i, j), row by "
-                    "row (the order of .ravel()).", _matrix_rows_ow_major),
-            Mistake("conv_matrix", "columns in the wrong order", "the columns follow the input "
-                    "flattened column by column: column (i + p)*W + (j + q) is input pixel "
-                    "(i + p, j + q), row by row (the order of x.ravel()).",
+            Mistake("conv_matrix", "rows in the wrong order", Message(
+                "the rows are in column-major order of the output pixels: row r = i*OW + j "
+                "computes output pixel (i, j), row by row (the order of .ravel())."),
+                    _matrix_rows_ow_major),
+            Mistake("conv_matrix", "columns in the wrong order", Message(
+                "the columns follow the input flattened column by column: column (i + p)*W + "
+                "(j + q) is input pixel (i + p, j + q), row by row (the order of x.ravel())."),
                     _matrix_columns_column_major),
         ),
         demo=(DemoStudent("cy", "conv_matrix transposed", '''

@@ -35,6 +35,7 @@ from ..diagnose import (
     Layout,
     Mistake,
     axis_words,
+    english,
     f64,
     flip,
     last_write_wins,
@@ -243,11 +244,6 @@ def _dx_uncropped(r, x, w, b, dout, stride=1, padding=0):
 _DOUT_AXES = ("batch", "filters", "rows", "columns")
 
 
-def _english(words) -> str:
-    """Words in English whatever the language: a Mistake's name is an English id."""
-    return words.english() if isinstance(words, Message) else str(words)
-
-
 def _db_sums() -> list[Mistake]:
     """db = dout summed over any set of axes but the right one, (0, 2, 3)."""
     out = []
@@ -265,7 +261,7 @@ def _db_sums() -> list[Mistake]:
                 "db is not summed over the pixels: db[f] = dout[:, f].sum(), over samples AND "
                 "pixels (axes 0, 2, 3), shape (F,).")
         else:
-            name, words = f"db summed over {_english(where)}", Message(
+            name, words = f"db summed over {english(where)}", Message(
                 "db is dout summed over {where}: db[f] = dout[:, f].sum(), over samples AND "
                 "pixels (axes 0, 2, 3), shape (F,).", where=where)
         out.append(Mistake("conv2d_backward", name, words,
@@ -286,7 +282,7 @@ def _averages() -> list[Mistake]:
                 grads = dict(zip(("dx", "dw", "db"), r.conv2d_backward(x, w, b, dout, **k)))
                 return tuple(g / count(n, oh, ow) if name == part else None
                              for name, g in grads.items())
-            said = _english(over)
+            said = english(over)
             name = f"{part} averaged" + ("" if said == "the batch" else f" over {said}")
             out.append(Mistake("conv2d_backward", name, Message(
                 "{part} is averaged over {over}; the gradient of the summed loss is the plain "
@@ -310,7 +306,7 @@ def _dx_flips() -> list[Mistake]:
                 "(w rotated by 180 degrees when written as a correlation)."), variant))
         else:
             where = axis_words(flipped, layout.w, layout.names)
-            name = f"kernel flipped along {_english(where)} only in dx"
+            name = f"kernel flipped along {english(where)} only in dx"
             out.append(Mistake("conv2d_backward", name,
                                Message("dx uses the kernels flipped along {where} only: dx is a "
                                        "FULL convolution of dout with w, a correlation with w "

@@ -39,6 +39,7 @@ from ..diagnose import (
     Layout,
     Mistake,
     axis_words,
+    english,
     f64,
     flip,
     kernel_flips,
@@ -257,11 +258,6 @@ def _matrix_columns_column_major(r, w, input_shape):
     return m.reshape(m.shape[0], h, wd).transpose(0, 2, 1).reshape(m.shape)
 
 
-def _english(words) -> str:
-    """Words in English whatever the language: a Mistake's name is an English id."""
-    return words.english() if isinstance(words, Message) else str(words)
-
-
 def _matrix_flips() -> list[Mistake]:
     """conv_matrix built from w flipped along rows, columns or both (the first argument is w)."""
     axes_all = (0, 1)
@@ -274,7 +270,7 @@ def _matrix_flips() -> list[Mistake]:
                 "correlation slides w as it is (that would be convolution).")
         else:
             where = axis_words(axes, axes_all, TWO_D)
-            name = f"kernel flipped along {_english(where)} only"
+            name = f"kernel flipped along {english(where)} only"
             words = Message("the kernel is flipped along {where} only: row i*OW + j holds w[p, q] "
                             "in column (i + p)*W + (j + q).", where=where)
         out.append(Mistake("conv_matrix", name, words,

@@ -159,7 +159,7 @@ def test_axis_words_in_the_db_and_dx_explanations_are_korean():
     db = _mistake("conv2d_backward", "db summed over axes 0 and 1 (batch, filters)")
     dx = _mistake("conv2d_backward", "kernel flipped along axis 2 (rows) only in dx")
     with language("ko"):
-        assert "dout의 축 0, 1(배치, 필터)에 대해 합했습니다" in str(db.explanation)
+        assert "db가 dout을 축 0, 1(배치, 필터)에 대해 합한 값입니다" in str(db.explanation)
         assert "커널을 축 2(행) 방향으로만 뒤집었습니다" in str(dx.explanation)
     assert str(db.explanation).startswith("db is dout summed over axes 0 and 1 (batch, filters): ")
     assert str(dx.explanation).startswith("dx uses the kernels flipped along axis 2 (rows) only: ")

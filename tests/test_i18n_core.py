@@ -193,7 +193,7 @@ def test_the_gradient_checks_speak_korean():
     reference = load_solution("a4_backprop", "i18n_core_a4")
     with language("ko"):
         checks = build_checks("a4_backprop", "conv2d_backward", reference, 2, GRADING)
-        small, big = checks[0], next(c for c in checks if "big case" in c.label)
+        small, big = checks[0], max(checks, key=lambda c: c.size)  # the big case: one direction
         said = []
         for check in (small, big):
             dx, dw, db = reference.conv2d_backward(*check.call.args, **check.call.kwargs)

@@ -566,7 +566,8 @@ for stride, padding in [(1, 0), (1, 2), (2, 1), (3, 0)]:
     got = conv2d_matmul(x, w, b, stride=stride, padding=padding)
     what = f"conv2d_matmul(x (2, 3, 7, 8), w (4, 3, 3, 2), b, stride={stride}, padding={padding})"
     if np.shape(got) == conv2d_forward(x, w, b, 1, padding).shape != expected.shape:
-        raise AssertionError(f"{what}: 받은 모양 {np.shape(got)}은(는) 스트라이드 1일 때의 모양입니다: 스트라이드가 무시되었습니다")
+        raise AssertionError(f"{what}: 받은 모양 {np.shape(got)}은(는) 스트라이드 1일 때의 "
+                             "모양입니다: 스트라이드가 무시되었습니다")
     assert_matches(got, expected, what, known_mistakes(x, w, b, stride, padding))
 
 # 정수 입력과 파이썬 리스트도 float64를 내야 합니다. 1x1 커널은 픽셀마다 채널을 섞습니다.

@@ -463,7 +463,8 @@ assert_close(corr3d(x, np.arange(8).reshape(2, 2, 2)), expected,
 # 모양은 축마다 n - k + 1을 따릅니다.
 rng = np.random.default_rng(1)
 got = corr3d(rng.normal(size=(5, 6, 7)), rng.normal(size=(2, 3, 4)))
-assert got.shape == (4, 4, 4), f"(5, 6, 7) 입력, (2, 3, 4) 커널: 기대한 모양은 (4, 4, 4)인데 받은 모양은 {got.shape}입니다"
+assert got.shape == (4, 4, 4), \
+    f"(5, 6, 7) 입력, (2, 3, 4) 커널: 기대한 모양은 (4, 4, 4)인데 받은 모양은 {got.shape}입니다"
 
 # 깊이가 1인 커널은 단면마다 따로 corr2d를 수행합니다.
 vol, w2 = rng.normal(size=(4, 5, 6)), rng.normal(size=(2, 3))

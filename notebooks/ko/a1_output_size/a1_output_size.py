@@ -114,7 +114,7 @@ def installed_korean_fonts():
     return [name for name in KOREAN_FONTS if name in installed]
 
 
-if not installed_korean_fonts():  # matplotlib's font list may predate the font: add its files
+if not installed_korean_fonts():  # 글꼴 목록이 설치 전의 것이면 파일을 직접 추가
     for path in font_manager.findSystemFonts():
         if any(part in path for part in ("Nanum", "NotoSansCJK", "NotoSansKR", "malgun", "AppleGothic")):
             font_manager.fontManager.addfont(path)

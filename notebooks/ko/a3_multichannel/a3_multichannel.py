@@ -118,7 +118,12 @@ def assert_raises(error, func, *args, **kwargs):
 # %% tags=["ko", "autograder:skip"]
 # 그림 속 한글을 위한 글꼴: 한글 글꼴이 설치되어 있으면 matplotlib이 한글에만 그 글꼴을 씁니다
 # (숫자와 영문은 그대로 DejaVu Sans).
+import logging
+
 from matplotlib import font_manager
+
+# 나눔고딕의 굵은 글꼴은 weight 600이라 굵은 글씨마다 matplotlib이 경고를 남깁니다: 그 경고는 숨깁니다
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 KOREAN_FONTS = ["NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic", "AppleGothic"]
 
@@ -550,7 +555,9 @@ for n in range(2):
 out_s = conv2d_forward(xb, wb, bb, stride=2, padding=1)
 assert out_s.shape == (2, 4, 4, 5), f"스트라이드 2, 패딩 1: 기대한 모양 (2, 4, 4, 5), 받은 모양 {out_s.shape}"
 out_p = conv2d_forward(xb, wb, bb, stride=1, padding=1)
-assert_close(out_s, out_p[:, :, ::2, ::2], "스트라이드 2의 결과는 스트라이드 1의 결과에서 행과 열을 하나 걸러 하나씩 남긴 것과 같아야 합니다")
+assert_close(out_s, out_p[:, :, ::2, ::2],
+             "스트라이드 2의 결과는 스트라이드 1의 결과에서 행과 열을 하나 걸러 하나씩 "
+             "남긴 것과 같아야 합니다")
 
 assert_raises(ValueError, conv2d_forward, np.ones((1, 3, 5, 5)), np.ones((2, 2, 3, 3)), np.zeros(2))
 assert_raises(ValueError, conv2d_forward, np.ones((1, 3, 5, 5)), np.ones((2, 3, 3, 3)), np.zeros(3))

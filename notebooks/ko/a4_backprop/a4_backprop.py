@@ -133,7 +133,12 @@ def assert_raises(error, func, *args, **kwargs):
 # %% tags=["ko", "autograder:skip"]
 # 그림 속 한글을 위한 글꼴: 한글 글꼴이 설치되어 있으면 matplotlib이 한글에만 그 글꼴을 씁니다
 # (숫자와 영문은 그대로 DejaVu Sans).
+import logging
+
 from matplotlib import font_manager
+
+# 나눔고딕의 굵은 글꼴은 weight 600이라 굵은 글씨마다 matplotlib이 경고를 남깁니다: 그 경고는 숨깁니다
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 KOREAN_FONTS = ["NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic", "AppleGothic"]
 
@@ -143,7 +148,7 @@ def installed_korean_fonts():
     return [name for name in KOREAN_FONTS if name in installed]
 
 
-if not installed_korean_fonts():  # matplotlib's font list may predate the font: add its files
+if not installed_korean_fonts():  # 글꼴 목록이 설치 전의 것이면 파일을 직접 추가
     for path in font_manager.findSystemFonts():
         if any(part in path for part in ("Nanum", "NotoSansCJK", "NotoSansKR", "malgun", "AppleGothic")):
             font_manager.fontManager.addfont(path)
@@ -402,7 +407,8 @@ def corr1d_backward(x, w, dy):
 
 # %% nbgrader={"grade": true, "grade_id": "test_corr1d_backward", "locked": true, "schema_version": 3, "solution": false}
 result = corr1d_backward([1, 2, 3, 4], [1, 0, -1], [1, 2])
-assert isinstance(result, tuple) and len(result) == 2, f"튜플 (dx, dw)를 기대했는데 {type(result).__name__}이(가) 왔습니다"
+assert isinstance(result, tuple) and len(result) == 2, \
+    f"튜플 (dx, dw)를 기대했는데 {type(result).__name__}이(가) 왔습니다"
 dx, dw = result
 assert_close(dx, [1, 2, -1, -2], "풀이 예제의 dx (x=[1,2,3,4], w=[1,0,-1], dy=[1,2])",
              mistakes={(1, 2, 0, -2): "dx를 +=로 누적하지 않고 =로 덮어썼습니다: x[j]는 여러 "
@@ -758,7 +764,8 @@ plus_equals = "dx를 +=로 누적하지 않고 =로 덮어썼습니다: 창이 �
 
 # w = dout = 1: dx는 4x4 입력의 각 픽셀을 3x3 창 몇 개가 덮는지 셉니다.
 result = conv2d_backward(np.zeros((1, 1, 4, 4)), np.ones((1, 1, 3, 3)), np.zeros(1), np.ones((1, 1, 2, 2)))
-assert isinstance(result, tuple) and len(result) == 3, f"튜플 (dx, dw, db)를 기대했는데 {type(result).__name__}이(가) 왔습니다"
+assert isinstance(result, tuple) and len(result) == 3, \
+    f"튜플 (dx, dw, db)를 기대했는데 {type(result).__name__}이(가) 왔습니다"
 dx, dw, db = result
 assert_close(single(dx, "dx"), [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]],
              "w = dout = 1일 때의 dx[0, 0]: 각 픽셀을 덮는 창의 개수",

@@ -123,7 +123,12 @@ def assert_raises(error, func, *args, **kwargs):
 # %% tags=["ko", "autograder:skip"]
 # 그림 속 한글을 위한 글꼴: 한글 글꼴이 설치되어 있으면 matplotlib이 한글에만 그 글꼴을 씁니다
 # (숫자와 영문은 그대로 DejaVu Sans).
+import logging
+
 from matplotlib import font_manager
+
+# 나눔고딕의 굵은 글꼴은 weight 600이라 굵은 글씨마다 matplotlib이 경고를 남깁니다: 그 경고는 숨깁니다
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 KOREAN_FONTS = ["NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic", "AppleGothic"]
 

@@ -19,6 +19,7 @@ import pytest
 
 from autograder import demo
 from autograder.course import load_course
+from autograder.engine import grade_path
 from autograder.i18n import language
 from autograder.notebook_fill import fill_solution_cells, reference_sources
 from autograder.registry import graded
@@ -104,7 +105,7 @@ def test_the_filled_korean_release_runs_clean_and_draws_korean_letters(ko_course
     assert "한글 글꼴을 찾지 못해" not in printed
 
 
-def test_a_korean_student_with_a_flipped_kernel_gets_korean_feedback(ko_course):
+def test_a_korean_student_with_a_flipped_kernel_gets_korean_feedback(ko_course, monkeypatch):
     aid = "a2_correlation"
     notebook = demo.student_notebook(ko_course, aid, "ben", load_course(ko_course).solutions_dir)
     demo.submit(ko_course, "ben", aid, notebook)
@@ -123,3 +124,17 @@ def test_a_korean_student_with_a_flipped_kernel_gets_korean_feedback(ko_course):
     scores = demo.gradebook_scores(load_course(ko_course))[("ben", aid)]
     assert 0 < scores["test_corr2d"] < COURSE.assignment(aid).points["corr2d"]
     assert scores["test_corr1d"] == COURSE.assignment(aid).points["corr1d"]
+
+    # the same code in the English edition, by the same student: the same cases, the same points
+    english_release = nbformat.read(ROOT / COURSE.assignment(aid).notebook, as_version=4)
+    english_notebook = fill_solution_cells(english_release, {
+        name: next(c.source for c in notebook.cells if _meta(c).get("grade_id") == name)
+        for name in COURSE.assignment(aid).functions})
+    path = ko_course / "english" / "ben" / aid / f"{aid}.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(english_notebook, path)
+    monkeypatch.setenv("CONV_COURSE_SECRET", demo.DEMO_SECRET)
+    report = grade_path(path, COURSE, aid, "ben")
+    assert {f"test_{t.function}": pytest.approx(t.score) for t in report.tests} == \
+        {k: v for k, v in scores.items() if k != "total"}
+    assert all(not HANGUL.search(t.feedback) for t in report.tests)

@@ -28,7 +28,7 @@ from autograder.i18n import DOMAIN, LANGUAGES, SOURCE_LANGUAGE  # noqa: E402
 
 KEYWORDS = {"_": None, "Message": None, "N_": None, "_n": (1, 2)}
 MARKERS = ("_", "Message", "N_", "_n")
-FIELD = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[!:][^{}]*)?\}")
+FIELD = re.compile(r"(?<!\{)\{([^\W\d]\w*)(?:[!:][^{}]*)?\}")
 
 
 def template_path(root: Path = ROOT) -> Path:

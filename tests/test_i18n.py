@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -108,9 +107,8 @@ def test_threads_do_not_share_a_language(catalogue):
 
 
 def test_an_unknown_language_is_refused_by_name():
-    with pytest.raises(ValueError, match="unknown language 'fr'; the grader speaks en, ko"):
-        with language("fr"):
-            pass
+    with pytest.raises(ValueError, match="unknown language 'fr'; the grader speaks en, ko"), language("fr"):
+        pass
 
 
 # ----------------------------------------------------------------------------- 3. Korean feedback
@@ -129,7 +127,7 @@ def english_runs(text: str) -> list[str]:
 def test_the_detector_finds_an_english_sentence_and_lets_code_through():
     assert english_runs("likely mistake: the kernel is flipped") == ["the kernel is flipped"]
     assert english_runs("짐작되는 실수: 커널이 뒤집혔습니다 (w[::-1], np.asarray(x, dtype=float))") == []
-    assert english_runs("사례 2/8 (kernel as large as the input): x (5, 7) float64") == \
+    assert english_runs("사례 2/8 (the kernel as large as the input): x (5, 7) float64") == \
         ["kernel as large as the input"]
     assert english_runs("your function raised ValueError: 커널이 너무 큽니다") == []
 

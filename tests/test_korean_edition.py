@@ -122,7 +122,7 @@ def test_a_korean_student_with_a_flipped_kernel_gets_korean_feedback(ko_course, 
     assert str(flipped.explanation) not in page  # not in English as well
 
     scores = demo.gradebook_scores(load_course(ko_course))[("ben", aid)]
-    assert 0 < scores["test_corr2d"] < COURSE.assignment(aid).points["corr2d"]
+    assert 0 < (scores["test_corr2d"] or 0) < COURSE.assignment(aid).points["corr2d"]
     assert scores["test_corr1d"] == COURSE.assignment(aid).points["corr1d"]
 
     # the same code in the English edition, by the same student: the same cases, the same points

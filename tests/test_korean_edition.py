@@ -138,3 +138,18 @@ def test_a_korean_student_with_a_flipped_kernel_gets_korean_feedback(ko_course, 
     assert {f"test_{t.function}": pytest.approx(t.score) for t in report.tests} == \
         {k: v for k, v in scores.items() if k != "total"}
     assert all(not HANGUL.search(t.feedback) for t in report.tests)
+
+
+def test_dask_workers_get_the_korean_notebook_of_a_korean_section(ko_course, tmp_path):
+    """`python -m autograder autograde` ships the section's own source notebook to its workers:
+    their nbgrader, reading course.yml's language, looks for it in assignments/ko/<id>/."""
+    from autograder.parallel import course_payload
+    from autograder.parallel_worker import unpack
+
+    aid = "a3_multichannel"
+    unpack(course_payload(load_course(ko_course), aid), tmp_path)
+    shipped = load_course(tmp_path)
+    assert shipped.language == "ko"
+    notebook = nbformat.read(shipped.notebook_path(aid), as_version=4)
+    assert shipped.notebook_path(aid) == tmp_path / "assignments" / "ko" / aid / f"{aid}.ipynb"
+    assert HANGUL.search(notebook.cells[0].source)

@@ -28,12 +28,16 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .i18n import N_, Message
+
 
 @dataclass
 class Case:
     args: tuple
     kwargs: dict = field(default_factory=dict)
-    note: str = ""  # why this case exists, shown in its label: "kernel as large as the input"
+    # why this case exists, shown in its label: "kernel as large as the input"; a Message, or a
+    # str said through the catalogue (marked with N_ where it is written), see diagnose.lazy
+    note: str | Message = ""
     expect_error: str | None = None  # "ValueError": the check passes when exactly that is raised
     big: bool = False  # gradients: one random direction instead of every element
 
@@ -42,9 +46,11 @@ class Case:
 KINDS = ("float", "int_x", "float", "int", "float", "list")
 
 
-def refusal(args: tuple, why: str, **kwargs) -> Case:
+def refusal(args: tuple, why: str | Message, **kwargs) -> Case:
     """A case the notebook asks the student to refuse with a ValueError; `why` reads after
-    "expected ValueError because ...", e.g. "the kernel (2, 4) does not fit the input (3, 3)"."""
+    "expected ValueError because ...", e.g. "the kernel (2, 4) does not fit the input (3, 3)"
+    (a Message, or a str said through the catalogue: Korean puts it in parentheses, "이유: ...",
+    so a noun phrase reads best there: "커널 (2, 4)이(가) 입력 (3, 3)에 맞지 않음")."""
     return Case(args, kwargs, note=why, expect_error="ValueError")
 
 
@@ -175,7 +181,7 @@ class LayerEdge(NamedTuple):
     is written out, not computed (see layer_shapes); tests/test_cases.py checks it against the
     reference."""
 
-    note: str
+    note: str  # an English id marked with N_: said through the catalogue (diagnose.lazy)
     x_shape: tuple[int, int, int, int]  # (N, C, H, W)
     w_shape: tuple[int, int, int, int]  # (F, C, KH, KW)
     stride: int
@@ -184,29 +190,33 @@ class LayerEdge(NamedTuple):
     kind: str = "float"  # a value kind of KINDS
 
 
+# The notes and reasons below are English ids marked with N_ (plain str, so the registry may
+# compare and edit them); the label and the feedback say them through the catalogue.
 LAYER_EDGES = [
-    LayerEdge("batch of 1, stride 1, no padding", (1, 3, 5, 6), (2, 3, 3, 2), 1, 0, (3, 5)),
-    LayerEdge("stride 2 smaller than the kernel, padding 1", (2, 2, 6, 7), (3, 2, 3, 3), 2, 1,
+    LayerEdge(N_("batch of 1, stride 1, no padding"), (1, 3, 5, 6), (2, 3, 3, 2), 1, 0, (3, 5)),
+    LayerEdge(N_("stride 2 smaller than the kernel, padding 1"), (2, 2, 6, 7), (3, 2, 3, 3), 2, 1,
               (3, 4)),
-    LayerEdge("stride 3 larger than the kernel (some pixels never used)", (2, 3, 8, 7),
+    LayerEdge(N_("stride 3 larger than the kernel (some pixels never used)"), (2, 3, 8, 7),
               (2, 3, 2, 2), 3, 0, (3, 2)),
-    LayerEdge("kernel as large as the padded input (one output pixel)", (2, 2, 3, 4),
+    LayerEdge(N_("kernel as large as the padded input (one output pixel)"), (2, 2, 3, 4),
               (3, 2, 5, 6), 1, 1, (1, 1)),
-    LayerEdge("1x1 kernel with stride 2", (3, 4, 5, 6), (2, 4, 1, 1), 2, 0, (3, 3)),
-    LayerEdge("integer x and w", (2, 2, 5, 4), (3, 2, 2, 3), 1, 1, (6, 4), kind="int"),
+    LayerEdge(N_("1x1 kernel with stride 2"), (3, 4, 5, 6), (2, 4, 1, 1), 2, 0, (3, 3)),
+    LayerEdge(N_("integer x and w"), (2, 2, 5, 4), (3, 2, 2, 3), 1, 1, (6, 4), kind="int"),
 ]
 
 
 # (why, x shape, w shape, b shape, stride, padding): the bias check, asked by the a3 notebook only
-BIAS_REFUSAL = ("b has 3 entries for F = 2 kernels", (1, 3, 5, 5), (2, 3, 3, 3), (3,), 1, 0)
+BIAS_REFUSAL = (N_("b has 3 entries for F = 2 kernels"), (1, 3, 5, 5), (2, 3, 3, 3), (3,), 1, 0)
 LAYER_REFUSALS = [
     # (why, x shape, w shape, b shape, stride, padding): the shape checks the a3 notebook lists
-    ("x (3, 5, 5) is not 4D (N, C, H, W)", (3, 5, 5), (2, 3, 3, 3), (2,), 1, 0),
-    ("w (3, 3, 3) is not 4D (F, C, KH, KW)", (1, 3, 5, 5), (3, 3, 3), (3,), 1, 0),
-    ("x has 3 channels but w has 2", (1, 3, 5, 5), (2, 2, 3, 3), (2,), 1, 0),
+    (N_("x (3, 5, 5) is not 4D (N, C, H, W)"), (3, 5, 5), (2, 3, 3, 3), (2,), 1, 0),
+    (N_("w (3, 3, 3) is not 4D (F, C, KH, KW)"), (1, 3, 5, 5), (3, 3, 3), (3,), 1, 0),
+    (N_("x has 3 channels but w has 2"), (1, 3, 5, 5), (2, 2, 3, 3), (2,), 1, 0),
     BIAS_REFUSAL,
-    ("the kernel (5, 7) does not fit the padded input (5, 6)", (2, 2, 3, 4), (3, 2, 5, 7), (3,), 1, 1),
-    ("the kernel (5, 3) does not fit the input (4, 6)", (1, 2, 4, 6), (2, 2, 5, 3), (2,), 2, 0),
+    (N_("the kernel (5, 7) does not fit the padded input (5, 6)"), (2, 2, 3, 4), (3, 2, 5, 7),
+     (3,), 1, 1),
+    (N_("the kernel (5, 3) does not fit the input (4, 6)"), (1, 2, 4, 6), (2, 2, 5, 3), (2,), 2,
+     0),
 ]
 
 

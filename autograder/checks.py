@@ -14,7 +14,9 @@ computes the right answers with the reference in the parent, and gives each case
 and, when a check fails, diagnose.py names the known mistake the output matches.
 
 Feedback (CheckResult.feedback) is the lines under the case label; the engine prints the label
-and the function header above them.
+and the function header above them. Labels and feedback are said in the current language
+(autograder/i18n.py; the engine grades inside the course's); a case's note may be a Message or a
+str (said through the catalogue, diagnose.lazy).
 """
 from __future__ import annotations
 
@@ -41,7 +43,8 @@ from .compare import (
     fmt_num,
     index_str,
 )
-from .diagnose import diagnose
+from .diagnose import diagnose, lazy
+from .i18n import Message, _
 from .registry import GradedFunction, graded
 from .report import CheckResult
 from .testfunctions import FunctionSpec, make_function
@@ -81,13 +84,14 @@ def _is_arraylike(value) -> bool:
 
 def _describe_arg(name: str, value, plain: bool = False) -> str:
     if isinstance(value, FunctionSpec):
-        return value.describe()
+        return str(lazy(value.describe()))  # testfunctions.DESCRIPTIONS, marked with N_
     if isinstance(value, np.ndarray):
         return f"{name} {tuple(value.shape)} {value.dtype}"
     if _is_arraylike(value) and not plain:
         a = np.asarray(value)
-        kind = "ints" if a.dtype.kind in "iu" else "floats"
-        return f"{name} a Python list {tuple(a.shape)} of {kind}"
+        if a.dtype.kind in "iu":
+            return _("{name} a Python list {shape} of ints", name=name, shape=str(tuple(a.shape)))
+        return _("{name} a Python list {shape} of floats", name=name, shape=str(tuple(a.shape)))
     return f"{name}={value!r}"
 
 
@@ -130,21 +134,26 @@ def _tiny_inputs(function: str, args: tuple, kwargs: dict) -> list[str]:
 
 # ----------------------------------------------------------------------------- outcomes that are not values
 
+_SHAPES_MET = Message("two arrays of different shapes met: print the shapes of the slices you "
+                      "multiply or assign")
+_LISTS = Message("inputs may be Python lists: convert them with np.asarray(x) first")
 _HINTS = [  # (exception name, words in the message, hint)
-    ("IndexError", "", "an index ran past the end of an array: check your loop ranges against the "
-     "output size"),
-    ("ValueError", "broadcast", "two arrays of different shapes met: print the shapes of the "
-     "slices you multiply or assign"),
-    ("ValueError", "could not", "two arrays of different shapes met: print the shapes of the "
-     "slices you multiply or assign"),
-    ("AttributeError", "'list'", "inputs may be Python lists: convert them with np.asarray(x) "
-     "first"),
-    ("TypeError", "list", "inputs may be Python lists: convert them with np.asarray(x) first"),
-    ("NameError", "", "a name is used before it is defined: is a helper defined in a cell that "
-     "did not run, or misspelt?"),
-    ("ZeroDivisionError", "", "something was divided by zero"),
-    ("RecursionError", "", "the function calls itself without end"),
+    ("IndexError", "", Message("an index ran past the end of an array: check your loop ranges "
+                               "against the output size")),
+    ("ValueError", "broadcast", _SHAPES_MET),
+    ("ValueError", "could not", _SHAPES_MET),
+    ("AttributeError", "'list'", _LISTS),
+    ("TypeError", "list", _LISTS),
+    ("NameError", "", Message("a name is used before it is defined: is a helper defined in a cell "
+                              "that did not run, or misspelt?")),
+    ("ZeroDivisionError", "", Message("something was divided by zero")),
+    ("RecursionError", "", Message("the function calls itself without end")),
 ]
+
+
+def hint(words) -> str:
+    """'hint: ...' in the current language."""
+    return _("hint: {hint}", hint=words)
 
 
 def _status_lines(function: str, outcome: CallOutcome) -> list[str]:
@@ -154,27 +163,28 @@ def _status_lines(function: str, outcome: CallOutcome) -> list[str]:
         # "NotImplementedError: why" or, for a bare `raise X`, "X" then the line it came from
         exc = message.splitlines()[0].split(":", 1)[0].strip() if message else ""
         if exc == "NotImplementedError":
-            return [f"your function raised {message} - it is still the stub: replace the "
-                    f"`raise NotImplementedError` line with your code"]
-        lines = [f"your function raised {message}"]
-        for name, words, advice in _HINTS:
+            return [_("your function raised {error} - it is still the stub: replace the "
+                      "`raise NotImplementedError` line with your code", error=message)]
+        lines = [_("your function raised {error}", error=message)]
+        for name, words, said in _HINTS:
             if exc == name and words in message:
-                lines.append(f"hint: {advice}")
+                lines.append(hint(said))
                 break
         return lines
     # The sandbox's message already says what happened (and, for a timeout, a skipped case or a
     # load failure, what to do); add a hint only where it cannot know the likely cause.
-    hint: str | None = {
-        "memory": "an array far larger than the output is the usual cause",
-        "crash": "sys.exit, os._exit, a signal or a crash in native code ends the process that runs "
-                 "your code, so this case got no answer",
-        "missing": f"check the name {function} and that the cell defining it runs without errors",
-        "bad_output": "the grader accepts plain data only: return a numpy array (or the numbers "
-                      "the assignment asks for)",
+    advice: Message | None = {
+        "memory": Message("an array far larger than the output is the usual cause"),
+        "crash": Message("sys.exit, os._exit, a signal or a crash in native code ends the process "
+                         "that runs your code, so this case got no answer"),
+        "missing": Message("check the name {function} and that the cell defining it runs without "
+                           "errors", function=function),
+        "bad_output": Message("the grader accepts plain data only: return a numpy array (or the "
+                              "numbers the assignment asks for)"),
     }.get(status)
-    lines = [message or f"the call ended with status {status!r}"]
-    if hint:
-        lines.append(f"hint: {hint}")
+    lines = [message or _("the call ended with status {status}", status=repr(status))]
+    if advice:
+        lines.append(hint(advice))
     return lines
 
 
@@ -201,9 +211,9 @@ class _Context:
     def inputs(self) -> list[str]:
         return _tiny_inputs(self.function, self.case.args, self.case.kwargs)
 
-    def diagnose(self, got, part_names=None) -> list[str]:
+    def diagnose(self, got, part_names=None, leave_out: tuple[str, ...] = ()) -> list[str]:
         return diagnose(self.function, self.reference, self.case.args, self.case.kwargs,
-                        self.expected, got, self.rtol, self.atol, part_names)
+                        self.expected, got, self.rtol, self.atol, part_names, leave_out)
 
 
 def _judge_array(ctx: _Context, outcome: CallOutcome) -> CheckResult:
@@ -224,23 +234,26 @@ def _shown(value) -> str:
     return text
 
 
-_REFUSE_HINT = ("hint: the notebook asks for this check: test the input before computing and "
-                "raise ValueError with a message that says what is wrong")
+_REFUSE_HINT = Message("the notebook asks for this check: test the input before computing and "
+                       "raise ValueError with a message that says what is wrong")
 
 
 def _judge_refusal(ctx: _Context, outcome: CallOutcome) -> CheckResult:
     """A case whose right answer is an error (ValueError): passes exactly when that is raised."""
     want, message = ctx.case.expect_error, (outcome.message or "").strip()
-    expected = f"expected {want} because {ctx.case.note}"
+    why = lazy(ctx.case.note)
     raised = set(outcome.error_types) | {message.split(":", 1)[0].strip()}
     if outcome.status == "error" and want in raised:  # a subclass of ValueError counts too
         return ctx.result(True)
     if outcome.status == "ok":
         named = ctx.diagnose(outcome.value)  # a1: "invalid input is not refused" and its kin
-        return ctx.result(False, [f"{expected}; your function returned {_shown(outcome.value)}"]
-                          + (named or [_REFUSE_HINT]))
+        return ctx.result(False, [_("expected {error} because {why}; your function returned "
+                                    "{value}", error=want, why=why, value=_shown(outcome.value))]
+                          + (named or [hint(_REFUSE_HINT)]))
     if outcome.status == "error" and not message.startswith("NotImplementedError"):
-        return ctx.result(False, [f"{expected}; your function raised {message}", _REFUSE_HINT])
+        return ctx.result(False, [_("expected {error} because {why}; your function raised "
+                                    "{raised}", error=want, why=why, raised=message),
+                                  hint(_REFUSE_HINT)])
     return ctx.result(False, _status_lines(ctx.function, outcome))  # the stub, a timeout ...
 
 
@@ -249,7 +262,8 @@ def _judge_size(ctx: _Context, outcome: CallOutcome) -> CheckResult:
     if outcome.status != "ok":
         lines = _status_lines(ctx.function, outcome)
         if outcome.status == "error":
-            lines.append(f"this input is valid: the answer is {ctx.expected!r}")
+            lines.append(_("this input is valid: the answer is {answer}",
+                           answer=repr(ctx.expected)))
         return ctx.result(False, lines)
     if isinstance(ctx.expected, tuple):
         comparison = compare_int_tuple(ctx.expected, value)
@@ -316,23 +330,23 @@ def _judge_numerical_gradient(ctx: _Context, outcome: CallOutcome) -> CheckResul
             if x_after.shape == x_before.shape:
                 diff = np.abs(np.asarray(x_after, dtype=np.float64) - x_before)
                 at = np.unravel_index(int(np.argmax(diff)), diff.shape)
-                lines.append(f"x was changed by your function: x{index_str(at)} was "
-                             f"{fmt_num(x_before[at])} before the call and "
-                             f"{fmt_num(x_after[at])} after ({int((diff > 1e-12).sum())} of "
-                             f"{diff.size} elements changed)")
+                lines.append(_("x was changed by your function: x{index} was {before} before "
+                               "the call and {after} after ({changed} of {size} elements "
+                               "changed)", index=index_str(at), before=fmt_num(x_before[at]),
+                               after=fmt_num(x_after[at]), changed=int((diff > 1e-12).sum()),
+                               size=diff.size))
             else:
-                lines.append(f"x was changed by your function: its shape went from "
-                             f"{x_before.shape} to {x_after.shape}")
-            lines.append("likely mistake: x is changed in place and not put back. Work on a copy "
-                         "(x = x.copy()) or restore x[i] after each evaluation; the caller's x "
-                         "must be left unchanged.")
+                lines.append(_("x was changed by your function: its shape went from {before} to "
+                               "{after}", before=str(x_before.shape), after=str(x_after.shape)))
+            lines.append(_("likely mistake") + ": " + _(
+                "x is changed in place and not put back. Work on a copy (x = x.copy()) or restore "
+                "x[i] after each evaluation; the caller's x must be left unchanged."))
     comparison = compare_array(ctx.expected, outcome.value, ctx.rtol, ctx.atol, name="gradient")
     if comparison.ok and not lines:
         return ctx.result(True)
     if not comparison.ok:
-        named = ctx.diagnose(outcome.value)
-        if lines:  # the mutation is already explained above
-            named = [line for line in named if "x is changed in place" not in line]
+        # the mutation is already explained above: the registry's "x mutated" is left out
+        named = ctx.diagnose(outcome.value, leave_out=("x mutated",) if lines else ())
         lines = comparison.lines + named + lines
     return ctx.result(False, ctx.inputs + lines)
 
@@ -388,8 +402,9 @@ def build_checks(assignment_id: str, function: str, reference: ModuleType, seed:
     rtol, atol = _tolerances(entry, grading)
     checks = []
     for i, (case, case_seed) in enumerate(zip(cases, case_seeds), start=1):
-        note = f" ({case.note})" if case.note else ""
-        label = f"case {i} of {len(cases)}{note}: {describe_inputs(function, case.args, case.kwargs)}"
+        note = f" ({lazy(case.note)})" if case.note else ""
+        label = (_("case {number} of {count}", number=i, count=len(cases))
+                 + f"{note}: {describe_inputs(function, case.args, case.kwargs)}")
         ctx = _Context(function, label, _size(function, case.args, case.kwargs), case, reference,
                        _expected(entry, reference, case), rtol, atol, int(case_seed))
         call = Call(function, case.args, dict(case.kwargs),

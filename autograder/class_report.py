@@ -80,10 +80,11 @@ def _catalogue(function: str) -> tuple[tuple[re.Pattern, str], ...]:
         return ()
     patterns = []
     for mistake in mistakes:
-        if mistake.match == "shape" and "{off}" in mistake.explanation:
-            pattern = ".+?".join(re.escape(piece) for piece in mistake.explanation.split("{off}"))
+        words = str(mistake.explanation)  # a Message is said in the current language (English)
+        if mistake.match == "shape" and "{off}" in words:
+            pattern = ".+?".join(re.escape(piece) for piece in words.split("{off}"))
         else:
-            pattern = re.escape(mistake.explanation)
+            pattern = re.escape(words)
         patterns.append((re.compile(pattern, re.S), mistake.name))
     return tuple(patterns)
 

@@ -32,6 +32,13 @@ and dw gets both named.
 
 Families generate every member with its own name and words, so the feedback says which one it
 saw ("the kernel is flipped along axis 0 (rows) only").
+
+Languages (autograder/i18n.py): a Mistake's `name` is a plain English id (the class report keys on
+it); its `explanation` is words for the student, a Message (said when the feedback is made, in the
+language of the grading) or a plain str. The families take their words as `str | Message` too
+(kernel_flips's `slides_as_is`, off_by_one's `explanation`), and `axis_words` and
+`off_by_one_words` return Messages. A plain str is looked up in the catalogues when it is said
+(`lazy`): translated if it was marked with N_(...) where it is written, else said as it is.
 """
 from __future__ import annotations
 
@@ -41,14 +48,32 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import i18n
 from .compare import matches
+from .i18n import N_, Message, _
+
+Words = str | Message  # words for the student: a Message, or a str (said as `lazy` says it)
+
+
+def lazy(words: Words) -> Message:
+    """`words` as a Message, said in the language current when str() is taken: a Message as it is;
+    a plain str is looked up in the catalogues then (found when it was marked with N_(...) where
+    it is written) and said as it is when it is not there."""
+    if isinstance(words, Message):
+        return words
+    return i18n.Message(words)  # a str marked with N_ where it is written (or none at all)
+
+
+def english(words: Words) -> str:
+    """`words` in English whatever the language: for a Mistake's name, an English id."""
+    return words.english() if isinstance(words, Message) else str(words)
 
 
 @dataclass(frozen=True)
 class Mistake:
     function: str  # a graded function, or "*" for every function that returns arrays
     name: str  # short id: "kernel flipped"
-    explanation: str  # plain words for the student
+    explanation: Words  # plain words for the student (a Message, said in the grading's language)
     variant: Callable  # (reference, *args, **kwargs) -> what the mistaken code returns
     match: str = "values"  # "values" | "shape" | "integer" | "any"
     on_invalid: bool = False  # explains a value returned where a ValueError was the answer
@@ -120,6 +145,29 @@ class Layout:
 
 ONE_D, TWO_D = ("",), ("rows", "columns")  # axis names of 1-D and 2-D layouts
 NOUNS = {"": "value", "rows": "row", "columns": "column", "depth": "depth slice"}
+# Axis names and nouns stay English ids in Layouts and Mistakes (a mistake's name is built from
+# them); the words the student reads say them through the catalogue (lazy). The registry's own
+# axis names ("batch", "filters", "channels") are said the same way.
+AXIS_WORDS = (N_("rows"), N_("columns"), N_("depth"), N_("batch"), N_("filters"), N_("channels"),
+              N_("value"), N_("row"), N_("column"), N_("depth slice"))
+
+
+def comma_list(items) -> Words:
+    """'a, b, c', each item said in the current language when the whole is said."""
+    items = list(items)
+    said: Words = items[0]
+    for item in items[1:]:
+        said = Message("{items}, {item}", items=said, item=item)
+    return said
+
+
+def and_list(items, commas: bool = True) -> Words:
+    """'a and b', 'a, b and c' ('a and b and c' with commas=False), said lazily."""
+    items = list(items)
+    if len(items) == 1:
+        return items[0]
+    head = comma_list(items[:-1]) if commas else and_list(items[:-1], commas=False)
+    return Message("{items} and {last}", items=head, last=items[-1])
 
 
 def subsets(items) -> list[tuple]:
@@ -127,11 +175,14 @@ def subsets(items) -> list[tuple]:
     return [c for size in range(1, len(items) + 1) for c in itertools.combinations(items, size)]
 
 
-def axis_words(axes, layout_axes, names) -> str:
-    """'axis 0 (rows)' or 'axes 1 and 2 (rows, columns)': array axes with their names."""
-    named = ", ".join(names[layout_axes.index(a)] for a in axes)
-    numbers = " and ".join(", ".join(str(a) for a in axes).rsplit(", ", 1))
-    return f"axis {numbers} ({named})" if len(axes) == 1 else f"axes {numbers} ({named})"
+def axis_words(axes, layout_axes, names) -> Message:
+    """'axis 0 (rows)' or 'axes 1 and 2 (rows, columns)': array axes with their names, a Message
+    said in the current language (its .english() is the English, for a Mistake's name). `names`
+    (str ids like "rows", or Messages) are said through the catalogue."""
+    named = comma_list(lazy(names[layout_axes.index(a)]) for a in axes)
+    if len(axes) == 1:
+        return Message("axis {axis} ({name})", axis=str(axes[0]), name=named)
+    return Message("axes {axes} ({names})", axes=and_list([str(a) for a in axes]), names=named)
 
 
 def permuted(a, order) -> np.ndarray:
@@ -144,37 +195,76 @@ def permuted(a, order) -> np.ndarray:
     return np.transpose(a, axes)
 
 
+SLIDES_AS_IS = Message("Cross-correlation slides w as it is.")  # kernel_flips's default reason
+
+
 def kernel_flips(function: str, layout: Layout, *, convolution: bool = False,
-                 slides_as_is: str = "Cross-correlation slides w as it is.") -> list[Mistake]:
+                 slides_as_is: Words = SLIDES_AS_IS) -> list[Mistake]:
     """The kernel flipped along every non-empty subset of its spatial axes. For a
-    cross-correlation every flip is a mistake (`slides_as_is` says why); a true convolution
-    (`convolution=True`) must flip along every axis, so flipping w along S before the reference's
-    flip leaves it flipped along the other axes."""
+    cross-correlation every flip is a mistake (`slides_as_is` says why: a Message, or a str said
+    through the catalogue); a true convolution (`convolution=True`) must flip along every axis, so
+    flipping w along S before the reference's flip leaves it flipped along the other axes."""
     every = f"w[{', '.join(['::-1'] * len(layout.w))}]"
+    why = lazy(slides_as_is)
     out = []
     # the fewest axes flipped first: where a flip changes nothing (an axis of size 1), the
     # simplest of the equal explanations is the one said (see find)
     for axes in sorted(subsets(layout.w), key=len, reverse=convolution):
         variant = on(function, w=lambda w, axes=axes: flip(w, axes))
         flipped = tuple(a for a in layout.w if a not in axes) if convolution else axes
+        words: Message
         if convolution and not flipped:
-            name, words = "kernel not flipped", (
-                f"the kernel is not flipped. {function} is true convolution: "
-                + ("reverse w (w[::-1])" if len(layout.w) == 1 else
-                   f"rotate w by 180 degrees ({every})")
-                + f" before sliding it, otherwise it is corr{function[-2:]}.")
+            name = "kernel not flipped"
+            correlation = f"corr{function[-2:]}"
+            if len(layout.w) == 1:
+                words = Message("the kernel is not flipped. {function} is true convolution: "
+                                "reverse w (w[::-1]) before sliding it, otherwise it is "
+                                "{correlation}.", function=function, correlation=correlation)
+            else:
+                words = Message("the kernel is not flipped. {function} is true convolution: "
+                                "rotate w by 180 degrees ({flipped}) before sliding it, otherwise "
+                                "it is {correlation}.", function=function, flipped=every,
+                                correlation=correlation)
         elif convolution:
-            name = f"kernel flipped along {axis_words(flipped, layout.w, layout.names)} only"
-            words = (f"the kernel is flipped along {axis_words(flipped, layout.w, layout.names)} "
-                     f"only: true convolution flips it along every axis ({every}).")
+            where = axis_words(flipped, layout.w, layout.names)
+            name = f"kernel flipped along {where.english()} only"
+            words = Message("the kernel is flipped along {axes} only: true convolution flips it "
+                            "along every axis ({flipped}).", axes=where, flipped=every)
         elif len(axes) == len(layout.w):
-            name, words = "kernel flipped", f"the kernel is flipped. {slides_as_is}"
+            name, words = "kernel flipped", Message("the kernel is flipped. {why}", why=why)
         else:
             where = axis_words(axes, layout.w, layout.names)
-            name = f"kernel flipped along {where} only"
-            words = f"the kernel is flipped along {where} only. {slides_as_is}"
+            name = f"kernel flipped along {where.english()} only"
+            words = Message("the kernel is flipped along {axes} only. {why}", axes=where, why=why)
         out.append(Mistake(function, name, words, variant))
     return out
+
+
+def _transposed(what: str, variable: str, swapped: str) -> Message:
+    """The words for the input, kernel or output of a 2-D correlation with rows and columns
+    swapped."""
+    if what == "input":
+        return Message("the input is transposed (rows and columns swapped): {variable} is used "
+                       "as if it were {swapped}.", variable=variable, swapped=swapped)
+    if what == "kernel":
+        return Message("the kernel is transposed (rows and columns swapped): {variable} is used "
+                       "as if it were {swapped}.", variable=variable, swapped=swapped)
+    return Message("the output is transposed (rows and columns swapped): the result is {swapped} "
+                   "for the right y; row i of y holds the windows that start in row i of x.",
+                   swapped=swapped)
+
+
+def _reordered(what: str, order: Words, axes: Words) -> Message:
+    """The words for the input, kernel or output of a 3-D correlation with its axes in another
+    order."""
+    if what == "input":
+        return Message("the input's axes are taken in the order ({order}); they are ({axes}).",
+                       order=order, axes=axes)
+    if what == "kernel":
+        return Message("the kernel's axes are taken in the order ({order}); they are ({axes}).",
+                       order=order, axes=axes)
+    return Message("the output's axes are taken in the order ({order}); they are ({axes}).",
+                   order=order, axes=axes)
 
 
 def transposes(function: str, layout: Layout) -> list[Mistake]:
@@ -188,19 +278,17 @@ def transposes(function: str, layout: Layout) -> list[Mistake]:
                 continue
             def change(a, order=order):
                 return permuted(a, order)
+            words: Message
             if len(axes) == 2:
                 var = {"input": "x", "kernel": "w", "output": "y"}[what]
                 swapped = f"{var}.T" if axes == (0, 1) else f"np.swapaxes({var}, {axes[0]}, {axes[1]})"
                 name = f"{what} transposed"
-                words = (f"the {what} is transposed (rows and columns swapped): "
-                         + (f"the result is {swapped} for the right y; row i of y holds the windows "
-                            "that start in row i of x." if what == "output" else
-                            f"{var} is used as if it were {swapped}."))
+                words = _transposed(what, var, swapped)
             else:
-                names = ", ".join(layout.names[axes.index(a)] for a in order)
-                name = f"{what} axes in the order ({names})"
-                words = (f"the {what}'s axes are taken in the order ({names}); they are "
-                         f"({', '.join(layout.names)}).")
+                names = [layout.names[axes.index(a)] for a in order]
+                name = f"{what} axes in the order ({', '.join(english(n) for n in names)})"
+                words = _reordered(what, comma_list(lazy(n) for n in names),
+                                   comma_list(lazy(n) for n in layout.names))
             out.append(Mistake(function, name, words, on(function, **{where: change})))
     return out
 
@@ -215,19 +303,21 @@ def full_mode(function: str, layout: Layout) -> Mistake:
         for xa, wa in zip(layout.x, layout.w):
             pad[xa] = (w.shape[wa] - 1, w.shape[wa] - 1)
         return getattr(r, function)(np.pad(x, pad), w)
-    return Mistake(function, "full mode", "this is 'full' mode: the kernel also visits the "
-                   "positions where it hangs over the edges, so an axis of length H gives "
-                   "H + K - 1 outputs. Valid mode keeps only the positions where the kernel fits "
-                   "completely: H - K + 1.", variant)
+    return Mistake(function, "full mode", Message(
+        "this is 'full' mode: the kernel also visits the positions where it hangs over the edges, "
+        "so an axis of length H gives H + K - 1 outputs. Valid mode keeps only the positions where "
+        "the kernel fits completely: H - K + 1."), variant)
 
 
-# {off} becomes "one row short", "one row and one column too long" ... (off_by_one_words)
-VALID_MODE_SIZE = ("the output is {off}. In valid mode a kernel of size K fits at H - K + 1 "
-                   "positions along an axis of length H (range(H - K + 1) in a loop).")
+# {off} becomes "one row short", "one row and one column too long" ... (off_by_one_words, a
+# Message: in Korean a noun phrase, "행 1개 부족", "행 1개, 열 1개 초과")
+VALID_MODE_SIZE = Message("the output is {off}. In valid mode a kernel of size K fits at H - K + 1 "
+                          "positions along an axis of length H (range(H - K + 1) in a loop).")
 
 
-def off_by_one(function: str, layout: Layout, explanation: str = VALID_MODE_SIZE) -> Mistake:
-    """The output one row/column/... short or too long along the layout's output axes."""
+def off_by_one(function: str, layout: Layout, explanation: Words = VALID_MODE_SIZE) -> Mistake:
+    """The output one row/column/... short or too long along the layout's output axes.
+    `explanation` holds an {off} field (a Message, or a str said through the catalogue)."""
     return Mistake(function, "off by one", explanation, same_shape, match="shape",
                    axes=layout.out, nouns=tuple(NOUNS[n] for n in layout.names))
 
@@ -242,9 +332,10 @@ def correlation_family(function: str, layout: Layout, **flip_words) -> list[Mist
 # ----------------------------------------------------------------------------- every array function
 
 INTEGER_TRUNCATION = Mistake(
-    "*", "integer truncation", "the output is an integer array, so every value stored in it is cut "
-    "to a whole number (np.zeros_like(x) copies the integer dtype of an integer x). Create the "
-    "output as float64, e.g. np.zeros(shape) or np.zeros_like(x, dtype=float).", same_shape,
+    "*", "integer truncation", Message(
+        "the output is an integer array, so every value stored in it is cut to a whole number "
+        "(np.zeros_like(x) copies the integer dtype of an integer x). Create the output as "
+        "float64, e.g. np.zeros(shape) or np.zeros_like(x, dtype=float)."), same_shape,
     match="integer")
 
 
@@ -346,35 +437,43 @@ def find(function: str, reference, args: tuple, kwargs: dict, expected, got,
     return found
 
 
-def off_by_one_words(mistake: Mistake, expected_shape, got_shape) -> str:
-    """How an off-by-one output is off: "one row short", "one row and one column too long",
-    "one row short and one column too long"."""
-    short: list[str] = []
-    long: list[str] = []
+def off_by_one_words(mistake: Mistake, expected_shape, got_shape) -> Message:
+    """How an off-by-one output is off, a Message: "one row short", "one row and one column too
+    long", "one row short and one column too long" (Korean: "행 1개 부족", "행 1개, 열 1개 초과")."""
+    short: list[Message] = []
+    long: list[Message] = []
     for axis, noun in zip(mistake.axes, mistake.nouns):
         step = got_shape[axis] - expected_shape[axis]
         if step:
-            (short if step < 0 else long).append(f"one {noun}")
-    said = ([" and ".join(short) + " short"] if short else []) + \
-        ([" and ".join(long) + " too long"] if long else [])
-    return " and ".join(said)
+            (short if step < 0 else long).append(Message("one {noun}", noun=lazy(noun)))
+    said: list[Words] = []
+    if short:
+        said.append(Message("{nouns} short", nouns=and_list(short, commas=False)))
+    if long:
+        said.append(Message("{nouns} too long", nouns=and_list(long, commas=False)))
+    whole = and_list(said, commas=False)
+    return whole if isinstance(whole, Message) else lazy(whole)
 
 
 def diagnose(function: str, reference, args: tuple, kwargs: dict, expected, got,
-             rtol: float, atol: float, part_names: tuple[str, ...] | None = None) -> list[str]:
+             rtol: float, atol: float, part_names: tuple[str, ...] | None = None,
+             leave_out: tuple[str, ...] = ()) -> list[str]:
     """Feedback lines naming the known mistakes that explain `got`, e.g.
-    ["likely mistake: the kernel is flipped. corr2d slides w as it is; ..."]."""
+    ["likely mistake: the kernel is flipped. corr2d slides w as it is; ..."], said in the current
+    language. Mistakes named in `leave_out` (by name) are counted but not said (the caller says
+    them its own way)."""
     lines: list[str] = []
     per_part: dict[str | None, int] = {}
     for part, mistake in find(function, reference, args, kwargs, expected, got, rtol, atol,
                               part_names):
         n = per_part[part] = per_part.get(part, 0) + 1
-        if n > MAX_PER_PART:
+        if n > MAX_PER_PART or mistake.name in leave_out:
             continue
-        lead = "likely mistake" if n == 1 else "or"
-        explanation = mistake.explanation
+        lead = _("likely mistake") if n == 1 else _("or")
+        words = lazy(mistake.explanation)
         if mistake.match == "shape":  # only single arrays: part is None
-            explanation = explanation.format(off=off_by_one_words(mistake, expected.shape,
-                                                                  got.shape))
+            explanation = words.format(off=off_by_one_words(mistake, expected.shape, got.shape))
+        else:
+            explanation = str(words)
         lines.append(f"{part + ': ' if part else ''}{lead}: {explanation}")
     return lines

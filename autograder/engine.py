@@ -2,6 +2,12 @@
 
 The student's code only ever runs inside sandbox.run_submission's child process. Everything that
 decides a score (building cases, the reference, comparing) happens here, in the parent.
+
+Every grading runs in the course's language (course.yml `language`, autograder/i18n.py):
+grade_submission and grade_path say everything inside `with language(course.language):`, so the
+feedback, the case labels and the notes on the student's code are in the language of the course
+(nbgrader's TrustedGrades, Gradescope, the CLI and the parallel workers all come through here).
+The warnings for the instructor stay English.
 """
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from pathlib import Path
 
 from .checks import build_checks, derive_seed
 from .course import Assignment, Course
+from .i18n import _, language
 from .reference import load_reference, reference_path
 from .registry import graded
 from .report import CheckResult, Report, TestResult
@@ -52,7 +59,8 @@ def _judge(check, outcome) -> CheckResult:
         return CheckResult(
             label=check.label,
             passed=False,
-            feedback=f"the grader could not read what your function returned ({type(error).__name__}: {error})",
+            feedback=_("the grader could not read what your function returned ({error})",
+                       error=type(error).__name__ + ": " + str(error)),
             size=check.size,
             refusal=check.refusal,
         )
@@ -78,12 +86,14 @@ def _tally(results: list[CheckResult], share: float) -> str:
     passed, total = sum(r.passed for r in results), len(results)
     refusals = [r for r in results if r.refusal]
     if not refusals or len(refusals) == total:
-        return f"{passed} of {total} checks passed"
+        return _("{passed} of {total} checks passed", passed=passed, total=total)
     values = [r for r in results if not r.refusal]
-    return (f"{passed} of {total} checks passed (computing the result: "
-            f"{sum(r.passed for r in values)} of {len(values)}, {(1 - share) * 100:g} % of the "
-            f"points; raising the ValueError the notebook asks for: "
-            f"{sum(r.passed for r in refusals)} of {len(refusals)}, {share * 100:g} %)")
+    return _("{passed} of {total} checks passed (computing the result: {values_passed} of "
+             "{values}, {values_share} % of the points; raising the ValueError the notebook asks "
+             "for: {refusals_passed} of {refusals}, {refusals_share} %)", passed=passed,
+             total=total, values_passed=sum(r.passed for r in values), values=len(values),
+             values_share=format((1 - share) * 100, "g"), refusals_passed=sum(r.passed for r in refusals),
+             refusals=len(refusals), refusals_share=format(share * 100, "g"))
 
 
 def _summarize(function: str, points: float, results: list[CheckResult]) -> TestResult:
@@ -94,14 +104,16 @@ def _summarize(function: str, points: float, results: list[CheckResult]) -> Test
     score = points * credit(results, share) if results else 0.0
     passed, total = sum(r.passed for r in results), len(results)
     if passed == total:
-        feedback = f"all {total} checks passed"
+        feedback = _("all {total} checks passed", total=total)
     else:
         failing = [r for r in results if not r.passed]
-        first = min(failing, key=lambda r: (r.refusal, "likely mistake" not in r.feedback, r.size))
-        lines = [f"{_tally(results, share)}; the failing case to look at first:", f"  {first.label}"]
+        named = _("likely mistake")  # diagnose's lead, in the language the feedback was said in
+        first = min(failing, key=lambda r: (r.refusal, named not in r.feedback, r.size))
+        lines = [_("{tally}; the failing case to look at first:", tally=_tally(results, share)),
+                 f"  {first.label}"]
         lines += [f"  {line}" for line in first.feedback.splitlines() if line.strip()]
         if len(failing) > 1:
-            lines.append(f"  ({len(failing) - 1} other case(s) fail too)")
+            lines.append("  " + _("({count} other case(s) fail too)", count=len(failing) - 1))
         feedback = "\n".join(lines)
     return TestResult(
         name=f"test_{function}",
@@ -116,8 +128,16 @@ def _summarize(function: str, points: float, results: list[CheckResult]) -> Test
 def grade_submission(
     submission: Submission, course: Course, assignment_id: str, student: str
 ) -> Report:
-    """Grade the code of one submission for one assignment. Raises SandboxUnavailable if the
-    sandbox is required but cannot be set up (a course set-up problem, not the student's)."""
+    """Grade the code of one submission for one assignment, in the course's language (every
+    feedback line, label and note). Raises SandboxUnavailable if the sandbox is required but
+    cannot be set up (a course set-up problem, not the student's)."""
+    with language(course.language):
+        return _grade_submission(submission, course, assignment_id, student)
+
+
+def _grade_submission(
+    submission: Submission, course: Course, assignment_id: str, student: str
+) -> Report:
     assignment = course.assignment(assignment_id)
     reference = load_reference(course, assignment_id)
     secret = course.secret()
@@ -146,7 +166,8 @@ def grade_submission(
         results = [next(judged) for _ in checks]
         tests.append(_summarize(function, assignment.points[function], results))
 
-    notes = list(submission.problems) + list(run.load_problems)  # about the student's code
+    # about the student's code; said here, in the course's language (a note may be a Message)
+    notes = [str(note) for note in (*submission.problems, *run.load_problems)]
     warnings = []  # about the course set-up: for the instructor, not the student
     if run.isolation.startswith("UNPROTECTED"):
         warnings.append(run.isolation)
@@ -173,7 +194,7 @@ def unreadable_report(assignment: Assignment, student: str, path: Path, reason: 
             function=f,
             score=0.0,
             max_score=float(assignment.points[f]),
-            feedback=f"not graded: {reason}",
+            feedback=_("not graded: {reason}", reason=reason),
         )
         for f in assignment.functions
     ]
@@ -195,14 +216,16 @@ def student_name_for(path: Path, assignment_id: str) -> str:
 def grade_path(
     path: Path, course: Course, assignment_id: str, student: str | None = None
 ) -> Report:
-    """Grade one .py or .ipynb file. An unreadable file is a report with 0 points, not an error."""
+    """Grade one .py or .ipynb file, in the course's language. An unreadable file is a report with
+    0 points, not an error."""
     path = Path(path)
     student = student or student_name_for(path, assignment_id)
-    try:
-        submission = read_submission(path)
-    except SubmissionError as error:
-        return unreadable_report(course.assignment(assignment_id), student, path, str(error))
-    return grade_submission(submission, course, assignment_id, student)
+    with language(course.language):
+        try:
+            submission = read_submission(path)
+        except SubmissionError as error:
+            return unreadable_report(course.assignment(assignment_id), student, path, str(error))
+        return grade_submission(submission, course, assignment_id, student)
 
 
 def grade_reference(course: Course, assignment_id: str) -> Report:

@@ -24,6 +24,7 @@ from types import ModuleType
 import numpy as np
 
 from .compare import fmt_num, index_str
+from .i18n import _
 from .registry import REGISTRY, GradedFunction
 
 
@@ -101,11 +102,12 @@ def directional_check(spec: BackwardSpec, reference: ModuleType, args: tuple, kw
         scale = max(1.0, abs(plus), abs(minus), abs(numeric))
         if not abs(numeric - analytic) <= rtol * scale:
             var = name[1:]
-            lines.append(
-                f"{name}: numerical check failed: along a random direction u, the loss "
-                f"L = sum({spec.upstream} * forward) changes at rate "
-                f"{fmt_num(numeric)} ((L({var} + u) - L({var} - u)) / 2), but sum({name} * u) "
-                f"= {fmt_num(analytic)}")
+            lines.append(_(
+                "{name}: numerical check failed: along a random direction u, the loss "
+                "L = sum({upstream} * forward) changes at rate {numeric} ((L({variable} + u) - "
+                "L({variable} - u)) / 2), but sum({name} * u) = {analytic}", name=name,
+                upstream=spec.upstream, numeric=fmt_num(numeric), variable=var,
+                analytic=fmt_num(analytic)))
     return GradCheck(not lines, lines, loss.calls)
 
 
@@ -152,5 +154,6 @@ def point_at_element(spec: BackwardSpec, reference: ModuleType, args: tuple, kwa
         value = element_derivative(spec, reference, args, kwargs, name, index)
     if abs(got[index] - value) <= rtol * max(1.0, abs(value)):
         return None
-    return (f"{name}: central differences of the forward pass give {name}{index_str(index)} = "
-            f"{fmt_num(value)}, yours is {fmt_num(got[index])}")
+    return _("{name}: central differences of the forward pass give {name}{index} = {value}, "
+             "yours is {got}", name=name, index=index_str(index), value=fmt_num(value),
+             got=fmt_num(got[index]))

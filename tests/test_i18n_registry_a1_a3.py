@@ -108,7 +108,7 @@ def test_a3_layer_off_by_one_keeps_its_blank():
     assert isinstance(off.explanation, Message)
     with language("ko"):
         ko = off.explanation.format(off="X")
-    assert ko.startswith("출력 크기가 틀렸습니다(X): OH = (H + 2*padding - KH) // stride + 1")
+    assert ko.startswith("출력 크기가 하나 차이 납니다(X): OH = (H + 2*padding - KH) // stride + 1")
     assert off.explanation.format(off="X") == (
         "the output is X: OH = (H + 2*padding - KH) // stride + 1, and the same for OW.")
 

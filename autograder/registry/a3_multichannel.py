@@ -26,9 +26,11 @@ from ..diagnose import (
     TWO_D,
     Layout,
     Mistake,
+    comma_list,
     correlation_family,
     f64,
     kernel_flips,
+    lazy,
     off_by_one,
     transposes,
 )
@@ -118,18 +120,6 @@ def _layer_terms(r, x, w, b, stride=1, padding=0) -> np.ndarray:
                                       padding=padding) for c in range(x.shape[1])], axis=2)
 
 
-# the axes of the per-channel terms, in the student's language (said in the explanations below)
-_AXIS_WORDS = {"batch": Message("batch"), "filters": Message("filters"),
-               "channels": Message("channels"), "rows": Message("rows"),
-               "columns": Message("columns")}
-_TERM_AXES = {  # every `names` that _wrong_axis_sums is given, as one phrase
-    ("channels", "rows", "columns"): Message("channels, rows, columns"),
-    ("filters", "channels", "rows", "columns"): Message("filters, channels, rows, columns"),
-    ("batch", "filters", "channels", "rows", "columns"):
-        Message("batch, filters, channels, rows, columns"),
-}
-
-
 def _wrong_axis_sums(function, names, terms, bias: bool = False) -> list[Mistake]:
     """The per-channel terms (`terms(r, x, w, ...)`, axes `names`) summed over another axis than
     the input channels; with `bias`, b[f] is added to output channel f while that axis is left."""
@@ -150,8 +140,8 @@ def _wrong_axis_sums(function, names, terms, bias: bool = False) -> list[Mistake
         out.append(Mistake(function, f"summed over the {name}", Message(
             "the sum runs over axis {axis} ({axis_name}) of the per-channel terms ({axis_names}) "
             "instead of axis {channel_axis} (channels): correlate each input channel with its "
-            "kernel slice and ADD the channels.", axis=axis, axis_name=_AXIS_WORDS[name],
-            axis_names=_TERM_AXES[tuple(names)], channel_axis=right), variant))
+            "kernel slice and ADD the channels.", axis=axis, axis_name=lazy(name),
+            axis_names=comma_list(lazy(n) for n in names), channel_axis=right), variant))
     return out
 
 

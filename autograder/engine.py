@@ -163,7 +163,7 @@ def _grade_submission(
     judged = iter(_judge(check, outcome) for check, outcome in zip(all_checks, run.outcomes))
     tests = []
     for function, checks in checks_by_function.items():
-        results = [next(judged) for _ in checks]
+        results = [next(judged) for _check in checks]
         tests.append(_summarize(function, assignment.points[function], results))
 
     # about the student's code; said here, in the course's language (a note may be a Message)

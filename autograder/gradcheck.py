@@ -144,7 +144,7 @@ def point_at_element(spec: BackwardSpec, reference: ModuleType, args: tuple, kwa
     against the forward pass; None when it agrees."""
     got = np.asarray(got, dtype=np.float64)
     if index is None:
-        numeric, _ = elementwise_gradient(spec, reference, args, kwargs, name)
+        numeric, _calls = elementwise_gradient(spec, reference, args, kwargs, name)
         err = np.abs(got - numeric)
         if not err.size:
             return None

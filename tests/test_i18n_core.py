@@ -189,6 +189,40 @@ def test_an_error_and_its_hint_are_korean():
     assert "hint: an index ran past the end of an array" in check.judge(outcome).feedback
 
 
+def test_the_gradient_checks_speak_korean():
+    reference = load_solution("a4_backprop", "i18n_core_a4")
+    with language("ko"):
+        checks = build_checks("a4_backprop", "conv2d_backward", reference, 2, GRADING)
+        small, big = checks[0], max(checks, key=lambda c: c.size)  # the big case: one direction
+        said = []
+        for check in (small, big):
+            dx, dw, db = reference.conv2d_backward(*check.call.args, **check.call.kwargs)
+            dx = dx.copy()
+            dx.flat[3] += 1.0
+            said.append(check.judge(CallOutcome("ok", value=(dx, dw, db))).feedback)
+    assert "dx: 순전파의 중심 차분으로 구한 dx[" in said[0]
+    assert "dx: 수치 검사 실패: 무작위 방향 u를 따라 손실 L = sum(dout * forward)은" in said[1]
+    assert "은(는) 맞습니다. 값 " in said[0]
+
+
+def test_a_changed_x_is_explained_once_in_korean():
+    reference = load_solution("a4_backprop", "i18n_core_a4")
+    with language("ko"):
+        check = next(c for c in build_checks("a4_backprop", "numerical_gradient", reference, 4,
+                                             GRADING) if not c.refusal)
+        f, x = check.call.args[0], np.asarray(check.call.args[1], dtype=float)
+        from autograder.testfunctions import make_function
+
+        right = reference.numerical_gradient(make_function(f), x.copy(), *check.call.args[2:],
+                                             **check.call.kwargs)
+        moved = x.copy()
+        moved.flat[0] -= 1e-5
+        feedback = check.judge(CallOutcome("ok", value=right + 1.0,
+                                           args_after=(f, moved))).feedback
+    assert "함수가 x를 바꾸었습니다: x[" in feedback
+    assert feedback.count("짐작되는 실수: x를 제자리에서 바꾸고 되돌려 놓지 않았습니다.") == 1
+
+
 # ----------------------------------------------------------------------------- the contract
 
 def test_axis_words_are_a_message_said_in_the_current_language():

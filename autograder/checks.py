@@ -21,10 +21,11 @@ str (said through the catalogue, diagnose.lazy).
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -156,12 +157,25 @@ def hint(words) -> str:
     return _("hint: {hint}", hint=words)
 
 
+def _raised(message: str) -> str:
+    """The exception's name in an outcome's message: "NotImplementedError: why" or, for a bare
+    `raise X`, "X" then the line it came from."""
+    return message.splitlines()[0].split(":", 1)[0].strip() if message else ""
+
+
+def call_status(outcome: CallOutcome) -> str:
+    """How a call ended, as the class report counts it: the outcome's status, or "stub" for the
+    release's `raise NotImplementedError`."""
+    if outcome.status == "error" and _raised((outcome.message or "").strip()) == "NotImplementedError":
+        return "stub"
+    return outcome.status
+
+
 def _status_lines(function: str, outcome: CallOutcome) -> list[str]:
     status, message = outcome.status, (outcome.message or "").strip()
     lines: list[str]
     if status == "error":
-        # "NotImplementedError: why" or, for a bare `raise X`, "X" then the line it came from
-        exc = message.splitlines()[0].split(":", 1)[0].strip() if message else ""
+        exc = _raised(message)
         if exc == "NotImplementedError":
             return [_("your function raised {error} - it is still the stub: replace the "
                       "`raise NotImplementedError` line with your code", error=message)]
@@ -201,11 +215,13 @@ class _Context:
     rtol: float
     atol: float
     seed: int
+    named: list[tuple[str | None, str, str]] = field(default_factory=list)  # of the current call
 
     def result(self, passed: bool, lines: Sequence[str] = ()) -> CheckResult:
         return CheckResult(label=self.label, passed=passed,
                            feedback="" if passed else "\n".join(lines), size=self.size,
-                           refusal=bool(self.case.expect_error))
+                           refusal=bool(self.case.expect_error),
+                           named=() if passed else tuple(self.named))
 
     @property
     def inputs(self) -> list[str]:
@@ -213,7 +229,16 @@ class _Context:
 
     def diagnose(self, got, part_names=None, leave_out: tuple[str, ...] = ()) -> list[str]:
         return diagnose(self.function, self.reference, self.case.args, self.case.kwargs,
-                        self.expected, got, self.rtol, self.atol, part_names, leave_out)
+                        self.expected, got, self.rtol, self.atol, part_names, leave_out,
+                        named=self.named)
+
+    def judge(self, judge: Callable[[_Context, CallOutcome], CheckResult],
+              outcome: CallOutcome) -> CheckResult:
+        """`judge` on `outcome`, with what it names and how the call ended kept as data."""
+        self.named.clear()
+        result = judge(self, outcome)
+        result.status = call_status(outcome)
+        return result
 
 
 def _judge_array(ctx: _Context, outcome: CallOutcome) -> CheckResult:
@@ -338,9 +363,10 @@ def _judge_numerical_gradient(ctx: _Context, outcome: CallOutcome) -> CheckResul
             else:
                 lines.append(_("x was changed by your function: its shape went from {before} to "
                                "{after}", before=str(x_before.shape), after=str(x_after.shape)))
-            lines.append(_("likely mistake") + ": " + _(
-                "x is changed in place and not put back. Work on a copy (x = x.copy()) or restore "
-                "x[i] after each evaluation; the caller's x must be left unchanged."))
+            words = _("x is changed in place and not put back. Work on a copy (x = x.copy()) or "
+                      "restore x[i] after each evaluation; the caller's x must be left unchanged.")
+            lines.append(_("likely mistake") + ": " + words)
+            ctx.named.append((None, "x mutated", words))
     comparison = compare_array(ctx.expected, outcome.value, ctx.rtol, ctx.atol, name="gradient")
     if comparison.ok and not lines:
         return ctx.result(True)
@@ -411,6 +437,6 @@ def build_checks(assignment_id: str, function: str, reference: ModuleType, seed:
                     return_args=entry.kind == "numerical-gradient")  # x must come back unchanged
         judge = _judge_refusal if case.expect_error else JUDGES[entry.kind]
         checks.append(Check(function, label, ctx.size, call,
-                            (lambda j, c: lambda outcome: j(c, outcome))(judge, ctx),
+                            functools.partial(ctx.judge, judge),
                             refusal=bool(case.expect_error)))
     return checks

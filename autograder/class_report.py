@@ -30,8 +30,8 @@ the authority on scores: results that disagree with its auto scores (a notebook 
 without its results, or edited by hand) are left out and listed as a problem.
 
 Mistakes are told apart by the registry's own names (diagnose.Mistake.name, "kernel flipped"),
-read back from the feedback lines diagnose.diagnose writes ("likely mistake: <explanation>"),
-so the id is stable whatever the case that showed it. A student is counted under the mistake
+which each check's result carries beside its feedback (report.CheckResult.named), so the id is
+stable whatever the case that showed it and whatever the language the feedback is in. A student is counted under the mistake
 their feedback named on the most failing checks of a function ("primary"; per gradient part, ties
 each): a case that cannot tell two mistakes apart (a kernel of one row, flipped or flipped along
 its columns only?) names the simpler one, and should not add a second mistake to the student.
@@ -40,9 +40,7 @@ from __future__ import annotations
 
 import base64
 import csv
-import functools
 import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,69 +53,11 @@ RESULTS_KEY = "autograder_results"
 SCHEMA = 1
 FAILING_KEPT = 20  # failing checks kept per function (labels); enough to see a pattern
 FEEDBACK_KEPT = 800  # characters of each failing check's feedback
-# checks._status_lines, for a function that raises NotImplementedError (the release's stub)
-STUB = re.compile(r"^your function raised NotImplementedError\b", re.M)
-MISSING_WORDS = "is not defined after running your code"  # _child.py, status "missing"
 TOLERANCE = 1e-6  # stored results and the gradebook's auto scores agree within this
 
 
 # --------------------------------------------------------------------------------------------
 # what the grader found in one submission, as data (TrustedGrades stores it)
-
-
-_NAMED = re.compile(r"^(?:(?P<part>\w+): )?(?:likely mistake|or): (?P<text>.+)$")
-
-
-@functools.cache
-def _catalogue(function: str) -> tuple[tuple[re.Pattern, str], ...]:
-    """(pattern of the feedback text, mistake name) for every mistake the function's feedback can
-    name. An off-by-one explanation is a template ("the output is {off}. ..."): any words fill it."""
-    from .diagnose import mistakes_for
-
-    try:
-        mistakes = mistakes_for(function)
-    except (KeyError, ValueError):
-        return ()
-    patterns = []
-    for mistake in mistakes:
-        words = str(mistake.explanation)  # a Message is said in the current language (English)
-        if mistake.match == "shape" and "{off}" in words:
-            pattern = ".+?".join(re.escape(piece) for piece in words.split("{off}"))
-        else:
-            pattern = re.escape(words)
-        patterns.append((re.compile(pattern, re.S), mistake.name))
-    return tuple(patterns)
-
-
-def _parts(function: str) -> tuple[str, ...]:
-    from .registry import graded
-
-    try:
-        return graded(function).gradient_names
-    except (KeyError, ValueError):
-        return ()
-
-
-def named_mistakes(function: str, feedback: str) -> list[tuple[str | None, str, str]]:
-    """The known mistakes one failing check's feedback names, as (part, id, explanation): part is
-    "dx"/"dw"/"db" for a backward function's gradient, else None; id is the registry's mistake
-    name ("kernel flipped"). A "likely mistake:" line the registry does not list (checks.py words
-    a few itself) gets its first clause as id."""
-    found: list[tuple[str | None, str, str]] = []
-    parts = _parts(function)
-    for line in feedback.splitlines():
-        matched = _NAMED.match(line.strip())
-        if not matched:
-            continue
-        part, text = matched.group("part"), matched.group("text").strip()
-        if part is not None and part not in parts:
-            continue  # "hint: ..." and the like are not mistakes
-        name = next((name for pattern, name in _catalogue(function) if pattern.fullmatch(text)), None)
-        if name is None:
-            name = re.split(r"[.:;(]", text, maxsplit=1)[0].strip()[:80] or text[:80]
-        if (part, name) not in {(p, n) for p, n, _ in found}:
-            found.append((part, name, text))
-    return found
 
 
 # Which kind of problem a note is, from its words (notes are written for people; kinds are for
@@ -146,10 +86,9 @@ def _attempt(test_checks, score: float) -> str:
     failing = [c for c in test_checks if not c.passed]
     if score > 0 or not test_checks or len(failing) < len(test_checks):
         return "attempted"
-    if all(STUB.search(c.feedback) for c in failing):
-        return "stub"
-    if all(MISSING_WORDS in c.feedback for c in failing):
-        return "missing"
+    for status in ("stub", "missing"):  # checks.call_status: how each call ended
+        if all(c.status == status for c in failing):
+            return status
     return "attempted"
 
 
@@ -167,7 +106,8 @@ def submission_results(report: Report, problems: Iterable[str] = (),
         mistakes: dict[tuple[str | None, str], dict[str, Any]] = {}
         failing = [c for c in test.checks if not c.passed]
         for check in failing:
-            for part, name, text in named_mistakes(test.function, check.feedback):
+            for part, name in dict.fromkeys((part, name) for part, name, _ in check.named):
+                text = next(words for p, n, words in check.named if (p, n) == (part, name))
                 entry = mistakes.setdefault((part, name), {"id": name, "part": part,
                                                            "explanation": text, "checks": 0})
                 entry["checks"] += 1
@@ -181,7 +121,7 @@ def submission_results(report: Report, problems: Iterable[str] = (),
             entry["primary"] = entry["checks"] == most[entry["part"]]
         function_problems = []
         for words, what in (("time limit", "timeout"), ("memory limit", "memory")):
-            hit = [c for c in failing if words in c.feedback]
+            hit = [c for c in failing if c.status == what]
             if hit:
                 function_problems.append({"kind": what, "text": (
                     f"{test.function}: {len(hit)} of {len(test.checks)} checks stopped at the "

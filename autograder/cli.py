@@ -254,11 +254,17 @@ def autograde(
 
 
 @app.command()
-def demo() -> None:
+def demo(
+    language: str = typer.Option("en", "--language", "-l",
+                                 help="the edition to release and grade: en, or ko (Korean)"),
+) -> None:
     """Release all assignments, grade a sample class with real nbgrader, print the score table."""
     from .demo import run_demo
+    from .i18n import LANGUAGES
 
-    raise typer.Exit(run_demo())
+    if language not in LANGUAGES:
+        _fail(f"--language {language}: this course kit has the editions {', '.join(LANGUAGES)}")
+    raise typer.Exit(run_demo(language=language))
 
 
 def main() -> None:

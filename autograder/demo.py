@@ -69,6 +69,17 @@ def prepare_course(source_root: Path, dest: Path) -> Path:
     return dest
 
 
+def set_language(course_dir: Path, language: str) -> None:
+    """course_dir/course.yml's `language` set to `language` (the section the scratch course is):
+    nbgrader then releases assignments/<language>/ and the grader speaks it."""
+    yml = course_dir / "course.yml"
+    text = re.sub(r"(?m)^language:.*\n", "", yml.read_text())
+    text = re.sub(r"(?m)^(title:.*\n)", rf"\1language: {language}\n", text, count=1)
+    yml.write_text(text)
+    if load_course(course_dir).language != language:
+        raise ValueError(f"{yml}: could not set the language to {language}")
+
+
 def _own_gradebook(course_dir: Path) -> None:
     """course_dir/course.yml's nbgrader.db_url set to sqlite:///gradebook.db (beside it) unless it
     is already a relative SQLite path, which the scratch course anchors at itself."""
@@ -325,8 +336,10 @@ def score_table(course: Course, scores: dict, students: list[str]):
     return table
 
 
-def run_demo(course_root: Path | None = None, dest: Path | None = None, console=None) -> int:
+def run_demo(course_root: Path | None = None, dest: Path | None = None, console=None,
+             language: str | None = None) -> int:
     """Grade a sample class end to end with the real nbgrader commands; print the table.
+    `language` ("ko") runs the class in that edition: the Korean release, Korean feedback.
 
     Returns 0 when every nbgrader command succeeded, 1 otherwise (the table is printed anyway).
     """
@@ -337,6 +350,8 @@ def run_demo(course_root: Path | None = None, dest: Path | None = None, console=
     dest = Path(dest) if dest else source.root / DEMO_FOLDER
     started = time.monotonic()
     course_dir = prepare_course(source.root, dest)
+    if language:
+        set_language(course_dir, language)
     course = load_course(course_dir)
     ids = [a.id for a in course.assignments]
     students = list(ROLES)
@@ -346,7 +361,9 @@ def run_demo(course_root: Path | None = None, dest: Path | None = None, console=
         if result.returncode != 0:
             failures.append(f"{what} exited with {result.returncode} (see {course_dir / 'nbgrader-commands.log'})")
 
-    console.print(f"[bold]Demo course[/bold] in {course_dir} ({len(students)} students x {len(ids)} assignments)")
+    edition = "" if course.language == "en" else f", the {course.language} edition"
+    console.print(f"[bold]Demo course[/bold] in {course_dir} ({len(students)} students x "
+                  f"{len(ids)} assignments{edition})")
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=False,

@@ -457,23 +457,29 @@ def off_by_one_words(mistake: Mistake, expected_shape, got_shape) -> Message:
 
 def diagnose(function: str, reference, args: tuple, kwargs: dict, expected, got,
              rtol: float, atol: float, part_names: tuple[str, ...] | None = None,
-             leave_out: tuple[str, ...] = ()) -> list[str]:
+             leave_out: tuple[str, ...] = (),
+             named: list[tuple[str | None, str, str]] | None = None) -> list[str]:
     """Feedback lines naming the known mistakes that explain `got`, e.g.
     ["likely mistake: the kernel is flipped. corr2d slides w as it is; ..."], said in the current
     language. Mistakes named in `leave_out` (by name) are counted but not said (the caller says
-    them its own way)."""
+    them its own way). `named`, if given, gets (part, mistake name, words) of each mistake said
+    or left out: what the feedback names, as data (CheckResult.named)."""
     lines: list[str] = []
     per_part: dict[str | None, int] = {}
     for part, mistake in find(function, reference, args, kwargs, expected, got, rtol, atol,
                               part_names):
         n = per_part[part] = per_part.get(part, 0) + 1
-        if n > MAX_PER_PART or mistake.name in leave_out:
+        if n > MAX_PER_PART:
             continue
-        lead = _("likely mistake") if n == 1 else _("or")
         words = lazy(mistake.explanation)
         if mistake.match == "shape":  # only single arrays: part is None
             explanation = words.format(off=off_by_one_words(mistake, expected.shape, got.shape))
         else:
             explanation = str(words)
+        if named is not None:
+            named.append((part, mistake.name, explanation))
+        if mistake.name in leave_out:
+            continue
+        lead = _("likely mistake") if n == 1 else _("or")
         lines.append(f"{part + ': ' if part else ''}{lead}: {explanation}")
     return lines

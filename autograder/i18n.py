@@ -71,7 +71,9 @@ def catalog(code: str) -> dict[str | tuple[str, str], str | tuple[str, ...]]:
             for message in read_po(handle, locale=code):
                 if not message.id or message.fuzzy:
                     continue
-                key = tuple(message.id) if isinstance(message.id, (list, tuple)) else message.id
+                key: str | tuple[str, str] = (
+                    (message.id[0], message.id[1]) if isinstance(message.id, (list, tuple))
+                    else message.id)
                 value = tuple(message.string) if isinstance(message.string, (list, tuple)) \
                     else message.string
                 if value and all(value if isinstance(value, tuple) else (value,)):

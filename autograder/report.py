@@ -21,6 +21,12 @@ class CheckResult:
     feedback: str = ""  # empty when passed; else the lines of design.md's feedback entry
     size: int = 0  # number of input elements: the smallest failing case is the easiest to read
     refusal: bool = False  # a ValueError the notebook asks for; refusals weigh a fixed share
+    # What the feedback says, as data, in any language (the class report counts these):
+    # the known mistakes it names, (gradient part or None, registry mistake name, the words said) ...
+    named: tuple[tuple[str | None, str, str], ...] = ()
+    # ... and how the call ended: "ok", "stub" (still raises NotImplementedError), "error",
+    # "missing", "timeout", "memory", "crash", "bad_output", "skipped", "load_failed"
+    status: str = ""
 
 
 @dataclass

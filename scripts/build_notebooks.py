@@ -25,6 +25,16 @@ headers carry the nbgrader metadata (`# %% nbgrader={"grade_id": "corr2d", "solu
   grade ids and cell ids are unique.
 
 A source that breaks a convention stops the build with one line per problem (SourceError).
+
+Translated editions (issue 15; course.yml `language: ko` releases one): notebooks/<lang>/<id>/<id>.py
+builds to assignments/<lang>/<id>/<id>.ipynb (jupytext.toml pairs those too). An edition keeps in
+step with the English source, which this script checks (edition_problems): the same cells in the
+same order with the same nbgrader metadata and tags, and code cells that differ from the English
+ones only in their comments and the text of their strings (the same Python once every string is
+blanked), so the grade ids, the stubs, the visible tests and the seeds are the English ones. Cells
+only the edition has carry the language as a tag: its glossary (tags [<lang>, "glossary"], one,
+among the first three cells) and, for ko, the cell that picks a Korean font for the pictures. Each
+shared cell keeps its English counterpart's cell id.
 """
 from __future__ import annotations
 
@@ -45,6 +55,8 @@ from autograder.registry import STUDENT_API  # noqa: E402
 from autograder.registry import graded as registry_entry  # noqa: E402
 
 SKIP_TAG = "autograder:skip"
+GLOSSARY_TAG = "glossary"
+SOURCE_LANGUAGE = "en"
 HIDDEN_BLOCK = (
     "### BEGIN HIDDEN TESTS\n"
     "# Graded outside this notebook by the course autograder (randomized cases seeded per student).\n"
@@ -62,14 +74,27 @@ class SourceError(ValueError):
     """A notebook source breaks a convention; the message has one line per problem."""
 
 
-def source_path(assignment_id: str, root: Path = ROOT) -> Path:
-    """notebooks/<id>/<id>.py: the pairing of jupytext.toml (assignments///ipynb,notebooks///py)."""
-    return root / "notebooks" / assignment_id / f"{assignment_id}.py"
+def source_path(assignment_id: str, root: Path = ROOT, language: str = SOURCE_LANGUAGE) -> Path:
+    """notebooks/<id>/<id>.py, or notebooks/<lang>/<id>/<id>.py for a translated edition: the
+    pairing of jupytext.toml (assignments///ipynb,notebooks///py)."""
+    folder = root / "notebooks" if language == SOURCE_LANGUAGE else root / "notebooks" / language
+    return folder / assignment_id / f"{assignment_id}.py"
 
 
-def notebook_path(assignment_id: str, course: Course | None = None) -> Path:
+def notebook_path(assignment_id: str, course: Course | None = None,
+                  language: str = SOURCE_LANGUAGE) -> Path:
+    """The built notebook: course.yml's `notebook`, under assignments/<lang>/ for an edition."""
     course = course or load_course(ROOT)
-    return course.root / course.assignment(assignment_id).notebook
+    english = Path(course.assignment(assignment_id).notebook)
+    if language == SOURCE_LANGUAGE:
+        return course.root / english
+    return course.root / english.parent.parent / language / english.parent.name / english.name
+
+
+def editions(assignment_id: str, root: Path = ROOT) -> list[str]:
+    """The languages with a source of this assignment: en first, then notebooks/<lang>/<id>/."""
+    found = sorted(p.parent.parent.name for p in (root / "notebooks").glob(f"*/{assignment_id}/{assignment_id}.py"))
+    return [SOURCE_LANGUAGE, *found]
 
 
 def _same_signature(a: str, b: str) -> bool:
@@ -190,15 +215,84 @@ def check_cells(assignment_id: str, cells: list) -> list[str]:
     return problems
 
 
+class _BlankStrings(ast.NodeTransformer):
+    """Every string constant (f-string text, docstrings included) made the same placeholder."""
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        return ast.copy_location(ast.Constant("S"), node) if isinstance(node.value, str) else node
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
+        kept = [self.visit(v) for v in node.values if isinstance(v, ast.FormattedValue)]
+        return ast.copy_location(ast.JoinedStr(values=kept), node)
+
+
+def code_shape(source: str) -> str:
+    """A cell's Python without its comments and the text of its strings (IPython magics and shell
+    lines left out): two cells that compute the same thing in two languages have the same shape."""
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    return ast.dump(_BlankStrings().visit(ast.parse("\n".join(lines))))
+
+
+def _cell_key(cell) -> tuple:
+    metadata = cell.get("metadata", {})
+    return cell.cell_type, metadata.get("nbgrader"), sorted(metadata.get("tags", []))
+
+
+def edition_only(cell, language: str) -> bool:
+    return language in cell.get("metadata", {}).get("tags", [])
+
+
+def edition_problems(english: list, edition: list, language: str) -> list[str]:
+    """Every way an edition's cells (as read from its source) are out of step with the English."""
+    problems = []
+    glossary = [i for i, c in enumerate(edition)
+                if GLOSSARY_TAG in c.get("metadata", {}).get("tags", [])]
+    if len(glossary) != 1 or glossary[0] > 2 or edition[glossary[0]].cell_type != "markdown" \
+            or not edition_only(edition[glossary[0]], language):
+        problems.append(f"needs one markdown glossary cell (tags [{language!r}, {GLOSSARY_TAG!r}]) "
+                        f"among the first three cells; found at {glossary}")
+    shared = [(i, c) for i, c in enumerate(edition) if not edition_only(c, language)]
+    if len(shared) != len(english):
+        problems.append(f"{len(shared)} cells besides the {language}-only ones, the English source "
+                        f"has {len(english)}: translate every cell, add or drop none")
+    for (i, mine), theirs in zip(shared, english):
+        if _cell_key(mine) != _cell_key(theirs):
+            problems.append(f"cell {i}: {_cell_key(mine)}, but the English cell has "
+                            f"{_cell_key(theirs)}")
+        elif mine.cell_type == "code":
+            try:
+                if code_shape(mine.source) != code_shape(theirs.source):
+                    first = mine.source.strip().splitlines()[:1] or [""]
+                    problems.append(f"cell {i} ({first[0][:60]}): the code differs from the "
+                                    "English beyond comments and the text of strings")
+            except SyntaxError as error:
+                problems.append(f"cell {i}: {error}")
+    return problems
+
+
 def _points(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def build_from(assignment_id: str, source: Path, points: dict[str, float]) -> nbformat.NotebookNode:
-    """The .ipynb for `source`: cleaned, checked, with `points` in its grade cells."""
-    read = jupytext.read(source, fmt="py:percent")
+def _read_cells(source: Path) -> list:
+    return jupytext.read(source, fmt="py:percent").cells
+
+
+def build_from(assignment_id: str, source: Path, points: dict[str, float],
+               language: str = SOURCE_LANGUAGE, english_source: Path | None = None
+               ) -> nbformat.NotebookNode:
+    """The .ipynb for `source`: cleaned, checked, with `points` in its grade cells. For an
+    edition in another `language`, `english_source` is the source it must keep in step with."""
+    read_cells = _read_cells(source)
+    problems: list[str] = []
+    english_ids: list[str] = []
+    if language != SOURCE_LANGUAGE:
+        english_cells = _read_cells(english_source or source_path(assignment_id))
+        problems += edition_problems(english_cells, read_cells, language)
+        english_ids = [f"{assignment_id[:2]}-{i:03d}" for i in range(len(english_cells))]
     cells = []
-    for i, old in enumerate(read.cells):
+    shared_index = extra_index = 0
+    for i, old in enumerate(read_cells):
         if old.cell_type == "markdown":
             cell = nbformat.v4.new_markdown_cell(old.source)
         elif old.cell_type == "code":
@@ -207,9 +301,17 @@ def build_from(assignment_id: str, source: Path, points: dict[str, float]) -> nb
             cell = nbformat.v4.new_raw_cell(old.source)
         cell.metadata = {k: copy.deepcopy(old.metadata[k]) for k in KEPT_CELL_METADATA
                          if k in old.metadata}
-        cell["id"] = f"{assignment_id[:2]}-{i:03d}"
+        if language == SOURCE_LANGUAGE:
+            cell["id"] = f"{assignment_id[:2]}-{i:03d}"
+        elif edition_only(old, language):  # the edition's own cells: a1-ko-0, a1-ko-1 ...
+            cell["id"] = f"{assignment_id[:2]}-{language}-{extra_index}"
+            extra_index += 1
+        else:  # a translated cell keeps its English counterpart's id
+            cell["id"] = (english_ids[shared_index] if shared_index < len(english_ids)
+                          else f"{assignment_id[:2]}-{language}-x{shared_index}")
+            shared_index += 1
         cells.append(cell)
-    problems = check_cells(assignment_id, cells)
+    problems += check_cells(assignment_id, cells)
     registry = sorted(STUDENT_API.get(assignment_id, ()))
     if sorted(points) != registry:
         problems.append(f"course.yml grades {sorted(points)}, the registry {registry}")
@@ -228,10 +330,12 @@ def build_from(assignment_id: str, source: Path, points: dict[str, float]) -> nb
     return nb
 
 
-def build(assignment_id: str, course: Course | None = None) -> nbformat.NotebookNode:
+def build(assignment_id: str, course: Course | None = None,
+          language: str = SOURCE_LANGUAGE) -> nbformat.NotebookNode:
     course = course or load_course(ROOT)
     points = dict(course.assignment(assignment_id).points)
-    return build_from(assignment_id, source_path(assignment_id, course.root), points)
+    return build_from(assignment_id, source_path(assignment_id, course.root, language), points,
+                      language, source_path(assignment_id, course.root))
 
 
 SHARED_AFTER = "np.set_printoptions("  # the setup cell's helpers start after the imports
@@ -240,9 +344,12 @@ SHARED_AFTER = "np.set_printoptions("  # the setup cell's helpers start after th
 def shared_cells(nb: nbformat.NotebookNode) -> tuple[str, str]:
     """(the "How to work in this notebook" cell, the setup cell's helpers after the imports):
     written once for every notebook, so every source must carry the same text."""
-    howto = next((c.source for c in nb.cells if c.cell_type == "markdown"
-                  and "How to work in this notebook" in c.source), "")
-    setup = next((c.source for c in nb.cells if _meta(c).get("grade_id") == "setup"), "")
+    at = next((i for i, c in enumerate(nb.cells) if _meta(c).get("grade_id") == "setup"), None)
+    if at is None:
+        return "", ""
+    setup = nb.cells[at].source
+    # the how-to cell stands right before the setup cell, in every language
+    howto = nb.cells[at - 1].source if at and nb.cells[at - 1].cell_type == "markdown" else ""
     return howto, setup[setup.find(SHARED_AFTER):] if SHARED_AFTER in setup else setup
 
 
@@ -271,27 +378,32 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     course = load_course(ROOT)
     stale, broken = [], []
-    built: dict[str, nbformat.NotebookNode] = {}
+    built: dict[str, dict[str, nbformat.NotebookNode]] = {}  # language -> id -> notebook
     for assignment_id in args.assignments or [a.id for a in course.assignments]:
-        path = notebook_path(assignment_id, course)
-        try:
-            built[assignment_id] = build(assignment_id, course)
-            text = render(built[assignment_id])
-        except SourceError as error:
-            print(error, file=sys.stderr)
-            broken.append(assignment_id)
-            continue
-        if args.check:
+        for language in editions(assignment_id, course.root):
+            path = notebook_path(assignment_id, course, language)
+            name = assignment_id if language == SOURCE_LANGUAGE else f"{language}/{assignment_id}"
+            try:
+                nb = built.setdefault(language, {})[assignment_id] = build(assignment_id, course,
+                                                                           language)
+                text = render(nb)
+            except SourceError as error:
+                print(error, file=sys.stderr)
+                broken.append(name)
+                continue
+            if args.check:
+                if not path.is_file() or path.read_text() != text:
+                    stale.append(str(path.relative_to(course.root)))
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
             if not path.is_file() or path.read_text() != text:
-                stale.append(str(path.relative_to(course.root)))
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.is_file() or path.read_text() != text:
-            path.write_text(text)
-            print(f"wrote {path.relative_to(course.root)}")
-    for problem in shared_text_problems(built):
-        print(problem, file=sys.stderr)
-        broken.append(problem.split(":", 1)[0])
+                path.write_text(text)
+                print(f"wrote {path.relative_to(course.root)}")
+    for language, notebooks in built.items():
+        for problem in shared_text_problems(notebooks):
+            print(f"{language}: {problem}" if language != SOURCE_LANGUAGE else problem,
+                  file=sys.stderr)
+            broken.append(problem.split(":", 1)[0])
     if broken:
         print("sources that break the notebook conventions:", ", ".join(broken), file=sys.stderr)
     if stale:

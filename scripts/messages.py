@@ -28,7 +28,7 @@ from autograder.i18n import DOMAIN, LANGUAGES, SOURCE_LANGUAGE  # noqa: E402
 
 KEYWORDS = {"_": None, "Message": None, "N_": None, "_n": (1, 2)}
 MARKERS = ("_", "Message", "N_", "_n")
-FIELD = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[!:][^{}]*)?\}")
+FIELD = re.compile(r"(?<!\{)\{([^\W\d]\w*)(?:[!:][^{}]*)?\}")
 
 
 def template_path(root: Path = ROOT) -> Path:
@@ -85,8 +85,9 @@ def problems(template: Catalog, translations: Catalog, code: str) -> list[str]:
         where = message.locations[0][0] + ":" + str(message.locations[0][1]) \
             if message.locations else "?"
         have = translations.get(message.id)
-        strings = [] if have is None else (
-            list(have.string) if isinstance(have.string, (list, tuple)) else [have.string])
+        strings: list[str] = [] if have is None else [
+            said or "" for said in (have.string if isinstance(have.string, (list, tuple))
+                                    else [have.string])]
         if have is None or not strings or not all(strings) or have.fuzzy:
             out.append(f"{code}: no translation of {singular!r} ({where})")
             continue

@@ -30,7 +30,6 @@ from autograder.class_report import (
     GradedSubmission,
     _usable,
     build_report,
-    named_mistakes,
     problem_kind,
     render_html,
     submission_results,
@@ -184,29 +183,37 @@ def rows_of(results: dict[str, dict], *students: str) -> list[GradedSubmission]:
 # what is stored
 
 
-def test_every_mistake_the_feedback_can_name_is_read_back_by_its_registry_name():
-    """The report tells mistakes apart by name, read back from the feedback lines diagnose
-    writes: every mistake of every function must come back as its own name (or, where two
-    mistakes share their words, as one of those names), gradient parts included."""
-    checked = 0
-    for function in REGISTRY:
-        parts = graded(function).gradient_names or (None,)
-        mistakes = mistakes_for(function)
-        for mistake in mistakes:
-            words = mistake.explanation
-            if mistake.match == "shape":
-                words = words.format(off="one row short and one column too long")
-            same_words = {m.name for m in mistakes if m.explanation == mistake.explanation}
-            for part in parts:
-                for lead in ("likely mistake", "or"):
-                    line = f"{part + ': ' if part else ''}{lead}: {words}"
-                    feedback = f"case 1 of 6: x (3, 4)\nexpected 1.0, got 2.0\n{line}\n"
-                    named = named_mistakes(function, feedback)
-                    assert len(named) == 1, (function, line, named)
-                    assert named[0][0] == part and named[0][1] in same_words, (function, line, named)
-                    checked += 1
-    assert checked > 200
-    assert named_mistakes("corr2d", "hint: inputs may be Python lists\nexpected 1, got 2") == []
+@pytest.mark.parametrize("language_code", ["en", "ko"])
+def test_checks_carry_the_mistakes_they_name_by_registry_name_in_any_language(
+        language_code, tmp_path, course, references, in_process):
+    """The report counts mistakes by the registry's names, which every failing check carries
+    beside its feedback (CheckResult.named): the same names whatever language the feedback is in,
+    for every buggy submission of the corpus."""
+    from autograder.checks import build_checks, derive_seed
+    from autograder.i18n import language
+    from course_helpers import load_module
+
+    names = {m.name for function in REGISTRY for m in mistakes_for(function)}
+    named_somewhere = 0
+    for path in sorted(BUGGY.glob("*.py")):
+        doc = dict(re.findall(r"^(assignment|function): (.+)$", path.read_text().split('"""')[1],
+                              flags=re.M))
+        module = load_module(buggy_submission(path, tmp_path), f"_cr_{path.stem}")
+        seed = derive_seed(None, "corpus", doc["assignment"], doc["function"])
+        with language(language_code):
+            checks = build_checks(doc["assignment"], doc["function"],
+                                  references[doc["assignment"]], seed, course.grading)
+            results = [c.judge(in_process(module, c.call)) for c in checks]
+        for result in results:
+            assert not (result.passed and result.named)
+            for part, name, words in result.named:
+                assert name in names and words in result.feedback or name == "x mutated", \
+                    (path.name, name, result.feedback)
+                assert part in (None, *graded(doc["function"]).gradient_names)
+        named_somewhere += any(r.named for r in results)
+        assert {r.status for r in results} <= {"ok", "error", "stub", "missing", "timeout",
+                                                "memory", "crash", "bad_output", "skipped"}
+    assert named_somewhere >= 35
 
 
 def test_stored_results_name_the_mistake_per_function(results):

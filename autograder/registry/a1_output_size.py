@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..cases import Case, refusal
 from ..diagnose import Mistake, applies
+from ..i18n import Message
 from .entry import DemoStudent, GradedFunction, Param
 
 ASSIGNMENT = "a1_output_size"
@@ -34,24 +35,24 @@ def _length_cases(rng, trials: int) -> list[Case]:
         n = int(rng.integers(max(1, span - 2 * p), span + 15))
         cases.append(Case((n, k), dict(padding=p, stride=s, dilation=d)))
     cases += [
-        Case((28, 3), note="the lecture's example, defaults only"),
-        Case((7, 7), note="kernel as large as the input"),
-        Case((6, 1), note="kernel of size 1"),
-        Case((10, 3), dict(stride=3), note="stride that does not divide evenly"),
-        Case((5, 3), dict(padding=1, stride=2), note="padding and stride"),
-        Case((9, 3), dict(dilation=2), note="dilation"),
-        Case((10, 3), dict(padding=2, stride=2, dilation=3), note="everything at once"),
-        Case((3, 5), dict(padding=1), note="padding makes the kernel fit"),
+        Case((28, 3), note=Message("the lecture's example, defaults only")),
+        Case((7, 7), note=Message("kernel as large as the input")),
+        Case((6, 1), note=Message("kernel of size 1")),
+        Case((10, 3), dict(stride=3), note=Message("stride that does not divide evenly")),
+        Case((5, 3), dict(padding=1, stride=2), note=Message("padding and stride")),
+        Case((9, 3), dict(dilation=2), note=Message("dilation")),
+        Case((10, 3), dict(padding=2, stride=2, dilation=3), note=Message("everything at once")),
+        Case((3, 5), dict(padding=1), note=Message("padding makes the kernel fit")),
         # the notebook: ValueError if n, k, stride or dilation < 1, padding < 0, or O < 1
-        refusal((0, 3), "n = 0: there is no input (the padding alone would give O = 2)",
+        refusal((0, 3), Message("n = 0: there is no input (the padding alone would give O = 2)"),
                 padding=2),
-        refusal((3, 5), "the kernel (5) is longer than the input (3)"),
-        refusal((5, 3), "the kernel dilated by 3 reaches across 7 cells, the input has 5",
+        refusal((3, 5), Message("the kernel (5) is longer than the input (3)")),
+        refusal((5, 3), Message("the kernel dilated by 3 reaches across 7 cells, the input has 5"),
                 dilation=3),
-        refusal((8, 0), "k = 0: a kernel has at least one tap"),
-        refusal((8, 3), "stride = 0: the kernel would never move", stride=0),
-        refusal((8, 3), "padding = -1 is negative", padding=-1),
-        refusal((8, 3), "dilation = 0: the taps must be at least 1 apart", dilation=0),
+        refusal((8, 0), Message("k = 0: a kernel has at least one tap")),
+        refusal((8, 3), Message("stride = 0: the kernel would never move"), stride=0),
+        refusal((8, 3), Message("padding = -1 is negative"), padding=-1),
+        refusal((8, 3), Message("dilation = 0: the taps must be at least 1 apart"), dilation=0),
     ]
     return cases
 
@@ -82,17 +83,20 @@ def _shape_cases(rng, trials: int) -> list[Case]:
         cases.append(Case((tuple(ns), tuple(ks)), dict(padding=pads, stride=strides,
                                                         dilation=dils)))
     cases += [
-        Case(((28, 28), (3, 3)), note="the lecture's example"),
-        Case(((5, 7), (5, 7)), note="kernel as large as the input"),
-        Case(((6, 9), (2, 3)), dict(padding=(1, 0), stride=(2, 3)), note="per-axis tuples"),
-        Case(((4, 6, 5), (1, 3, 2)), dict(stride=2), note="3-D, one stride for every axis"),
-        Case(((10,), (3,)), dict(padding=1, stride=2, dilation=2), note="1-D"),
+        Case(((28, 28), (3, 3)), note=Message("the lecture's example")),
+        Case(((5, 7), (5, 7)), note=Message("kernel as large as the input")),
+        Case(((6, 9), (2, 3)), dict(padding=(1, 0), stride=(2, 3)),
+             note=Message("per-axis tuples")),
+        Case(((4, 6, 5), (1, 3, 2)), dict(stride=2),
+             note=Message("3-D, one stride for every axis")),
+        Case(((10,), (3,)), dict(padding=1, stride=2, dilation=2), note=Message("1-D")),
         # the notebook: ValueError on a rank mismatch (of kernel_shape or of a per-axis tuple)
         # and for everything conv_output_length refuses
-        refusal(((5, 7), (3,)), "rank mismatch: 2 input sizes but 1 kernel size"),
-        refusal(((5, 7, 4), (3, 3)), "rank mismatch: 3 input sizes but 2 kernel sizes"),
-        refusal(((6, 8), (3, 3)), "stride has 3 entries for 2 axes", stride=(1, 2, 1)),
-        refusal(((5, 2), (3, 3)), "the kernel (3, 3) does not fit the input (5, 2) along axis 1"),
+        refusal(((5, 7), (3,)), Message("rank mismatch: 2 input sizes but 1 kernel size")),
+        refusal(((5, 7, 4), (3, 3)), Message("rank mismatch: 3 input sizes but 2 kernel sizes")),
+        refusal(((6, 8), (3, 3)), Message("stride has 3 entries for 2 axes"), stride=(1, 2, 1)),
+        refusal(((5, 2), (3, 3)),
+                Message("the kernel (3, 3) does not fit the input (5, 2) along axis 1")),
     ]
     return cases
 
@@ -153,28 +157,35 @@ def _first_entry(r, input_shape, kernel_shape, padding=0, stride=1, dilation=1):
 
 
 _A1_FORMULAS = [  # (name, explanation, mistake(right, n, k, p, s, d))
-    ("off by one", "the size is one too small: the formula ends with + 1 (the kernel's first "
-     "position counts too): floor((n + 2p - d(k-1) - 1) / s) + 1",
+    ("off by one", Message("the size is one too small: the formula ends with + 1 (the kernel's "
+                           "first position counts too): floor((n + 2p - d(k-1) - 1) / s) + 1"),
      lambda right, n, k, p, s, d: right(n, k, p, s, d) - 1),
-    ("off by one", "the size is one too large: check the - 1 in floor((n + 2p - d(k-1) - 1) / s) "
-     "+ 1", lambda right, n, k, p, s, d: right(n, k, p, s, d) + 1),
-    ("off by one", "the - 1 inside the floor is missing: floor((n + 2p - d(k-1) - 1) / s) + 1",
+    ("off by one", Message("the size is one too large: check the - 1 in "
+                           "floor((n + 2p - d(k-1) - 1) / s) + 1"),
+     lambda right, n, k, p, s, d: right(n, k, p, s, d) + 1),
+    ("off by one", Message("the - 1 inside the floor is missing: "
+                           "floor((n + 2p - d(k-1) - 1) / s) + 1"),
      lambda right, n, k, p, s, d: right(n + 1, k, p, s, d)),
-    ("padding ignored", "the padding is ignored: zeros are added at both ends, so the input "
-     "counts as n + 2*padding", lambda right, n, k, p, s, d: right(n, k, 0, s, d)),
-    ("padding counted once", "the padding is counted once; it is added at BOTH ends: n + 2*padding",
+    ("padding ignored", Message("the padding is ignored: zeros are added at both ends, so the "
+                                "input counts as n + 2*padding"),
+     lambda right, n, k, p, s, d: right(n, k, 0, s, d)),
+    ("padding counted once", Message("the padding is counted once; it is added at BOTH ends: "
+                                     "n + 2*padding"),
      lambda right, n, k, p, s, d: right(n + p, k, 0, s, d)),
-    ("stride ignored", "the stride is ignored: the kernel moves `stride` positions at a time, so "
-     "divide by the stride (floor division) before adding 1",
+    ("stride ignored", Message("the stride is ignored: the kernel moves `stride` positions at a "
+                               "time, so divide by the stride (floor division) before adding 1"),
      lambda right, n, k, p, s, d: right(n, k, p, 1, d)),
-    ("dilation ignored", "the dilation is ignored: a kernel of size k with dilation d covers "
-     "d*(k-1) + 1 input positions", lambda right, n, k, p, s, d: right(n, k, p, s, 1)),
-    ("dilation as d*k", "the dilated kernel covers d*(k-1) + 1 positions, not d*k",
+    ("dilation ignored", Message("the dilation is ignored: a kernel of size k with dilation d "
+                                 "covers d*(k-1) + 1 input positions"),
+     lambda right, n, k, p, s, d: right(n, k, p, s, 1)),
+    ("dilation as d*k", Message("the dilated kernel covers d*(k-1) + 1 positions, not d*k"),
      lambda right, n, k, p, s, d: right(n - (d - 1), k, p, s, d)),  # spans d - 1 more
-    ("ceil instead of floor", "the division is rounded up; a last partial step does not count, so "
-     "round down (//)", lambda right, n, k, p, s, d: right(n + s - 1, k, p, s, d)),
-    ("true division", "the result is a float from / ; use // (floor division) so the size is an "
-     "int", lambda right, n, k, p, s, d: (right(n, k, p, 1, d) - 1) / s + 1),
+    ("ceil instead of floor", Message("the division is rounded up; a last partial step does not "
+                                      "count, so round down (//)"),
+     lambda right, n, k, p, s, d: right(n + s - 1, k, p, s, d)),
+    ("true division", Message("the result is a float from / ; use // (floor division) so the "
+                              "size is an int"),
+     lambda right, n, k, p, s, d: (right(n, k, p, 1, d) - 1) / s + 1),
 ]
 
 
@@ -184,11 +195,12 @@ def _length_variant(mistake):
     return variant
 
 
-_REFUSE = ("Raise ValueError when n, k, stride or dilation is below 1, padding is negative, or "
-           "the result is below 1 (the kernel does not fit).")
-_INVALID = "invalid input is not refused: the formula's value came back. " + _REFUSE
-_NOT_REFUSED = "invalid input is not refused: a value came back where ValueError was the answer. " \
-    + _REFUSE
+_REFUSE = Message("Raise ValueError when n, k, stride or dilation is below 1, padding is "
+                  "negative, or the result is below 1 (the kernel does not fit).")
+_INVALID = Message("invalid input is not refused: the formula's value came back. {how}",
+                   how=_REFUSE)
+_NOT_REFUSED = Message("invalid input is not refused: a value came back where ValueError was "
+                       "the answer. {how}", how=_REFUSE)
 
 
 # ----------------------------------------------------------------------------- the entries
@@ -241,17 +253,17 @@ def conv_output_length(n, k, padding=0, stride=1, dilation=1):
         cases=_shape_cases,
         mistakes=(
             *[Mistake("conv_output_shape", n, e, _per_axis(m)) for n, e, m in _A1_FORMULAS],
-            Mistake("conv_output_shape", "rank mismatch not detected", "input_shape and "
-                    "kernel_shape have different lengths but no ValueError was raised (zip() "
-                    "silently stops at the shorter one): compare len(input_shape) with "
-                    "len(kernel_shape) first", _zip_shorter, on_invalid=True),
+            Mistake("conv_output_shape", "rank mismatch not detected", Message(
+                "input_shape and kernel_shape have different lengths but no ValueError was "
+                "raised (zip() silently stops at the shorter one): compare len(input_shape) with "
+                "len(kernel_shape) first"), _zip_shorter, on_invalid=True),
             Mistake("conv_output_shape", "invalid input accepted", _INVALID, _RIGHT_AXES,
                     on_invalid=True),
             Mistake("conv_output_shape", "invalid input not refused", _NOT_REFUSED, applies,
                     match="any", on_invalid=True),
-            Mistake("conv_output_shape", "first entry for every axis", "a per-axis tuple was "
-                    "applied as if its first entry held for every axis: use padding[i], "
-                    "stride[i], dilation[i] for axis i", _first_entry),
+            Mistake("conv_output_shape", "first entry for every axis", Message(
+                "a per-axis tuple was applied as if its first entry held for every axis: use "
+                "padding[i], stride[i], dilation[i] for axis i"), _first_entry),
         ),
     ),
 )

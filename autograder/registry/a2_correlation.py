@@ -18,6 +18,7 @@ import numpy as np
 
 from ..cases import KINDS, Case, corr_shapes, pair_of_values, refusal
 from ..diagnose import ONE_D, TWO_D, Layout, correlation_family
+from ..i18n import Message
 from .entry import DemoStudent, GradedFunction, Param
 
 ASSIGNMENT = "a2_correlation"
@@ -36,27 +37,32 @@ def _correlation_cases(ndim: int, lecture: list[Case], refusals: Sequence[tuple]
             cases.append(Case(pair_of_values(rng, KINDS[t % len(KINDS)], xs, ws)))
         full = {1: ((5,), (5,)), 2: ((3, 4), (3, 4)), 3: ((2, 3, 4), (2, 3, 4))}[ndim]
         one = {1: ((6,), (1,)), 2: ((4, 5), (1, 1)), 3: ((2, 3, 4), (1, 1, 1))}[ndim]
-        cases.append(Case(pair_of_values(rng, "float", *full), note="kernel as large as the input"))
-        cases.append(Case(pair_of_values(rng, "float", *one), note="kernel of size 1"))
+        cases.append(Case(pair_of_values(rng, "float", *full),
+                          note=Message("kernel as large as the input")))
+        cases.append(Case(pair_of_values(rng, "float", *one), note=Message("kernel of size 1")))
         if ndim == 2:
-            cases.append(Case(pair_of_values(rng, "float", (3, 6), (1, 3)), note="a row kernel"))
+            cases.append(Case(pair_of_values(rng, "float", (3, 6), (1, 3)),
+                              note=Message("a row kernel")))
             cases.append(Case(pair_of_values(rng, "int_x", (6, 3), (3, 1)),
-                              note="a column kernel, integer x"))
+                              note=Message("a column kernel, integer x")))
         if ndim == 3:
             cases.append(Case(pair_of_values(rng, "int_x", (3, 4, 3), (2, 1, 3)),
-                              note="integer x, float kernel"))
+                              note=Message("integer x, float kernel")))
         cases += lecture
         for xs, ws in refusals:
-            why = (f"the kernel (length {ws[0]}) is longer than the input (length {xs[0]})"
-                   if ndim == 1 else f"the kernel {ws} does not fit the input {xs}")
+            why = (Message("the kernel (length {kernel_length}) is longer than the input "
+                           "(length {input_length})", kernel_length=ws[0], input_length=xs[0])
+                   if ndim == 1 else Message("the kernel {kernel_shape} does not fit the input "
+                                             "{input_shape}", kernel_shape=ws, input_shape=xs))
             cases.append(refusal(pair_of_values(rng, "float", xs, ws), why))
         return cases
     return make
 
 
 _LECTURE_2D = [Case(([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[0, 1], [2, 3]]),
-                    note="the lecture's worked example")]
-_NUMPY_1D = [Case(([1.0, 2.0, 3.0, 4.0], [0.0, 1.0, 0.5]), note="np.convolve's example")]
+                    note=Message("the lecture's worked example"))]
+_NUMPY_1D = [Case(([1.0, 2.0, 3.0, 4.0], [0.0, 1.0, 0.5]),
+                  note=Message("np.convolve's example"))]
 
 
 # ----------------------------------------------------------------------------- where the axes sit
@@ -79,7 +85,8 @@ FUNCTIONS = (
         points=2,
         cases=_correlation_cases(1, [], refusals=[((3,), (5,))]),
         mistakes=tuple(correlation_family(
-            "corr1d", _1D, slides_as_is="corr1d slides w as it is; only convolve1d flips it.")),
+            "corr1d", _1D, slides_as_is=Message(
+                "corr1d slides w as it is; only convolve1d flips it."))),
     ),
     GradedFunction(
         name="corr2d",
@@ -91,7 +98,8 @@ FUNCTIONS = (
         points=3,
         cases=_correlation_cases(2, _LECTURE_2D, refusals=[((3, 3), (2, 4)), ((5, 3), (6, 2))]),
         mistakes=tuple(correlation_family(
-            "corr2d", _2D, slides_as_is="corr2d slides w as it is; only convolve2d flips it.")),
+            "corr2d", _2D, slides_as_is=Message(
+                "corr2d slides w as it is; only convolve2d flips it."))),
         demo=(DemoStudent("ben", "kernel flipped in corr2d", '''
 def corr2d(x, w):
     # flips the kernel: that is convolution, not cross-correlation

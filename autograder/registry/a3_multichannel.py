@@ -26,12 +26,15 @@ from ..diagnose import (
     TWO_D,
     Layout,
     Mistake,
+    comma_list,
     correlation_family,
     f64,
     kernel_flips,
+    lazy,
     off_by_one,
     transposes,
 )
+from ..i18n import Message
 from .entry import DemoStudent, GradedFunction, Param
 
 ASSIGNMENT = "a3_multichannel"
@@ -45,9 +48,11 @@ def _multi_in_cases(rng, trials: int) -> list[Case]:
         (h, w), (kh, kw) = corr_shapes(rng, 2)
         cases.append(Case(pair_of_values(rng, KINDS[t % len(KINDS)], (c, h, w), (c, kh, kw))))
     cases += [
-        Case(pair_of_values(rng, "float", (1, 4, 5), (1, 2, 3)), note="a single channel"),
-        Case(pair_of_values(rng, "float", (3, 3, 4), (3, 3, 4)), note="kernel as large as the input"),
-        Case(pair_of_values(rng, "float", (3, 4, 5), (3, 1, 1)), note="1x1 kernel: a weighted sum of channels"),
+        Case(pair_of_values(rng, "float", (1, 4, 5), (1, 2, 3)), note=Message("a single channel")),
+        Case(pair_of_values(rng, "float", (3, 3, 4), (3, 3, 4)),
+             note=Message("kernel as large as the input")),
+        Case(pair_of_values(rng, "float", (3, 4, 5), (3, 1, 1)),
+             note=Message("1x1 kernel: a weighted sum of channels")),
     ]
     return cases + _channel_refusals(rng, [((3, 5, 5), (2, 3, 3)), ((2, 4, 5), (3, 2, 2))])
 
@@ -59,9 +64,11 @@ def _multi_in_out_cases(rng, trials: int) -> list[Case]:
         (h, w), (kh, kw) = corr_shapes(rng, 2)
         cases.append(Case(pair_of_values(rng, KINDS[t % len(KINDS)], (c, h, w), (f, c, kh, kw))))
     cases += [
-        Case(pair_of_values(rng, "float", (3, 4, 5), (1, 3, 2, 3)), note="one output channel"),
-        Case(pair_of_values(rng, "float", (2, 3, 4), (4, 2, 3, 4)), note="kernel as large as the input"),
-        Case(pair_of_values(rng, "float", (3, 4, 5), (2, 3, 1, 1)), note="1x1 kernels"),
+        Case(pair_of_values(rng, "float", (3, 4, 5), (1, 3, 2, 3)),
+             note=Message("one output channel")),
+        Case(pair_of_values(rng, "float", (2, 3, 4), (4, 2, 3, 4)),
+             note=Message("kernel as large as the input")),
+        Case(pair_of_values(rng, "float", (3, 4, 5), (2, 3, 1, 1)), note=Message("1x1 kernels")),
     ]
     return cases + _channel_refusals(rng, [((3, 5, 5), (2, 4, 3, 3)), ((4, 5, 6), (3, 2, 2, 2))])
 
@@ -70,7 +77,9 @@ def _channel_refusals(rng, shapes) -> list[Case]:
     """x (C, H, W) with a kernel w (..., C', KH, KW) whose channel count C' differs: the a3
     notebook asks corr2d_multi_in and corr2d_multi_in_out to raise ValueError for it."""
     return [refusal(pair_of_values(rng, "float", xs, ws),
-                    f"x {xs} has {xs[0]} channels but w {ws} has {ws[-3]}")
+                    Message("x {x_shape} has {x_channels} channels but w {w_shape} has "
+                            "{w_channels}", x_shape=xs, x_channels=xs[0], w_shape=ws,
+                            w_channels=ws[-3]))
             for xs, ws in shapes]
 
 
@@ -128,11 +137,11 @@ def _wrong_axis_sums(function, names, terms, bias: bool = False) -> list[Mistake
                 shape[f_axis] = -1
                 y = y + f64(rest[0]).reshape(shape)
             return y
-        out.append(Mistake(function, f"summed over the {name}",
-                           f"the sum runs over axis {axis} ({name}) of the per-channel terms "
-                           f"({', '.join(names)}) instead of axis {right} (channels): correlate "
-                           "each input channel with its kernel slice and ADD the channels.",
-                           variant))
+        out.append(Mistake(function, f"summed over the {name}", Message(
+            "the sum runs over axis {axis} ({axis_name}) of the per-channel terms ({axis_names}) "
+            "instead of axis {channel_axis} (channels): correlate each input channel with its "
+            "kernel slice and ADD the channels.", axis=axis, axis_name=lazy(name),
+            axis_names=comma_list(lazy(n) for n in names), channel_axis=right), variant))
     return out
 
 
@@ -141,7 +150,8 @@ _MULTI_IN = Layout((1, 2), (1, 2), (0, 1), TWO_D)
 _MULTI_IN_OUT = Layout((1, 2), (2, 3), (1, 2), TWO_D)
 _LAYER = Layout((2, 3), (2, 3), (2, 3), TWO_D)
 
-_LAYER_SIZE = ("the output is {off}: OH = (H + 2*padding - KH) // stride + 1, and the same for OW.")
+_LAYER_SIZE = Message("the output is {off}: OH = (H + 2*padding - KH) // stride + 1, and the same "
+                      "for OW.")
 
 
 # ----------------------------------------------------------------------------- the entries
@@ -159,20 +169,25 @@ FUNCTIONS = (
         mistakes=(
             *correlation_family("corr2d_multi_in", _MULTI_IN),
             *_wrong_axis_sums("corr2d_multi_in", ("channels", "rows", "columns"), _per_channel),
-            Mistake("corr2d_multi_in", "channels not summed", "the channels are not summed: each input "
-                    "channel is correlated with its kernel channel, and the C results are ADDED into one "
-                    "(OH, OW) map.", _per_channel),
-            Mistake("corr2d_multi_in", "only the first channel", "only the first channel is used: "
-                    "correlate every channel c (x[c] with w[c]) and add the results.",
-                    lambda r, x, w: r.corr2d_multi_in(f64(x)[:1], f64(w)[:1])),
-            Mistake("corr2d_multi_in", "channels overwritten", "only the last channel counts: the sum "
-                    "over channels was overwritten with = instead of accumulated with +=.",
-                    lambda r, x, w: r.corr2d_multi_in(f64(x)[-1:], f64(w)[-1:])),
-            Mistake("corr2d_multi_in", "channels averaged", "the channels are averaged; they must be "
-                    "summed.", lambda r, x, w: r.corr2d_multi_in(x, w) / f64(x).shape[0]),
-            Mistake("corr2d_multi_in", "same kernel for every channel", "every channel is correlated "
-                    "with w[0]; channel c needs its own kernel slice w[c].",
-                    lambda r, x, w: r.corr2d_multi_in(x, np.broadcast_to(f64(w)[:1], f64(w).shape))),
+            Mistake("corr2d_multi_in", "channels not summed", Message(
+                "the channels are not summed: each input channel is correlated with its kernel "
+                "channel, and the C results are ADDED into one (OH, OW) map."),
+                _per_channel),
+            Mistake("corr2d_multi_in", "only the first channel", Message(
+                "only the first channel is used: correlate every channel c (x[c] with w[c]) and "
+                "add the results."),
+                lambda r, x, w: r.corr2d_multi_in(f64(x)[:1], f64(w)[:1])),
+            Mistake("corr2d_multi_in", "channels overwritten", Message(
+                "only the last channel counts: the sum over channels was overwritten with = "
+                "instead of accumulated with +=."),
+                lambda r, x, w: r.corr2d_multi_in(f64(x)[-1:], f64(w)[-1:])),
+            Mistake("corr2d_multi_in", "channels averaged", Message(
+                "the channels are averaged; they must be summed."),
+                lambda r, x, w: r.corr2d_multi_in(x, w) / f64(x).shape[0]),
+            Mistake("corr2d_multi_in", "same kernel for every channel", Message(
+                "every channel is correlated with w[0]; channel c needs its own kernel slice "
+                "w[c]."),
+                lambda r, x, w: r.corr2d_multi_in(x, np.broadcast_to(f64(w)[:1], f64(w).shape))),
         ),
         demo=(DemoStudent("ben", "channels not summed", '''
 def corr2d_multi_in(x, w):
@@ -194,18 +209,22 @@ def corr2d_multi_in(x, w):
             *correlation_family("corr2d_multi_in_out", _MULTI_IN_OUT),
             *_wrong_axis_sums("corr2d_multi_in_out", ("filters", "channels", "rows", "columns"),
                               _per_channel_out),
-            Mistake("corr2d_multi_in_out", "channels not summed", "the input channels are not summed: "
-                    "for each kernel f, add the C per-channel correlations into one (OH, OW) map.",
-                    _per_channel_out),
-            Mistake("corr2d_multi_in_out", "only the first channel", "only the first input channel is "
-                    "used: every kernel w[f] has C channel slices, all of which count.",
-                    lambda r, x, w: r.corr2d_multi_in_out(f64(x)[:1], f64(w)[:, :1])),
-            Mistake("corr2d_multi_in_out", "channels overwritten", "only the last input channel counts: "
-                    "the sum over channels was overwritten with = instead of +=.",
-                    lambda r, x, w: r.corr2d_multi_in_out(f64(x)[-1:], f64(w)[:, -1:])),
-            Mistake("corr2d_multi_in_out", "output channels last", "the output channels are on the last "
-                    "axis; the result is (F, OH, OW), one map per kernel, stacked on axis 0.",
-                    lambda r, x, w: np.moveaxis(r.corr2d_multi_in_out(x, w), 0, -1)),
+            Mistake("corr2d_multi_in_out", "channels not summed", Message(
+                "the input channels are not summed: for each kernel f, add the C per-channel "
+                "correlations into one (OH, OW) map."),
+                _per_channel_out),
+            Mistake("corr2d_multi_in_out", "only the first channel", Message(
+                "only the first input channel is used: every kernel w[f] has C channel slices, "
+                "all of which count."),
+                lambda r, x, w: r.corr2d_multi_in_out(f64(x)[:1], f64(w)[:, :1])),
+            Mistake("corr2d_multi_in_out", "channels overwritten", Message(
+                "only the last input channel counts: the sum over channels was overwritten with = "
+                "instead of +=."),
+                lambda r, x, w: r.corr2d_multi_in_out(f64(x)[-1:], f64(w)[:, -1:])),
+            Mistake("corr2d_multi_in_out", "output channels last", Message(
+                "the output channels are on the last axis; the result is (F, OH, OW), one map per "
+                "kernel, stacked on axis 0."),
+                lambda r, x, w: np.moveaxis(r.corr2d_multi_in_out(x, w), 0, -1)),
         ),
     ),
     GradedFunction(
@@ -220,41 +239,52 @@ def corr2d_multi_in(x, w):
         points=4,
         cases=layer_cases,
         mistakes=(
-            *kernel_flips("conv2d_forward", _LAYER, slides_as_is="A CNN's convolution layer is a "
-                          "cross-correlation: it slides w as it is."),
+            *kernel_flips("conv2d_forward", _LAYER, slides_as_is=Message(
+                "A CNN's convolution layer is a cross-correlation: it slides w as it is.")),
             *transposes("conv2d_forward", _LAYER),
             *_wrong_axis_sums("conv2d_forward", ("batch", "filters", "channels", "rows",
                                                  "columns"), _layer_terms, bias=True),
-            Mistake("conv2d_forward", "bias missing", "the bias is missing: add b[f] to every pixel of "
-                    "output channel f.", lambda r, x, w, b, **k: r.conv2d_forward(x, w, 0 * f64(b), **k)),
-            Mistake("conv2d_forward", "bias added per input channel", "the bias is added once per input "
-                    "channel (inside the channel loop); add b[f] once per output pixel.",
-                    lambda r, x, w, b, **k: r.conv2d_forward(x, w, f64(x).shape[1] * f64(b), **k)),
-            Mistake("conv2d_forward", "bias added per kernel element", "the bias is added once per kernel "
-                    "element (inside the loop over the window); add b[f] once per output pixel.",
-                    lambda r, x, w, b, **k: r.conv2d_forward(x, w, np.prod(f64(w).shape[1:]) * f64(b), **k)),
-            Mistake("conv2d_forward", "bias of the first channel", "every output channel gets b[0]; "
-                    "output channel f gets its own bias b[f].",
-                    lambda r, x, w, b, **k: r.conv2d_forward(x, w, np.full_like(f64(b), f64(b)[0]), **k)),
-            Mistake("conv2d_forward", "stride ignored", "the stride is ignored: with stride s the window "
-                    "moves s pixels at a time, so output pixel (i, j) reads x[..., i*s : i*s+KH, j*s : "
-                    "j*s+KW].", lambda r, x, w, b, stride=1, padding=0: r.conv2d_forward(
-                        x, w, b, stride=1, padding=padding)),
-            Mistake("conv2d_forward", "stride ignored", "the stride is used for the output size but not "
-                    "when sliding the window: output pixel (i, j) reads x[..., i*s : i*s+KH, j*s : "
-                    "j*s+KW].", _stride_not_used_in_window),
-            Mistake("conv2d_forward", "padding ignored", "the padding is ignored: pad the two spatial axes "
-                    "of x with zeros first, np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))).",
-                    lambda r, x, w, b, stride=1, padding=0: r.conv2d_forward(x, w, b, stride=stride)),
-            Mistake("conv2d_forward", "stride and padding swapped", "stride and padding are swapped: the "
-                    "signature is conv2d_forward(x, w, b, stride=1, padding=0).", _swap_stride_padding),
-            Mistake("conv2d_forward", "only the first channel", "only the first input channel is used; "
-                    "sum over all C channels.",
-                    lambda r, x, w, b, **k: r.conv2d_forward(f64(x)[:, :1], f64(w)[:, :1], b, **k)),
-            Mistake("conv2d_forward", "first sample for the whole batch", "every sample of the batch got "
-                    "the output of the first one: loop over n and use x[n].",
-                    lambda r, x, w, b, **k: np.repeat(r.conv2d_forward(f64(x)[:1], w, b, **k),
-                                                      f64(x).shape[0], axis=0)),
+            Mistake("conv2d_forward", "bias missing", Message(
+                "the bias is missing: add b[f] to every pixel of output channel f."),
+                lambda r, x, w, b, **k: r.conv2d_forward(x, w, 0 * f64(b), **k)),
+            Mistake("conv2d_forward", "bias added per input channel", Message(
+                "the bias is added once per input channel (inside the channel loop); add b[f] "
+                "once per output pixel."),
+                lambda r, x, w, b, **k: r.conv2d_forward(x, w, f64(x).shape[1] * f64(b), **k)),
+            Mistake("conv2d_forward", "bias added per kernel element", Message(
+                "the bias is added once per kernel element (inside the loop over the window); add "
+                "b[f] once per output pixel."),
+                lambda r, x, w, b, **k: r.conv2d_forward(x, w, np.prod(f64(w).shape[1:]) * f64(b),
+                                                         **k)),
+            Mistake("conv2d_forward", "bias of the first channel", Message(
+                "every output channel gets b[0]; output channel f gets its own bias b[f]."),
+                lambda r, x, w, b, **k: r.conv2d_forward(x, w, np.full_like(f64(b), f64(b)[0]),
+                                                         **k)),
+            Mistake("conv2d_forward", "stride ignored", Message(
+                "the stride is ignored: with stride s the window moves s pixels at a time, so "
+                "output pixel (i, j) reads x[..., i*s : i*s+KH, j*s : j*s+KW]."),
+                lambda r, x, w, b, stride=1, padding=0: r.conv2d_forward(
+                    x, w, b, stride=1, padding=padding)),
+            Mistake("conv2d_forward", "stride ignored", Message(
+                "the stride is used for the output size but not when sliding the window: output "
+                "pixel (i, j) reads x[..., i*s : i*s+KH, j*s : j*s+KW]."),
+                _stride_not_used_in_window),
+            Mistake("conv2d_forward", "padding ignored", Message(
+                "the padding is ignored: pad the two spatial axes of x with zeros first, "
+                "np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))."),
+                lambda r, x, w, b, stride=1, padding=0: r.conv2d_forward(x, w, b, stride=stride)),
+            Mistake("conv2d_forward", "stride and padding swapped", Message(
+                "stride and padding are swapped: the signature is conv2d_forward(x, w, b, "
+                "stride=1, padding=0)."),
+                _swap_stride_padding),
+            Mistake("conv2d_forward", "only the first channel", Message(
+                "only the first input channel is used; sum over all C channels."),
+                lambda r, x, w, b, **k: r.conv2d_forward(f64(x)[:, :1], f64(w)[:, :1], b, **k)),
+            Mistake("conv2d_forward", "first sample for the whole batch", Message(
+                "every sample of the batch got the output of the first one: loop over n and use "
+                "x[n]."),
+                lambda r, x, w, b, **k: np.repeat(r.conv2d_forward(f64(x)[:1], w, b, **k),
+                                                  f64(x).shape[0], axis=0)),
             off_by_one("conv2d_forward", _LAYER, _LAYER_SIZE),
         ),
         demo=(DemoStudent("cy", "bias forgotten in conv2d_forward", '''

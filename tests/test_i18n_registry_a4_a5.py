@@ -150,7 +150,7 @@ def test_off_by_one_of_the_layer_is_said_in_korean():
     with language("ko"):
         korean = "\n".join(diagnose("conv2d_matmul", A5, (x, w, b), {}, expected, got, RTOL, ATOL))
     english = "\n".join(diagnose("conv2d_matmul", A5, (x, w, b), {}, expected, got, RTOL, ATOL))
-    assert "출력 크기가 하나 차이 납니다(행 1개 부족)" in korean and "OW도 같은 식" in korean
+    assert "출력 크기가 하나 차이 납니다(행 1개 부족)" in korean and "OW도 같은 방식으로 구합니다" in korean
     assert ("the output is one row short: OH = (H + 2*padding - KH) // stride + 1, and the same "
             "for OW.") in english
 

@@ -31,10 +31,11 @@ without its results, or edited by hand) are left out and listed as a problem.
 
 Mistakes are told apart by the registry's own names (diagnose.Mistake.name, "kernel flipped"),
 which each check's result carries beside its feedback (report.CheckResult.named), so the id is
-stable whatever the case that showed it and whatever the language the feedback is in. A student is counted under the mistake
-their feedback named on the most failing checks of a function ("primary"; per gradient part, ties
-each): a case that cannot tell two mistakes apart (a kernel of one row, flipped or flipped along
-its columns only?) names the simpler one, and should not add a second mistake to the student.
+stable whatever the case that showed it and whatever the language the feedback is in. A student is
+counted under the mistake their feedback named on the most failing checks of a function ("primary";
+per gradient part, ties each): a case that cannot tell two mistakes apart (a kernel of one row,
+flipped or flipped along its columns only?) names the simpler one, and should not add a second
+mistake to the student.
 """
 from __future__ import annotations
 

@@ -187,11 +187,11 @@ def worker_course_yml(course: Course) -> bytes:
 
 
 def course_payload(course: Course, assignment_id: str) -> bytes:
-    """The course files a worker needs, packed: course.yml (worker_course_yml),
-    nbgrader_config.py, assignments/<id>/ (assignments/<language>/<id>/ for a translated section:
-    nbgrader copies its other files into autograded/, the plugin reads the notebook), release/<id>/ (graded in place of an unreadable submission),
-    solutions/ (the reference the trusted grades are computed from) and gradebook.db (the
-    assignment's definition, build_gradebook)."""
+    """The course files a worker needs, packed: course.yml (worker_course_yml), nbgrader_config.py,
+    assignments/<id>/ (assignments/<language>/<id>/ for a translated section: nbgrader copies its
+    other files into autograded/, the plugin reads the notebook), release/<id>/ (graded in place of
+    an unreadable submission), solutions/ (the reference the trusted grades are computed from) and
+    gradebook.db (the assignment's definition, build_gradebook)."""
     root = course.root
     notebook_folder = course.notebook_path(assignment_id).parent
     folders = {f"{course.source_directory}/{assignment_id}": notebook_folder,

@@ -312,6 +312,24 @@ def _progress_updater(progress, task, step: str, pattern: str):
     return on_line
 
 
+def feedback_example(course_dir: Path, student: str, assignment_id: str, function: str) -> str:
+    """The mistake `student`'s feedback names first for `function`, in the words (and language)
+    the feedback used, from the results stored in the autograded notebook; "" if none."""
+    from .class_report import RESULTS_KEY
+
+    path = Path(course_dir) / "autograded" / student / assignment_id / f"{assignment_id}.ipynb"
+    try:
+        results = nbformat.read(path, as_version=4).metadata.get(RESULTS_KEY, {})
+    except (OSError, ValueError):
+        return ""
+    for entry in results.get("functions", []):
+        if entry.get("function") == function:
+            for mistake in entry.get("mistakes", []):
+                if mistake.get("primary"):
+                    return str(mistake.get("explanation", ""))
+    return ""
+
+
 def score_table(course: Course, scores: dict, students: list[str]):
     """Student x assignment table of the gradebook's totals (short headers: a1, a2 ...)."""
     from rich.table import Table
@@ -404,6 +422,9 @@ def run_demo(course_root: Path | None = None, dest: Path | None = None, console=
             console.print(f"  {student}: " + "; ".join(mistakes))
         else:
             console.print(f"  {student}: {ROLES[student]}")
+    example = feedback_example(course_dir, "ben", "a2_correlation", "corr2d")
+    if example:
+        console.print(f"What ben's feedback on corr2d says ({course.language}): {example}")
     console.print(f"Feedback (one HTML per student and assignment): {course_dir / 'feedback'}")
     console.print(f"Grades exported by nbgrader export:             {course_dir / 'grades.csv'}")
     console.print(f"nbgrader's own output:                          {course_dir / 'nbgrader-commands.log'}")

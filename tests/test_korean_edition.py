@@ -120,6 +120,7 @@ def test_a_korean_student_with_a_flipped_kernel_gets_korean_feedback(ko_course, 
     assert HANGUL.search(korean), f"the explanation is not translated: {korean!r}"
     assert korean in page
     assert str(flipped.explanation) not in page  # not in English as well
+    assert demo.feedback_example(ko_course, "ben", aid, "corr2d") == korean  # what make demo shows
 
     scores = demo.gradebook_scores(load_course(ko_course))[("ben", aid)]
     assert 0 < (scores["test_corr2d"] or 0) < COURSE.assignment(aid).points["corr2d"]

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import string
 import os
 import selectors
 import signal
+import string
 import subprocess
 import sys
 import tempfile
@@ -621,6 +621,7 @@ def run_submission(chunks: Iterable, calls: Iterable[Call], limits, *,
     blocked: dict[str, str] = {}  # function -> why its remaining calls are skipped
     child: _Child | None = None
     time_s = float(limits.time_s)
+    seconds = f"{time_s:g}"  # the time limit as the messages show it
     try:
         for i, call in enumerate(calls):
             if call.function in blocked:
@@ -638,12 +639,12 @@ def run_submission(chunks: Iterable, calls: Iterable[Call], limits, *,
                                     "({label} was still running), so nothing could be graded; "
                                     "remove long-running code (training loops, big demos) from "
                                     "the cells that define functions",
-                                    seconds=f"{time_s:g}", label=chunk_name(exc.label))
+                                    seconds=seconds, label=chunk_name(exc.label))
                     else:
                         message = _("loading your code took longer than the {seconds} s time limit, "
                                     "so nothing could be graded; remove long-running code "
                                     "(training loops, big demos) from the cells that define "
-                                    "functions", seconds=f"{time_s:g}")
+                                    "functions", seconds=seconds)
                     for j in range(i, len(calls)):
                         outcomes[j] = CallOutcome("load_failed", message=message)
                     if load_problems is None:
@@ -655,8 +656,7 @@ def run_submission(chunks: Iterable, calls: Iterable[Call], limits, *,
             status = outcome.status
             if status in ("timeout", "memory") or child.broken:
                 if status == "timeout":
-                    blocked[call.function] = _("hit the {seconds} s time limit",
-                                               seconds=f"{time_s:g}")
+                    blocked[call.function] = _("hit the {seconds} s time limit", seconds=seconds)
                 elif status == "memory":
                     blocked[call.function] = _("ran out of memory (limit {megabytes} MB)",
                                                megabytes=limits.memory_mb)
@@ -672,6 +672,7 @@ def run_submission(chunks: Iterable, calls: Iterable[Call], limits, *,
 
 def _one_call(child: _Child, call: Call, seq: int, limits) -> CallOutcome:
     time_s = float(limits.time_s)
+    wall, cpu = f"{time_s:g}", f"{float(limits.cpu_s):g}"  # the limits as the messages show them
     blobs: list[bytes] = []
     msg = {"kind": wire.CALL, "seq": seq, "function": call.function,
            "args": wire.encode_args(tuple(call.args), blobs, FunctionSpec),
@@ -686,7 +687,7 @@ def _one_call(child: _Child, call: Call, seq: int, limits) -> CallOutcome:
         child.broken = True
         return CallOutcome("timeout", message=_(
             "did not finish within the {seconds} s time limit and was stopped (an endless loop, "
-            "or a very slow algorithm?)", seconds=f"{time_s:g}"),
+            "or a very slow algorithm?)", seconds=wall),
             output=child.take_output(), seconds=time.monotonic() - start)
     except _Died as died:
         child.broken = True
@@ -694,7 +695,7 @@ def _one_call(child: _Child, call: Call, seq: int, limits) -> CallOutcome:
         if died.signum == signal.SIGXCPU:
             return CallOutcome("timeout", message=_(
                 "used more than the {seconds} s CPU time limit and was stopped",
-                seconds=f"{limits.cpu_s:g}"), output=child.take_output(), seconds=seconds)
+                seconds=cpu), output=child.take_output(), seconds=seconds)
         return CallOutcome("crash", message=_(
             "{function} {why} instead of returning a value", function=call.function,
             why=died.describe()), output=child.take_output(), seconds=seconds)

@@ -148,13 +148,22 @@ class Runner:
             pass
         return None
 
+    def plain(self, text):
+        """`text` as an exact str for a note (a student's class may name itself with a str
+        subclass, which the wire refuses)."""
+        try:
+            return str.__str__(text)[:2000]
+        except BaseException:
+            return "?"
+
     def shown(self, value):
         """repr(value) for a note (the student's object: its repr may fail or be huge)."""
         try:
             text = repr(value)
         except BaseException:
             text = "?"
-        return text if type(text) is str and len(text) <= 200 else str(text)[:200] + " ..."
+        text = self.plain(text)
+        return text if len(text) <= 200 else text[:200] + " ..."
 
     def builtin_bases(self, exc):
         """The built-in exception classes `exc` is an instance of (a student's ShapeError that
@@ -231,7 +240,7 @@ class Runner:
         func = self.namespace.get(name)
         if func is None or not callable(func):
             note = (["not_defined", {"function": name}] if func is None else
-                    ["not_a_function", {"function": name, "type": type(func).__name__}])
+                    ["not_a_function", {"function": name, "type": self.plain(type(func).__name__)}])
             reply.update(status="missing", note=note)
             self.flush()
             self.send(reply)
@@ -249,7 +258,7 @@ class Runner:
             reply.update(status="error", exception=self.describe(exc), place=self.where(exc.__traceback__),
                          error_types=self.builtin_bases(exc))
         except BaseException as exc:
-            reply.update(status="crash", note=["base_exception", {"type": type(exc).__name__}])
+            reply.update(status="crash", note=["base_exception", {"type": self.plain(type(exc).__name__)}])
         else:
             try:
                 reply["value"] = self.encode(value, out)

@@ -108,6 +108,7 @@ _BytesIO = io.BytesIO
 _ndarray, _generic = np.ndarray, np.generic
 _asarray, _array, _np_load = np.asarray, np.array, np.load
 _PLAIN = (bool, int, float, str)
+_exact_str = str.__str__  # an exact str from a str subclass (a class may name itself with one)
 _INF = float("inf")
 
 
@@ -328,9 +329,10 @@ def encode_result(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
     for base in _PLAIN:
         if isinstance(value, base):
             raise BadValue(f"a {t.__name__} (a subclass of {base.__name__}); return a plain "
-                           f"{base.__name__}", "plain_subclass", type=t.__name__, base=base.__name__)
-    raise BadValue(f"a {t.__module__}.{t.__qualname__} object", "object",
-                   type=f"{t.__module__}.{t.__qualname__}")
+                           f"{base.__name__}", "plain_subclass", type=_exact_str(t.__name__),
+                           base=base.__name__)
+    name = f"{t.__module__}.{t.__qualname__}"
+    raise BadValue(f"a {name} object", "object", type=_exact_str(name))
 
 
 def encode_args_after(args: tuple, blobs: list[bytes]) -> dict:

@@ -329,3 +329,16 @@ def test_a_gradescope_run_speaks_the_courses_language(tmp_path):
     assert output.splitlines() == [
         "a2_correlation: 0 / 10점 (강의 자동 채점기, 채점한 파일 없음)",
         "참고: 제출물에서 노트북을 찾지 못했습니다. a2_correlation.ipynb(작업한 노트북)을 올리십시오"]
+
+
+@needs_bwrap
+def test_a_class_named_with_a_str_subclass_is_still_said_not_crashed():
+    source = ("class S(str):\n    pass\nclass Odd:\n    pass\nOdd.__name__ = S('Odd')\n"
+              "class Boom(BaseException):\n    pass\nBoom.__name__ = S('Boom')\n"
+              "f = Odd()\ndef g():\n    return Odd()\ndef h():\n    raise Boom()\n")
+    with language("ko"):
+        run = run_submission([CodeChunk("module", source)], [Call("f"), Call("g"), Call("h")], LIMITS)
+    assert [(o.status, o.message) for o in run.outcomes] == [
+        ("missing", "코드를 실행한 뒤 f은(는) 함수가 아니라 Odd입니다"),
+        ("bad_output", "채점기가 확인할 수 없는 값을 돌려주었습니다: submission.Odd 객체"),
+        ("crash", "값을 돌려주지 않고 Boom을(를) 일으켰습니다(Exception의 하위 클래스가 아닙니다)")]

@@ -6,7 +6,9 @@ testfunctions.py and wire.py that sit next to it (bind-mounted read-only) by pat
 names, and their folder is covered (isolation.enter) before the student's code runs.
 
 The frames and messages exchanged with the parent are those of wire.py (the one copy of the
-format, shared with sandbox.py), over private pipes, never stdout/stderr.
+format, shared with sandbox.py), over private pipes, never stdout/stderr. What went wrong is sent
+as a note, [code, {field: value}] (wire's module doc), never as a sentence: the parent says the
+code's message in the course's language, and a code it does not know is refused.
 
 Everything here runs in the student's process, so nothing it sends is trusted: the parent decodes
 strictly and judges. The references below (and wire's own) are captured before any student code
@@ -129,7 +131,8 @@ class Runner:
                 os._exit(0)
 
     def where(self, tb):
-        """'cell 5, line 3: y = x @ w' for the innermost frame in the student's code."""
+        """The note for the innermost frame in the student's code ("cell 5, line 3: y = x @ w",
+        said by the parent), or None."""
         try:
             for frame in reversed(self.extract_tb(tb)):
                 name = frame.filename
@@ -137,10 +140,30 @@ class Runner:
                     lines = self.sources[name[1:-1]].splitlines()
                     at = frame.lineno or 0
                     text = lines[at - 1].strip() if 0 < at <= len(lines) else ""
-                    return f"{name[1:-1]}, line {frame.lineno}" + (f": {text}" if text else "")
+                    fields = {"label": name[1:-1], "line": int(at)}
+                    if text:
+                        return ["place_code", dict(fields, code=text[:500])]
+                    return ["place", fields]
         except BaseException:
             pass
-        return ""
+        return None
+
+    def plain(self, text):
+        """`text` as an exact str for a note (a student's class may name itself with a str
+        subclass, which the wire refuses)."""
+        try:
+            return str.__str__(text)[:2000]
+        except BaseException:
+            return "?"
+
+    def shown(self, value):
+        """repr(value) for a note (the student's object: its repr may fail or be huge)."""
+        try:
+            text = repr(value)
+        except BaseException:
+            text = "?"
+        text = self.plain(text)
+        return text if len(text) <= 200 else text[:200] + " ..."
 
     def builtin_bases(self, exc):
         """The built-in exception classes `exc` is an instance of (a student's ShapeError that
@@ -179,15 +202,14 @@ class Runner:
                 code = compile(source, f"<{label}>", "exec")
                 exec(code, self.namespace)
             except SystemExit as exc:
-                problems.append(f"{label} called sys.exit({exc.code!r}); the rest of that cell "
-                                "was skipped (the other cells still ran)")
+                problems.append(["chunk_exit", {"label": label, "code": self.shown(exc.code)}])
             except KeyboardInterrupt:
-                problems.append(f"{label} raised KeyboardInterrupt; the rest of that cell was "
-                                "skipped (the other cells still ran)")
+                problems.append(["chunk_interrupt", {"label": label}])
             except BaseException as exc:
                 at = self.where(exc.__traceback__)
-                problems.append(f"{label} raised {self.describe(exc)}" + (f" (at {at})" if at else "")
-                                + "; the other cells still ran")
+                fields = {"label": label, "exception": self.describe(exc)}
+                problems.append(["chunk_raised_at", dict(fields, place=at)] if at
+                                else ["chunk_raised", fields])
             self.flush()
         self.send({"kind": self.wire.LOADED, "problems": problems})
 
@@ -205,20 +227,21 @@ class Runner:
         except (ValueError, OSError):
             pass
         reply = {"kind": self.wire.RESULT, "seq": seq, "status": "ok", "value": None, "args_after": None,
-                 "message": ""}
+                 "note": None, "exception": None, "place": None}
         out: list[bytes] = []
         try:
             args = self.decode(msg["args"], blobs)
             kwargs = self.decode(msg["kwargs"], blobs)
         except BaseException as exc:
-            reply.update(status="error", message=f"the grader could not rebuild the arguments: {self.describe(exc)}")
+            reply.update(status="error", note=["bad_arguments", {"exception": self.describe(exc)}])
             self.send(reply)
             return
         name = msg["function"]
         func = self.namespace.get(name)
         if func is None or not callable(func):
-            what = "is not defined" if func is None else f"is a {type(func).__name__}, not a function"
-            reply.update(status="missing", message=f"{name} {what} after running your code")
+            note = (["not_defined", {"function": name}] if func is None else
+                    ["not_a_function", {"function": name, "type": self.plain(type(func).__name__)}])
+            reply.update(status="missing", note=note)
             self.flush()
             self.send(reply)
             return
@@ -226,34 +249,28 @@ class Runner:
             value = func(*args, **kwargs)
         except MemoryError:
             value = None
-            reply.update(status="memory", message="ran out of memory (MemoryError): your code asked "
-                         "for more memory than the limit allows")
+            reply.update(status="memory", note=["memory_error", {}])
         except SystemExit as exc:
-            reply.update(status="crash", message=f"called sys.exit({exc.code!r}) (raised SystemExit) "
-                         "instead of returning a value")
+            reply.update(status="crash", note=["call_exit", {"code": self.shown(exc.code)}])
         except KeyboardInterrupt:
-            reply.update(status="crash", message="raised KeyboardInterrupt instead of returning a value")
+            reply.update(status="crash", note=["call_interrupt", {}])
         except Exception as exc:
-            at = self.where(exc.__traceback__)
-            reply.update(status="error", message=self.describe(exc) + (f"\n  at {at}" if at else ""),
+            reply.update(status="error", exception=self.describe(exc), place=self.where(exc.__traceback__),
                          error_types=self.builtin_bases(exc))
         except BaseException as exc:
-            reply.update(status="crash", message=f"raised {type(exc).__name__} (not an Exception "
-                         "subclass) instead of returning a value")
+            reply.update(status="crash", note=["base_exception", {"type": self.plain(type(exc).__name__)}])
         else:
             try:
                 reply["value"] = self.encode(value, out)
             except self.BadValue as bad:
                 del out[:]
-                reply.update(status="bad_output", message=f"returned {bad.args[0]}, which the "
-                             "grader cannot check")
+                reply.update(status="bad_output", note=["returned_bad", {"value": bad.note}])
             except MemoryError:
                 del out[:]
-                reply.update(status="memory", message="the returned value is too big for the memory limit")
+                reply.update(status="memory", note=["value_too_big", {}])
             except BaseException as exc:
                 del out[:]
-                reply.update(status="bad_output", message="the returned value could not be sent "
-                             f"back: {self.describe(exc)}")
+                reply.update(status="bad_output", note=["not_sent", {"exception": self.describe(exc)}])
         if msg.get("return_args") and reply["status"] in ("ok", "error"):
             try:
                 reply["args_after"] = self.encode_args_after(args, out)

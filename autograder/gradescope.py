@@ -23,7 +23,9 @@ with every resubmission and other students get others.
 
 results.json follows Gradescope's schema: `score` (the sum), `output` (what the student reads
 about the whole submission), `tests` (one per graded function: `name`, `score`, `max_score`,
-`status`, `output` = the grader's feedback, `visibility` from course.yml's `gradescope`).
+`status`, `output` = the grader's feedback, `visibility` from course.yml's `gradescope`). What the
+student reads is said in the course's language (course.yml `language`); the run's stdout is the
+instructor's log and stays English.
 """
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from .course import Course, CourseError, load_course
+from .i18n import _, language
 from .report import Report, format_points
 
 BUNDLE_FILES = Path(__file__).resolve().parent / "gradescope_files"  # setup.sh, run_autograder
@@ -161,6 +164,7 @@ def find_submission(folder: Path, assignment_id: str) -> tuple[Path | None, str]
     from .engine import submissions_in
 
     files = submissions_in(folder) if folder.is_dir() else []
+    notebook = f"{assignment_id}.ipynb"
     for name in (f"{assignment_id}.ipynb", f"{assignment_id}.py"):
         named = [f for f in files if f.name == name]
         if named:
@@ -170,19 +174,21 @@ def find_submission(folder: Path, assignment_id: str) -> tuple[Path | None, str]
         if len(of_kind) == 1:
             return of_kind[0], ""
     if not files:
-        return None, (f"no notebook was found in your submission; upload {assignment_id}.ipynb "
-                      "(the notebook you worked in)")
+        return None, _("no notebook was found in your submission; upload {notebook} (the notebook "
+                       "you worked in)", notebook=notebook)
     names = ", ".join(f.relative_to(folder).as_posix() for f in files[:10])
-    return None, (f"your submission holds several files ({names}) and none is called "
-                  f"{assignment_id}.ipynb; upload that notebook alone")
+    return None, _("your submission holds several files ({files}) and none is called {notebook}; "
+                   "upload that notebook alone", files=names, notebook=notebook)
 
 
 def results_json(report: Report, course: Course, seconds: float, graded: str) -> dict[str, Any]:
-    """Gradescope's results.json for one report."""
+    """Gradescope's results.json for one report; `graded` says which file was graded (words of
+    the current language, as the header that shows it is)."""
     visibility = course.gradescope_for(report.assignment).visibility
-    header = (f"{report.assignment}: {format_points(report.score)} / "
-              f"{format_points(report.max_score)} points (course autograder, {graded})")
-    output = "\n".join([header, *[f"Note: {note}" for note in report.notes]])
+    header = _("{assignment}: {score} / {points} points (course autograder, {graded})",
+               assignment=report.assignment, score=format_points(report.score),
+               points=format_points(report.max_score), graded=graded)
+    output = "\n".join([header, *[_("Note: {note}", note=note) for note in report.notes]])
     results: dict[str, Any] = {
         "score": round(float(report.score), 6),
         "execution_time": round(seconds, 1),
@@ -253,14 +259,16 @@ def run(root: Path, assignment_id: str) -> int:
     _say(f"student: {student}")
     if warning:
         _say(f"warning: {warning}")
-    path, why = find_submission(root / "submission", assignment_id)
     try:
-        if path is None:
-            report = unreadable_report(assignment, student, root / "submission", why)
-            graded = "no file graded"
-        else:
-            report = grade_path(path, course, assignment_id, student)
-            graded = f"graded {path.relative_to(root / 'submission').as_posix()}"
+        with language(course.language):  # everything the student reads; the log below is English
+            path, why = find_submission(root / "submission", assignment_id)
+            if path is None:
+                report = unreadable_report(assignment, student, root / "submission", why)
+                graded = _("no file graded")
+            else:
+                report = grade_path(path, course, assignment_id, student)
+                graded = _("graded {file}", file=path.relative_to(root / "submission").as_posix())
+            results = results_json(report, course, time.monotonic() - started, graded)
     except (CourseError, SandboxUnavailable, SandboxError) as error:
         _say(f"error: the submission could not be graded here: {error}")
         if isinstance(error, SandboxUnavailable):
@@ -269,7 +277,6 @@ def run(root: Path, assignment_id: str) -> int:
         return 2
     for message in report.warnings:
         _say(f"warning: {message}")
-    results = results_json(report, course, time.monotonic() - started, graded)
     out = root / "results" / "results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")

@@ -42,6 +42,12 @@ makes the passes
 
 Every problem found in a submission is one line in the notes at the top of the student's feedback
 and one warning naming the student in nbgrader's log (`add_note`).
+
+What the student reads (the notes, the feedback and score lines of the test cells, the error
+outputs of cells that stopped the kernel, the feedback page's table of contents) is said in the
+course's language (course.yml `language`, autograder.i18n): every preprocessor that writes such
+words runs inside `language(course.language)` (CoursePreprocessor.course_language), and so do
+the exporters.
 """
 from __future__ import annotations
 
@@ -77,6 +83,7 @@ from traitlets import Type, Unicode, default
 from traitlets.utils.importstring import import_item
 
 from .course import Course, CourseError, LatePolicy, load_course
+from .i18n import LANGUAGES, SOURCE_LANGUAGE, Message, _, language
 from .report import format_points
 from .student_html import html_block, markdown_as_safe_html, safe_count, safe_html, safe_output
 from .submission import SKIP_TAG, cell_metadata, replace_unencodable, unencodable_problem
@@ -234,17 +241,48 @@ def configure(c: Any, course: Course) -> None:
     c.NbGraderApp.logfile = str(root / ".nbgrader.log")
 
 
+def course_language(root: str | Path | None = None) -> str:
+    """The language of the course at `root` (default: found from the working folder, as nbgrader
+    finds it); English when no course file can be read there (nbgrader then fails on its own)."""
+    try:
+        return load_course(root or None).language
+    except CourseError:
+        return SOURCE_LANGUAGE
+
+
+def _coursedir_language(configurable) -> str:
+    """The course language for an exporter: its parent (nbgrader's converter) knows the course root."""
+    coursedir = getattr(getattr(configurable, "parent", None), "coursedir", None)
+    return course_language(getattr(coursedir, "root", None))
+
+
+def toc_title(grade_id: str) -> str:
+    """A test cell's name in the feedback page's table of contents: test_corr2d -> "Tests of
+    corr2d" (in the current language); other grade ids as they are."""
+    before, found, function = str(grade_id).partition("test_")
+    return before + _("Tests of {function}", function=function) if found else str(grade_id)
+
+
 class NamedTestsFeedback(HTMLExporter):
     """nbgrader's feedback page, its table of contents naming each test by the function it grades
     ("Tests of corr2d") instead of "Test cell" five times (templates/named_tests.html.j2, which
     extends nbgrader's own page). Where formgrader asks for nbgrader's plain template by name, the
-    template file falls back to that page's default and nothing breaks."""
+    template file falls back to that page's default and nothing breaks. The page is made in the
+    course's language (our own words in it: toc_title; the rest of the page is nbgrader's)."""
 
     TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.template_file = "named_tests.html.j2"
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield ("toc_title", toc_title)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        with language(_coursedir_language(self)):
+            return super().from_notebook_node(nb, resources, **kw)
 
     @default("template_paths")
     def _template_paths(self, prune=True, root_dirs=None):
@@ -257,13 +295,30 @@ class NamedTestsFeedback(HTMLExporter):
 NOTES_KEY = "autograder_notes"
 
 
-def add_note(nb: NotebookNode, resources: dict, log, note: str) -> None:
+def add_note(nb: NotebookNode, resources: dict, log, note: Message | str) -> None:
     """One problem found in a submission: a line in the notes at the top of the student's feedback
     (kept in the notebook's metadata between the passes; TrustedGrades shows them) and one warning
-    naming the student in nbgrader's log."""
+    naming the student in nbgrader's log. A Message is said in the current language (the course's:
+    see CoursePreprocessor.course_language); the log gets the same words as the student, so that a
+    note in the log and in the notebook is recognisably one note (parallel_worker)."""
     info = (resources or {}).get("nbgrader", {})
-    nb.metadata.setdefault(NOTES_KEY, []).append(note)
-    log.warning("%s/%s: %s", info.get("student", "?"), info.get("assignment", "?"), note)
+    said = str(note)
+    nb.metadata.setdefault(NOTES_KEY, []).append(said)
+    log.warning("%s/%s: %s", info.get("student", "?"), info.get("assignment", "?"), said)
+
+
+def notes_heading() -> str:
+    """The title of the notes cell, in the current language."""
+    return _("Notes from the autograder")
+
+
+def notes_headings() -> set[str]:
+    """The title of the notes cell in every language (to find the cell in a notebook)."""
+    headings = set()
+    for code in LANGUAGES:
+        with language(code):
+            headings.add(notes_heading())
+    return headings
 
 
 def notes_cell(notes: list[str]) -> NotebookNode:
@@ -271,7 +326,24 @@ def notes_cell(notes: list[str]) -> NotebookNode:
     grade_id), so they are escaped and wrapped as one HTML block: shown as text, never as markup."""
     items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
     return nbformat.v4.new_markdown_cell(
-        html_block(f"<p><strong>Notes from the autograder</strong></p><ul>{items}</ul>"))
+        html_block(f"<p><strong>{html.escape(notes_heading())}</strong></p><ul>{items}</ul>"))
+
+
+# --------------------------------------------------------------------------------------------
+# preprocessors that know the course
+
+
+class CoursePreprocessor(NbGraderPreprocessor):
+    """A preprocessor that reads course.yml (the folder is set by `configure`)."""
+
+    course_root = Unicode("", help="folder of course.yml (default: search from the working folder)").tag(config=True)
+
+    def course(self) -> Course:
+        return load_course(self.course_root or None)
+
+    def course_language(self) -> str:
+        """The language the student's words are said in: the course's (English without one)."""
+        return course_language(self.course_root or None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -331,7 +403,7 @@ def _replace_unencodable_in(value: Any) -> tuple[Any, int]:
         return replace_unencodable(value)
     if isinstance(value, list):
         items = [_replace_unencodable_in(item) for item in value]
-        return [item for item, _ in items], sum(n for _, n in items)
+        return [item for item, _count in items], sum(n for _item, n in items)
     if isinstance(value, dict):
         total, cleaned = 0, {}
         for key, item in value.items():
@@ -342,7 +414,7 @@ def _replace_unencodable_in(value: Any) -> tuple[Any, int]:
     return value, 0
 
 
-class ReplaceUnencodable(NbGraderPreprocessor):
+class ReplaceUnencodable(CoursePreprocessor):
     """Lone surrogates (JSON can carry "\\udc80", UTF-8 cannot) replaced by U+FFFD anywhere in the
     notebook: sources, outputs, metadata. One of them in a cell made nbgrader drop the whole
     submission (checksums and the written notebook are UTF-8). It runs on the file as handed in
@@ -350,6 +422,10 @@ class ReplaceUnencodable(NbGraderPreprocessor):
     same way (submission.replace_unencodable), so both grade the same code."""
 
     def preprocess(self, nb, resources):
+        with language(self.course_language()):
+            return self._replace(nb, resources)
+
+    def _replace(self, nb, resources):
         for index, cell in enumerate(nb.cells):
             outputs, in_outputs = _replace_unencodable_in(cell.get("outputs", []))
             rest, in_rest = _replace_unencodable_in({k: v for k, v in cell.items() if k != "outputs"})
@@ -358,17 +434,20 @@ class ReplaceUnencodable(NbGraderPreprocessor):
                     rest["outputs"] = outputs
                 nb.cells[index] = nbformat.from_dict(rest)
             if in_rest:
-                add_note(nb, resources, self.log, unencodable_problem(f"Cell {index + 1} of your notebook", in_rest))
+                add_note(nb, resources, self.log, unencodable_problem(
+                    Message("Cell {number} of your notebook", number=index + 1), in_rest))
             if in_outputs:
-                add_note(nb, resources, self.log, unencodable_problem(f"The output of cell {index + 1}", in_outputs))
+                add_note(nb, resources, self.log, unencodable_problem(
+                    Message("The output of cell {number}", number=index + 1), in_outputs))
         cleaned, count = _replace_unencodable_in(nb.metadata)
         if count:
             nb.metadata = nbformat.from_dict(cleaned)
-            add_note(nb, resources, self.log, unencodable_problem("Your notebook's metadata", count))
+            add_note(nb, resources, self.log, unencodable_problem(
+                Message("Your notebook's metadata"), count))
         return nb, resources
 
 
-class RestoreCellRoles(NbGraderPreprocessor):
+class RestoreCellRoles(CoursePreprocessor):
     """Every cell's nbgrader metadata checked against the gradebook, by grade_id.
 
     nbgrader trusts the metadata of the submitted file: a test cell it does not know loses its
@@ -384,6 +463,10 @@ class RestoreCellRoles(NbGraderPreprocessor):
     NOTED = ("grade", "solution", "task", "points", "locked", "schema_version")
 
     def preprocess(self, nb, resources):
+        with language(self.course_language()):
+            return self._restore(nb, resources)
+
+    def _restore(self, nb, resources):
         released = released_cells(resources)
         last = {cell_metadata(cell, "nbgrader", {}).get("grade_id"): index for index, cell in enumerate(nb.cells)}
         for index, cell in enumerate(nb.cells):
@@ -394,18 +477,18 @@ class RestoreCellRoles(NbGraderPreprocessor):
             known = released.get(grade_id) if isinstance(grade_id, str) else None
             if known is not None and last[grade_id] != index:
                 del cell.metadata["nbgrader"]
-                add_note(nb, resources, self.log, (
-                    f"Cell {index + 1} of your notebook is a copy of the nbgrader cell {grade_id}; the "
-                    f"last copy (cell {last[grade_id] + 1}) was graded as {grade_id}, this one as an "
-                    f"ordinary cell of yours."))
+                add_note(nb, resources, self.log, _(
+                    "Cell {number} of your notebook is a copy of the nbgrader cell {grade_id}; the "
+                    "last copy (cell {last}) was graded as {grade_id}, this one as an ordinary cell "
+                    "of yours.", number=index + 1, grade_id=grade_id, last=last[grade_id] + 1))
                 continue
             if known is None:
                 del cell.metadata["nbgrader"]
                 if isinstance(meta, dict) and any(meta.get(k) for k in ("grade", "solution", "locked", "task")):
-                    add_note(nb, resources, self.log, (
-                        f"Cell {index + 1} of your notebook is marked as an nbgrader cell "
-                        f"{str(grade_id)[:60]!r} that this assignment does not have; it was graded as "
-                        f"an ordinary cell of yours."))
+                    add_note(nb, resources, self.log, _(
+                        "Cell {number} of your notebook is marked as an nbgrader cell {grade_id} "
+                        "that this assignment does not have; it was graded as an ordinary cell of "
+                        "yours.", number=index + 1, grade_id=repr(str(grade_id)[:60])))
                 continue
             changed = [
                 f"{key}: {_shown(meta.get(key))} -> {_shown(known.metadata.get(key))}"
@@ -414,14 +497,15 @@ class RestoreCellRoles(NbGraderPreprocessor):
             ]
             cell.metadata["nbgrader"] = nbformat.from_dict(dict(known.metadata))
             if changed:
-                add_note(nb, resources, self.log, (
-                    f"The nbgrader settings of cell {grade_id} were changed in your notebook "
-                    f"({'; '.join(changed)}); they were put back as released before grading."))
+                add_note(nb, resources, self.log, _(
+                    "The nbgrader settings of cell {grade_id} were changed in your notebook "
+                    "({changes}); they were put back as released before grading.",
+                    grade_id=grade_id, changes="; ".join(changed)))
         return nb, resources
 
 
 def _shown(value: Any) -> str:
-    return "not set" if value is None else repr(value)[:40]
+    return _("not set") if value is None else repr(value)[:40]
 
 
 def _role_value(value: Any) -> Any:
@@ -455,7 +539,7 @@ def strip_hidden_in(nb: NotebookNode) -> None:
     """Hidden-test regions out of every cell of a notebook, in place."""
     for cell in nb.cells:
         if isinstance(cell.get("source"), str):
-            cell.source, _ = strip_hidden_tests(cell.source)
+            cell.source, _removed = strip_hidden_tests(cell.source)
 
 
 class StripHiddenTests(NbGraderPreprocessor):
@@ -473,12 +557,16 @@ class StripHiddenTests(NbGraderPreprocessor):
 # edited or deleted test cells (noticed before nbgrader's OverwriteCells puts them back)
 
 
-class NoteTamperedTestCells(NbGraderPreprocessor):
+class NoteTamperedTestCells(CoursePreprocessor):
     """Compare each test cell with the version students received (the gradebook's source cell
     without its hidden region) and note edits and deletions (`add_note`). nbgrader's own
     OverwriteCells, right after this, restores the cells; the note only makes it visible."""
 
     def preprocess(self, nb, resources):
+        with language(self.course_language()):
+            return self._note(nb, resources)
+
+    def _note(self, nb, resources):
         tests = {name: cell for name, cell in released_cells(resources).items() if cell.is_test}
         seen = set()
         for cell in nb.cells:
@@ -488,11 +576,13 @@ class NoteTamperedTestCells(NbGraderPreprocessor):
             seen.add(grade_id)
             source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
             if strip_hidden_tests(source)[0].strip() != strip_hidden_tests(tests[grade_id].source)[0].strip():
-                add_note(nb, resources, self.log, f"The test cell {grade_id} was changed in your notebook; "
-                                                  "it was put back as released before grading.")
+                add_note(nb, resources, self.log, _(
+                    "The test cell {grade_id} was changed in your notebook; it was put back as "
+                    "released before grading.", grade_id=grade_id))
         for grade_id in sorted(set(tests) - seen):
-            add_note(nb, resources, self.log, f"The test cell {grade_id} was missing from your notebook; "
-                                              "it was put back before grading.")
+            add_note(nb, resources, self.log, _(
+                "The test cell {grade_id} was missing from your notebook; it was put back before "
+                "grading.", grade_id=grade_id))
         return nb, resources
 
 
@@ -510,10 +600,11 @@ def _error_output(ename: str, message: str) -> NotebookNode:
     return nbformat.v4.new_output("error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"])
 
 
-NOT_RUN = "The cells below it were not run in your notebook; every function was still graded on its own."
+NOT_RUN = Message("The cells below it were not run in your notebook; every function was still "
+                  "graded on its own.")
 
 
-class SandboxedExecute(Execute):
+class SandboxedExecute(Execute, CoursePreprocessor):
     """nbgrader's Execute with the sandboxed kernel, which keeps going when the kernel does not.
 
     nbclient raises DeadKernelError out of the whole notebook when the kernel dies (os._exit, a
@@ -547,7 +638,8 @@ class SandboxedExecute(Execute):
         self.kernel_manager_class = self._configured_kernel_manager()
         started = time.monotonic()
         try:
-            return super().preprocess(nb, resources, km)
+            with language(self.course_language()):  # the error outputs and notes of _stop
+                return super().preprocess(nb, resources, km)
         finally:
             info = (resources or {}).get("nbgrader", {})
             self.log.info("%s/%s: notebook ran in the kernel in %.1f s",
@@ -556,9 +648,11 @@ class SandboxedExecute(Execute):
     def _stop(self, cell, resources, index: int, ename: str, what: str) -> None:
         """Stop running cells after this one: an error output in the cell, a note for the student."""
         self._stopped = True
+        said = f"{what} {NOT_RUN}"  # two sentences
         if not any(o.get("ename") == ename for o in cell.get("outputs", [])):
-            cell.outputs = list(cell.get("outputs", [])) + [_error_output(ename, f"{what} {NOT_RUN}")]
-        add_note(self.nb, resources, self.log, f"Cell {index + 1}: {what} {NOT_RUN}")
+            cell.outputs = list(cell.get("outputs", [])) + [_error_output(ename, said)]
+        add_note(self.nb, resources, self.log, _("Cell {number}: {problem}", number=index + 1,
+                                                 problem=said))
 
     def _kill_kernel(self) -> None:
         from jupyter_core.utils import run_sync
@@ -579,31 +673,25 @@ class SandboxedExecute(Execute):
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            self._stop(cell, resources, index, "KernelDied",
-                       "the Python kernel stopped while running this cell (os._exit, a crash, or the memory limit).")
+            self._stop(cell, resources, index, "KernelDied", _(
+                "the Python kernel stopped while running this cell (os._exit, a crash, or the "
+                "memory limit)."))
         except CellTimeoutError:
             self._kill_kernel()
-            self._stop(cell, resources, index, "CellTimeoutError",
-                       f"this cell ran longer than the {self.timeout} s limit and did not stop when "
-                       f"interrupted (does it catch KeyboardInterrupt?), so its kernel was shut down.")
+            self._stop(cell, resources, index, "CellTimeoutError", _(
+                "this cell ran longer than the {seconds} s limit and did not stop when interrupted "
+                "(does it catch KeyboardInterrupt?), so its kernel was shut down.",
+                seconds=self.timeout))
         else:
             if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
-                self._stop(cell, resources, index, "CellTimeoutError",
-                           f"this cell ran longer than the {self.timeout} s limit and was interrupted.")
+                self._stop(cell, resources, index, "CellTimeoutError", _(
+                    "this cell ran longer than the {seconds} s limit and was interrupted.",
+                    seconds=self.timeout))
         return cell, resources
 
 
 # --------------------------------------------------------------------------------------------
 # student HTML
-
-
-class CoursePreprocessor(NbGraderPreprocessor):
-    """A preprocessor that reads course.yml (the folder is set by `configure`)."""
-
-    course_root = Unicode("", help="folder of course.yml (default: search from the working folder)").tag(config=True)
-
-    def course(self) -> Course:
-        return load_course(self.course_root or None)
 
 
 class SanitizeStudentHtml(CoursePreprocessor):
@@ -626,6 +714,10 @@ class SanitizeStudentHtml(CoursePreprocessor):
         return {c.source for c in source.cells if c.cell_type in ("markdown", "raw")}
 
     def preprocess(self, nb, resources):
+        with language(self.course_language()):  # safe_output's "[output not shown ...]"
+            return self._sanitize(nb, resources)
+
+    def _sanitize(self, nb, resources):
         course_texts = self._course_texts(resources["nbgrader"]["assignment"])
         for cell in nb.cells:
             if cell.cell_type in ("markdown", "raw") and cell.source not in course_texts:
@@ -650,15 +742,17 @@ def _kernel_note(outputs: list) -> str:
     errors = [o for o in outputs if o.get("output_type") == "error"]
     for output in errors:
         if output.get("ename") == "CellTimeoutError":
-            return ("In your notebook, this cell ran past the time limit and was stopped "
-                    "(CellTimeoutError); the cells below it were not run.")
+            return _("In your notebook, this cell ran past the time limit and was stopped "
+                     "(CellTimeoutError); the cells below it were not run.")
         if output.get("ename") == "KernelDied":
-            return f"In your notebook, KernelDied: {output.get('evalue', '')}"
+            return _("In your notebook, KernelDied: {problem}", problem=output.get("evalue", ""))
     for output in errors:
         ename, evalue = output.get("ename", "error"), str(output.get("evalue", ""))
         first = evalue.strip().splitlines()[0][:200] if evalue.strip() else ""
-        return (f"In your notebook, the visible tests in this cell stopped with {ename}"
-                + (f": {first}" if first else ""))
+        if first:
+            return _("In your notebook, the visible tests in this cell stopped with {error}: "
+                     "{problem}", error=ename, problem=first)
+        return _("In your notebook, the visible tests in this cell stopped with {error}", error=ename)
     return ""
 
 
@@ -670,7 +764,7 @@ def _score_text(score: float) -> str:
 def trusted_outputs(feedback: str, score: float) -> list[NotebookNode]:
     """The outputs nbgrader reads the grade from: feedback on stdout, then the score as the result."""
     if len(feedback) > FEEDBACK_LIMIT:
-        feedback = feedback[:FEEDBACK_LIMIT] + "\n... (feedback shortened)"
+        feedback = feedback[:FEEDBACK_LIMIT] + "\n" + _("... (feedback shortened)")
     return [
         nbformat.v4.new_output("stream", name="stdout", text=feedback.rstrip("\n") + "\n"),
         nbformat.v4.new_output("execute_result", data={"text/plain": _score_text(score)}, execution_count=None),
@@ -682,13 +776,17 @@ class TrustedGrades(CoursePreprocessor):
     the notes on what was wrong with the submission at the top of the notebook."""
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        course = self.course()
+        with language(course.language):  # the notes, the feedback and the score lines
+            return self._grade(nb, resources, course)
+
+    def _grade(self, nb: NotebookNode, resources: dict, course: Course) -> tuple[NotebookNode, dict]:
         from .class_report import RESULTS_KEY, submission_results
         from .engine import grade_submission
         from .submission import read_notebook
 
         info = resources["nbgrader"]
         assignment_id, student = info["assignment"], info["student"]
-        course = self.course()
         started = time.monotonic()
         report = grade_submission(read_notebook(nb), course, assignment_id, student)
         seconds = time.monotonic() - started
@@ -715,8 +813,9 @@ class TrustedGrades(CoursePreprocessor):
                     assignment_id, test.name, points, test.max_score,
                 )
             # people read 0.27; nbgrader stores the score in the cell's result at full precision
-            lines = [f"{test.function}: {format_points(score)} / {format_points(points)} points "
-                     "(course autograder)", test.feedback]
+            lines = [_("{function}: {score} / {points} points (course autograder)",
+                       function=test.function, score=format_points(score),
+                       points=format_points(points)), test.feedback]
             note = _kernel_note(cell.get("outputs", []))
             if note:
                 lines.append(note)
@@ -775,11 +874,12 @@ class TolerantNotebookExporter(NotebookExporter):
             self.log.error(message)
             nb = nbformat.read(replacement, as_version=4)
             # a note for the feedback (TrustedGrades shows it); the error above is the log line
-            nb.metadata[NOTES_KEY] = [
-                "Your submission could not be read: the file you handed in is not a valid notebook "
-                f"({reason}); it may have been cut short or edited outside Jupyter. It was graded as "
-                "the untouched assignment (0 points). Ask your instructor; your file was kept as you sent it."
-            ]
+            with language(_coursedir_language(self)):
+                nb.metadata[NOTES_KEY] = [_(
+                    "Your submission could not be read: the file you handed in is not a valid "
+                    "notebook ({problem}); it may have been cut short or edited outside Jupyter. It "
+                    "was graded as the untouched assignment (0 points). Ask your instructor; your "
+                    "file was kept as you sent it.", problem=reason)]
             if resources is None:
                 resources = {}
             resources.setdefault("metadata", {})

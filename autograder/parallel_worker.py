@@ -14,6 +14,9 @@ The task (a dict of bytes, strings and numbers, built by autograder.parallel) ca
                  which the sandboxed kernel does not inherit, never as a file
     fingerprint  the coordinator's autograder and nbgrader versions: a worker with other code
                  would give other scores, so it refuses (the result says why)
+    language     (optional) the course's language; by default course.yml's `language`. The task
+                 runs in it (autograder.i18n.language: a ContextVar, which does not cross from the
+                 coordinator to a worker), and so does nbgrader, which reads the same course.yml
 
 The worker unpacks this into a fresh folder whose submitted/ holds exactly the chunk, and runs
 `python -m nbgrader autograde ID` there once (nbgrader's `--student` takes one glob pattern, so
@@ -47,6 +50,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from .i18n import language
 
 SCRATCH_PREFIX = "autograder-dask-"
 LOG_TAIL = 6000  # characters of nbgrader's output kept in a failed result
@@ -134,15 +139,18 @@ def read_files(folder: Path) -> list[tuple[str, bytes, int]]:
 def _problems(files: list[tuple[str, bytes, int]], output: str, student: str, assignment: str) -> list[str]:
     """What was wrong with the submission: the notes at the top of the autograded notebook (the
     student reads them in the feedback), then any the plugin only logged ('student/assignment: ...')."""
+    from .nbgrader_plugin import notes_headings
+
+    headings = notes_headings()  # the notes cell's title, in whichever language the course speaks
     notes: list[str] = []
-    for name, content, _ in files:
+    for name, content, _mode in files:
         if name.endswith(".ipynb"):
             try:
                 first = json.loads(content)["cells"][0]
                 source = "".join(first["source"]) if isinstance(first["source"], list) else first["source"]
             except (ValueError, KeyError, IndexError, TypeError):
                 continue
-            if "Notes from the autograder" in source:
+            if any(html.escape(heading) in source for heading in headings):
                 notes += [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", source, flags=re.S)]
     notes += re.findall(rf"\| (?:WARNING|ERROR)\] {re.escape(student)}/{re.escape(assignment)}: (.*)", output)
     return list(dict.fromkeys(note.strip() for note in notes))
@@ -237,51 +245,72 @@ def grade_task(task: dict[str, Any]) -> list[dict[str, Any]]:
     scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX)).resolve()
     try:
         unpack(task["course"], scratch)  # gradebook.db included: only this assignment, no student
-        for student in students:
-            unpack(task["submissions"][student], scratch / "submitted" / student / assignment)
-        db_url = f"sqlite:///{scratch / 'gradebook.db'}"
-
-        env = dict(os.environ)
-        env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-        env["CONV_COURSE_ROOT"] = str(scratch)
-        env["PWD"] = str(scratch)
-        env.pop("OLDPWD", None)
-        env.pop(task["secret_env"], None)  # the worker's own secret must never decide a score
-        if task.get("secret") is not None:
-            env[task["secret_env"]] = task["secret"]
-        timeout = task.get("timeout_s")
-        code, lines = _run([sys.executable, "-m", "nbgrader", "autograde", assignment], scratch, env,
-                           timeout * len(students) if timeout else None)
-        output = "".join(line for _, line in lines)
-        seconds = _seconds_each(students, assignment, lines, started, time.monotonic())
-        for student, result in results.items():
-            result["seconds"] = seconds[student]
-            if len(students) > 1 and code != 0:
-                result["alone"] = True  # the chunk failed as a whole: graded again on its own
-                how = f"failed (exit {code})" if code is not None else "ran out of time"
-                result["problem"] = f"nbgrader autograde {how} on a chunk of {len(students)}"
-                continue
-            if code is None:  # killed mid-run: nothing it wrote counts
-                result["problem"] = f"nbgrader autograde did not finish within {timeout:g} s"
-                result["log"] = output[-LOG_TAIL:]
-                continue
-            result["rows"] = read_rows(db_url, task["course_id"], assignment, student,
-                                       scratch / "submitted" / student / assignment)
-            if code == 0:
-                result["files"] = read_files(scratch / "autograded" / student / assignment)
-                result["ok"] = bool(result["files"])
-                if not result["ok"]:
-                    result["problem"] = "nbgrader autograde wrote no autograded notebook"
-                    result["alone"] = len(students) > 1
-            else:
-                errors = re.findall(r"\| (?:ERROR|CRITICAL)\] (.*)", output)
-                result["problem"] = (f"nbgrader autograde failed (exit {code})"
-                                     + (f": {errors[-1].strip()[:300]}" if errors else ""))
-            result["problems"] = _problems(result["files"], output, student, assignment)
-            if not result["ok"]:
-                result["log"] = output[-LOG_TAIL:]
+        with language(_task_language(task, scratch)):
+            _grade_chunk(task, scratch, students, results, started)
     finally:
         from .cleanup import remove_tree
 
         remove_tree(scratch)
     return list(results.values())
+
+
+def _task_language(task: dict[str, Any], scratch: Path) -> str:
+    """The language the chunk is graded in: the task's, else that of the course.yml it carries."""
+    from .course import CourseError, load_course
+    from .i18n import LANGUAGES, SOURCE_LANGUAGE
+
+    if task.get("language") in LANGUAGES:
+        return str(task["language"])
+    try:
+        return load_course(scratch).language
+    except CourseError:
+        return SOURCE_LANGUAGE  # nbgrader then fails on the same file and the result says why
+
+
+def _grade_chunk(task: dict[str, Any], scratch: Path, students: list[str],
+                 results: dict[str, dict[str, Any]], started: float) -> None:
+    """The nbgrader run of grade_task in the unpacked `scratch` course; fills `results`."""
+    assignment = task["assignment"]
+    for student in students:
+        unpack(task["submissions"][student], scratch / "submitted" / student / assignment)
+    db_url = f"sqlite:///{scratch / 'gradebook.db'}"
+
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["CONV_COURSE_ROOT"] = str(scratch)
+    env["PWD"] = str(scratch)
+    env.pop("OLDPWD", None)
+    env.pop(task["secret_env"], None)  # the worker's own secret must never decide a score
+    if task.get("secret") is not None:
+        env[task["secret_env"]] = task["secret"]
+    timeout = task.get("timeout_s")
+    code, lines = _run([sys.executable, "-m", "nbgrader", "autograde", assignment], scratch, env,
+                       timeout * len(students) if timeout else None)
+    output = "".join(line for _when, line in lines)
+    seconds = _seconds_each(students, assignment, lines, started, time.monotonic())
+    for student, result in results.items():
+        result["seconds"] = seconds[student]
+        if len(students) > 1 and code != 0:
+            result["alone"] = True  # the chunk failed as a whole: graded again on its own
+            how = f"failed (exit {code})" if code is not None else "ran out of time"
+            result["problem"] = f"nbgrader autograde {how} on a chunk of {len(students)}"
+            continue
+        if code is None:  # killed mid-run: nothing it wrote counts
+            result["problem"] = f"nbgrader autograde did not finish within {timeout:g} s"
+            result["log"] = output[-LOG_TAIL:]
+            continue
+        result["rows"] = read_rows(db_url, task["course_id"], assignment, student,
+                                   scratch / "submitted" / student / assignment)
+        if code == 0:
+            result["files"] = read_files(scratch / "autograded" / student / assignment)
+            result["ok"] = bool(result["files"])
+            if not result["ok"]:
+                result["problem"] = "nbgrader autograde wrote no autograded notebook"
+                result["alone"] = len(students) > 1
+        else:
+            errors = re.findall(r"\| (?:ERROR|CRITICAL)\] (.*)", output)
+            result["problem"] = (f"nbgrader autograde failed (exit {code})"
+                                 + (f": {errors[-1].strip()[:300]}" if errors else ""))
+        result["problems"] = _problems(result["files"], output, student, assignment)
+        if not result["ok"]:
+            result["log"] = output[-LOG_TAIL:]

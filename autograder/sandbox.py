@@ -18,6 +18,10 @@ Costs of misbehaviour:
 - a chunk that raises: reported in `load_problems`, the other chunks still run; a chunk that ends
   the process is skipped on restart; loading that exceeds the time limit: every call `load_failed`;
 - output: kept up to limits.output_kb per call, the rest is read and thrown away.
+
+Every message a student reads is said here, in the parent, in the current language (the course's,
+autograder.i18n): the child sends notes, codes of NOTES with their fields, never sentences
+(say_note).
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ import json
 import os
 import selectors
 import signal
+import string
 import subprocess
 import sys
 import tempfile
@@ -37,8 +42,10 @@ from typing import cast
 
 import numpy as np
 
-from . import fontcache, isolation, wire
+from . import fontcache, i18n, isolation, wire
 from .cleanup import remove_tree
+from .i18n import N_, Message, _
+from .submission import chunk_name
 from .testfunctions import FunctionSpec
 from .wire import STATUSES, Call, CallOutcome, ProtocolError, Status  # noqa: F401 (re-exported)
 
@@ -102,15 +109,88 @@ def resolve_isolation(allow_unprotected: bool = False) -> tuple[str, isolation.P
     return isolation.unprotected_description(drops, probe.reason), None, drops
 
 
-_SIGNAL_WORDS: dict[int, str] = {
-    signal.SIGSEGV: "a segmentation fault (SIGSEGV)",
-    signal.SIGABRT: "an abort (SIGABRT)",
-    signal.SIGBUS: "a bus error (SIGBUS)",
-    signal.SIGFPE: "a floating-point exception (SIGFPE)",
-    signal.SIGILL: "an illegal instruction (SIGILL)",
+_SIGNAL_WORDS: dict[int, Message | str] = {
+    signal.SIGSEGV: Message("a segmentation fault (SIGSEGV)"),
+    signal.SIGABRT: Message("an abort (SIGABRT)"),
+    signal.SIGBUS: Message("a bus error (SIGBUS)"),
+    signal.SIGFPE: Message("a floating-point exception (SIGFPE)"),
+    signal.SIGILL: Message("an illegal instruction (SIGILL)"),
     signal.SIGKILL: "SIGKILL",
     signal.SIGTERM: "SIGTERM",
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# what the child says: notes (see wire's module doc)
+
+# code -> message. The child sends a code and the values of its fields; nothing else it sends
+# is ever read as a message. A field named `label` holds a chunk's label ("cell 5"), said with
+# submission.chunk_name; a field may itself be a note (`place`, `value`).
+NOTES: dict[str, str] = {
+    # loading the chunks (LOADED's problems)
+    "chunk_exit": N_("{label} called sys.exit({code}); the rest of that cell was skipped (the "
+                     "other cells still ran)"),
+    "chunk_interrupt": N_("{label} raised KeyboardInterrupt; the rest of that cell was skipped "
+                          "(the other cells still ran)"),
+    "chunk_raised": N_("{label} raised {exception}; the other cells still ran"),
+    "chunk_raised_at": N_("{label} raised {exception} (at {place}); the other cells still ran"),
+    # where in the student's code
+    "place": N_("{label}, line {line}"),
+    "place_code": N_("{label}, line {line}: {code}"),
+    # one call (RESULT's note)
+    "bad_arguments": N_("the grader could not rebuild the arguments: {exception}"),
+    "not_defined": N_("{function} is not defined after running your code"),
+    "not_a_function": N_("{function} is a {type}, not a function after running your code"),
+    "memory_error": N_("ran out of memory (MemoryError): your code asked for more memory than "
+                       "the limit allows"),
+    "call_exit": N_("called sys.exit({code}) (raised SystemExit) instead of returning a value"),
+    "call_interrupt": N_("raised KeyboardInterrupt instead of returning a value"),
+    "base_exception": N_("raised {type} (not an Exception subclass) instead of returning a value"),
+    "returned_bad": N_("returned {value}, which the grader cannot check"),
+    "value_too_big": N_("the returned value is too big for the memory limit"),
+    "not_sent": N_("the returned value could not be sent back: {exception}"),
+    # a value that cannot be graded (wire.BadValue's note; its English text says the same)
+    "dtype": N_("an array of dtype {dtype} (only numbers can be graded: bool, int, float, "
+                "complex)"),
+    "unreadable_array": N_("an array that could not be read ({problem})"),
+    "not_one_array": N_("something that is not a single array"),
+    "array_dtype": N_("an array of dtype {dtype} (only bool, int, float and complex can be "
+                      "graded)"),
+    "nested": N_("a value nested more than {depth} levels deep"),
+    "dict_keys": N_("a dict whose keys are not all strings"),
+    "plain_subclass": N_("a {type} (a subclass of {base}); return a plain {base}"),
+    "object": N_("a {type} object"),
+}
+_NOTE_FIELDS = {code: {part[1] for part in string.Formatter().parse(text) if part[1]}
+                for code, text in NOTES.items()}
+_MAX_FIELD = 2000  # characters of one field value (an exception's text is cut at 2000 already)
+
+
+def say_note(note: object, depth: int = 0) -> str:
+    """A note from the child, [code, {field: value}], said in the current language; ProtocolError
+    for anything else (an unknown code, a missing field, a value that is not a str, an int or a
+    note). The message is always NOTES[code], never text from the child: its values only fill the
+    named fields (str.format does not read braces inside a value)."""
+    if (depth > 2 or type(note) is not list or len(note) != 2 or type(note[0]) is not str
+            or type(note[1]) is not dict):
+        raise ProtocolError("a note that is not [code, fields]")
+    code, given = note
+    if code not in NOTES:
+        raise ProtocolError("a note whose code the grader does not know")
+    fields: dict[str, object] = {}
+    for name in _NOTE_FIELDS[code]:
+        value = given.get(name)
+        if type(value) is list:
+            fields[name] = say_note(value, depth + 1)
+        elif type(value) is int:
+            fields[name] = value
+        elif type(value) is str:
+            value = value if len(value) <= _MAX_FIELD else value[:_MAX_FIELD] + " ..."
+            fields[name] = chunk_name(value) if name == "label" else value
+        else:
+            raise ProtocolError(f"note {code!r}: field {name!r} is missing or not plain")
+    # NOTES marks every message for the catalogue (N_); here one of them is said
+    return i18n._(NOTES[code], **fields)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,18 +201,20 @@ class _Died(Exception):
     def __init__(self, signum: int | None, code: int | None):
         self.signum, self.code = signum, code
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
+        """What the code did, to be said after the function or cell that did it."""
         if self.signum == signal.SIGXCPU:
-            return "used up its CPU time limit"
+            return Message("used up its CPU time limit")
         if self.signum is not None:
             name = _SIGNAL_WORDS.get(self.signum)
             if name is None:
                 try:
                     name = signal.Signals(self.signum).name
                 except ValueError:
-                    name = f"signal {self.signum}"
-            return f"ended the process with {name}"
-        return f"ended the process with exit code {self.code} (os._exit, or a crash)"
+                    name = Message("signal {number}", number=self.signum)
+            return Message("ended the process with {signal}", signal=name)
+        return Message("ended the process with exit code {code} (os._exit, or a crash)",
+                       code=self.code)
 
 
 class _Timeout(Exception):
@@ -219,11 +301,11 @@ class _Child:
     def wait_ready(self) -> None:
         """Wait for the child's READY (it is inside its sandbox, before any student code)."""
         try:
-            msg, _ = self.receive(time.monotonic() + STARTUP_TIMEOUT_S)
+            msg, _blobs = self.receive(time.monotonic() + STARTUP_TIMEOUT_S)
         except (_Died, _Timeout, ProtocolError) as exc:
             output = self.take_output()
             self.kill()
-            what = exc.describe() if isinstance(exc, _Died) else type(exc).__name__.strip("_")
+            what = exc.describe().english() if isinstance(exc, _Died) else type(exc).__name__.strip("_")
             raise SandboxError(f"the sandboxed child did not start ({what}); its output:\n"
                                f"{output}") from exc
         if msg.get("kind") != wire.READY:
@@ -271,7 +353,7 @@ class _Child:
         key = self.sel.register(self.cmd_w, selectors.EVENT_WRITE, "cmd")
         try:
             while data:
-                for k, _ in self.sel.select(timeout=max(0.0, min(0.1, deadline - time.monotonic()))):
+                for k, _events in self.sel.select(timeout=max(0.0, min(0.1, deadline - time.monotonic()))):
                     if k.data == "cmd":
                         try:
                             n = os.write(self.cmd_w, data[:1 << 16])
@@ -318,7 +400,7 @@ class _Child:
     def _drain(self, which: str) -> None:
         """Everything a pipe holds right now (the child may be gone)."""
         fd = self._fd(which)
-        for _ in range(1000):
+        for _attempt in range(1000):
             try:
                 data = os.read(fd, 1 << 20)
             except OSError:  # nothing more for now (BlockingIOError), or closed
@@ -359,7 +441,7 @@ class _Child:
             parsed = self._parse()
             if parsed is not None:
                 return parsed
-            for key, _ in self.sel.select(timeout=max(0.0, min(0.1, deadline - time.monotonic()))):
+            for key, _events in self.sel.select(timeout=max(0.0, min(0.1, deadline - time.monotonic()))):
                 self._read(key.data)
             parsed = self._parse()
             if parsed is not None:
@@ -379,8 +461,8 @@ class _Child:
             self._drain("out")
         text = bytes(self.out_buf).decode("utf-8", errors="replace")
         if self.out_dropped:
-            text += (f"\n... [output cut: {self.out_dropped} more bytes were printed; the limit "
-                     f"is {self.limits.output_kb} KB]")
+            text += "\n" + _("... [output cut: {bytes} more bytes were printed; the limit is {kb} KB]",
+                             bytes=self.out_dropped, kb=self.limits.output_kb)
         self.out_buf.clear()
         self.out_dropped = 0
         return text
@@ -460,7 +542,7 @@ def warm_children(limits, submissions: int, *, preimport: tuple[str, ...] = (),
     end is killed. Raises SandboxUnavailable as run_submission would. AUTOGRADER_NO_SPARES=1
     switches spares off (every child starts on demand), for `make bench` and for debugging."""
     global _spares_left, _spare_imports
-    _, probe, drop = resolve_isolation(allow_unprotected)
+    _description, probe, drop = resolve_isolation(allow_unprotected)
     _spares_left = 0 if os.environ.get("AUTOGRADER_NO_SPARES") else submissions
     _spare_imports = tuple(m for m in preimport if m in PREIMPORTABLE)
     try:
@@ -497,11 +579,14 @@ def _start_and_load(chunks, skip: set[int], limits, probe, drop, n_calls):
         try:
             child.send(msg, [], deadline)
             while True:
-                reply, _ = child.receive(deadline)
+                reply, _blobs = child.receive(deadline)
                 if reply.get("kind") == wire.CHUNK and type(reply.get("index")) is int:
                     current = reply["index"]
                 elif reply.get("kind") == wire.LOADED:
-                    problems = [str(p) for p in reply.get("problems", [])][:200]
+                    notes = reply.get("problems")
+                    if type(notes) is not list:
+                        raise ProtocolError("problems is not a list")
+                    problems = [say_note(note) for note in notes[:200]]
                     child.take_output()
                     return child, problems, extra
                 else:
@@ -514,8 +599,10 @@ def _start_and_load(chunks, skip: set[int], limits, probe, drop, n_calls):
             child.kill()
             if current is None or current in skip:
                 raise SandboxError(f"the sandboxed child failed while loading: {exc}") from exc
-            why = exc.describe() if isinstance(exc, _Died) else "wrote into the grader's private channel"
-            extra.append(f"{chunks[current].label} {why}; it was skipped (the other cells still ran)")
+            why = exc.describe() if isinstance(exc, _Died) else Message(
+                "wrote into the grader's private channel")
+            extra.append(_("{label} {why}; it was skipped (the other cells still ran)",
+                           label=chunk_name(chunks[current].label), why=why))
             skip.add(current)
 
 
@@ -534,21 +621,30 @@ def run_submission(chunks: Iterable, calls: Iterable[Call], limits, *,
     blocked: dict[str, str] = {}  # function -> why its remaining calls are skipped
     child: _Child | None = None
     time_s = float(limits.time_s)
+    seconds = f"{time_s:g}"  # the time limit as the messages show it
     try:
         for i, call in enumerate(calls):
             if call.function in blocked:
-                outcomes[i] = CallOutcome("skipped", message=f"not run: an earlier call of "
-                                          f"{call.function} {blocked[call.function]}")
+                outcomes[i] = CallOutcome("skipped", message=_(
+                    "not run: an earlier call of {function} {why}", function=call.function,
+                    why=blocked[call.function]))
                 continue
             if child is None:
                 try:
                     child, problems, extra = _start_and_load(chunks, skip, limits, probe, drop,
                                                              len(calls) - i)
                 except _LoadTimeout as exc:
-                    where = f" ({exc.label} was still running)" if exc.label else ""
-                    message = (f"loading your code took longer than the {time_s:g} s time limit"
-                               f"{where}, so nothing could be graded; remove long-running code "
-                               "(training loops, big demos) from the cells that define functions")
+                    if exc.label:
+                        message = _("loading your code took longer than the {seconds} s time limit "
+                                    "({label} was still running), so nothing could be graded; "
+                                    "remove long-running code (training loops, big demos) from "
+                                    "the cells that define functions",
+                                    seconds=seconds, label=chunk_name(exc.label))
+                    else:
+                        message = _("loading your code took longer than the {seconds} s time limit, "
+                                    "so nothing could be graded; remove long-running code "
+                                    "(training loops, big demos) from the cells that define "
+                                    "functions", seconds=seconds)
                     for j in range(i, len(calls)):
                         outcomes[j] = CallOutcome("load_failed", message=message)
                     if load_problems is None:
@@ -560,21 +656,23 @@ def run_submission(chunks: Iterable, calls: Iterable[Call], limits, *,
             status = outcome.status
             if status in ("timeout", "memory") or child.broken:
                 if status == "timeout":
-                    blocked[call.function] = f"hit the {time_s:g} s time limit"
+                    blocked[call.function] = _("hit the {seconds} s time limit", seconds=seconds)
                 elif status == "memory":
-                    blocked[call.function] = f"ran out of memory (limit {limits.memory_mb} MB)"
+                    blocked[call.function] = _("ran out of memory (limit {megabytes} MB)",
+                                               megabytes=limits.memory_mb)
                 child.kill()
                 child = None
     finally:
         if child is not None:
             child.kill()
     # every call has its outcome by now; "skipped" is only a guard that keeps them aligned
-    aligned = [o if o is not None else CallOutcome("skipped", message="not run") for o in outcomes]
+    aligned = [o if o is not None else CallOutcome("skipped", message=_("not run")) for o in outcomes]
     return SandboxRun(outcomes=aligned, load_problems=load_problems or [], isolation=description)
 
 
 def _one_call(child: _Child, call: Call, seq: int, limits) -> CallOutcome:
     time_s = float(limits.time_s)
+    wall, cpu = f"{time_s:g}", f"{float(limits.cpu_s):g}"  # the limits as the messages show them
     blobs: list[bytes] = []
     msg = {"kind": wire.CALL, "seq": seq, "function": call.function,
            "args": wire.encode_args(tuple(call.args), blobs, FunctionSpec),
@@ -587,45 +685,68 @@ def _one_call(child: _Child, call: Call, seq: int, limits) -> CallOutcome:
         reply, rblobs = child.receive(deadline)
     except _Timeout:
         child.broken = True
-        return CallOutcome("timeout", message=f"did not finish within the {time_s:g} s time limit "
-                           "and was stopped (an endless loop, or a very slow algorithm?)",
-                           output=child.take_output(), seconds=time.monotonic() - start)
+        return CallOutcome("timeout", message=_(
+            "did not finish within the {seconds} s time limit and was stopped (an endless loop, "
+            "or a very slow algorithm?)", seconds=wall),
+            output=child.take_output(), seconds=time.monotonic() - start)
     except _Died as died:
         child.broken = True
         seconds = time.monotonic() - start
         if died.signum == signal.SIGXCPU:
-            return CallOutcome("timeout", message=f"used more than the {limits.cpu_s:g} s CPU time "
-                               "limit and was stopped", output=child.take_output(), seconds=seconds)
-        return CallOutcome("crash", message=f"{call.function} {died.describe()} instead of "
-                           "returning a value", output=child.take_output(), seconds=seconds)
+            return CallOutcome("timeout", message=_(
+                "used more than the {seconds} s CPU time limit and was stopped",
+                seconds=cpu), output=child.take_output(), seconds=seconds)
+        return CallOutcome("crash", message=_(
+            "{function} {why} instead of returning a value", function=call.function,
+            why=died.describe()), output=child.take_output(), seconds=seconds)
     except ProtocolError as exc:
         child.broken = True
-        return CallOutcome("bad_output", message="the result could not be read: your code wrote "
-                           f"into the grader's private channel ({exc})",
-                           output=child.take_output(), seconds=time.monotonic() - start)
+        return CallOutcome("bad_output", message=_(
+            "the result could not be read: your code wrote into the grader's private channel "
+            "({problem})", problem=str(exc)),
+            output=child.take_output(), seconds=time.monotonic() - start)
     seconds = time.monotonic() - start
     output = child.take_output()
     if reply.get("kind") != wire.RESULT or reply.get("seq") != seq or reply.get("status") not in STATUSES:
         child.broken = True
-        return CallOutcome("bad_output", message="the result could not be read: a message that "
-                           "does not belong to this call arrived on the grader's private channel",
-                           output=output, seconds=seconds)
+        return CallOutcome("bad_output", message=_(
+            "the result could not be read: a message that does not belong to this call arrived "
+            "on the grader's private channel"), output=output, seconds=seconds)
     status = cast(Status, reply["status"])
-    message = reply["message"] if isinstance(reply.get("message"), str) else ""
     try:
+        message = _reply_message(reply)
         value = wire.decode(reply.get("value"), rblobs) if status == "ok" else None
         after = reply.get("args_after")
         args_after = wire.decode(after, rblobs) if after is not None else None
         if args_after is not None and type(args_after) is not tuple:
             raise ProtocolError("args_after is not a tuple")
     except wire.BadValue as exc:
-        return CallOutcome("bad_output", message=f"returned {exc}", output=output, seconds=seconds)
+        return CallOutcome("bad_output", message=_("returned {value}", value=say_note(exc.note)),
+                           output=output, seconds=seconds)
     except ProtocolError as exc:
         child.broken = True
-        return CallOutcome("bad_output", message=f"the result could not be read ({exc})",
+        return CallOutcome("bad_output", message=_("the result could not be read ({problem})",
+                                                   problem=str(exc)),
                            output=output, seconds=seconds)
     kinds = reply.get("error_types")
     error_types = (tuple(k[:64] for k in kinds[:20] if type(k) is str)
                    if isinstance(kinds, list) else ())
     return CallOutcome(status, value=value, args_after=args_after, message=message[:4000],
                        output=output, seconds=seconds, error_types=error_types)
+
+
+def _reply_message(reply: dict) -> str:
+    """What a RESULT says about the call, in the current language: its note, or the text of the
+    exception the student's code raised (Python's words, as they are) and where it was raised."""
+    note, exception, place = reply.get("note"), reply.get("exception"), reply.get("place")
+    if note is not None:
+        message = say_note(note)
+    elif exception is None:
+        message = ""
+    elif type(exception) is str:
+        message = exception
+    else:
+        raise ProtocolError("the exception's text is not a string")
+    if place is not None:
+        message += "\n  " + _("at {place}", place=say_note(place))
+    return message

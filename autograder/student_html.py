@@ -15,7 +15,8 @@ only to http(s), mailto and relative targets; pictures only as embedded PNG/JPEG
   that HTML (`html_block`).
 - `safe_output(output)`: one code-cell output with its HTML/SVG/markdown sanitized, scripts and
   unknown kinds dropped, picture sizes and execution counts forced to numbers (nbconvert puts them
-  into the page unescaped). Pictures (PNG, JPEG) and plain text are kept byte for byte.
+  into the page unescaped). Pictures (PNG, JPEG) and plain text are kept byte for byte. An output
+  with nothing left says so in the current language (autograder.i18n).
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from typing import Any
 
 import nh3
 from nbformat.notebooknode import from_dict
+
+from .i18n import _
 
 # -------------------------------------------------------------------------------------------
 # HTML fragments
@@ -159,9 +162,12 @@ def safe_output(output: dict) -> dict:
             data[mime] = _SANITIZED[mime](_text(value))
         else:
             dropped.append(str(mime)[:80])
-    if not data:
-        data["text/plain"] = (f"[output not shown: {', '.join(dropped) or 'empty'} "
-                              "(scripts and unknown output types are left out)]")
+    if not data and dropped:
+        data["text/plain"] = _("[output not shown: {kinds} (scripts and unknown output types are "
+                               "left out)]", kinds=", ".join(dropped))
+    elif not data:
+        data["text/plain"] = _("[output not shown: empty (scripts and unknown output types are "
+                               "left out)]")
     output["data"] = from_dict(data)
     metadata = {}
     for mime, value in dict(output.get("metadata", {})).items():

@@ -2,6 +2,10 @@
 
 Nothing of the student's executes here: we only read text and compile it to find syntax errors.
 The chunks run later, in the sandboxed child (sandbox.py).
+
+The notes about the file (Submission.problems, SubmissionError) are said in the current language
+(autograder.i18n: the course's, when the reading happens inside `language(course.language)`). A
+chunk's label stays an id ("cell 7", "module"): chunk_name says it in words.
 """
 from __future__ import annotations
 
@@ -10,18 +14,35 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .i18n import Message, _
+
 SKIP_TAG = "autograder:skip"
 REPLACEMENT_CHARACTER = "\ufffd"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class SubmissionError(Exception):
-    """The submission cannot be read at all (missing file, not a notebook, wrong suffix)."""
+    """The submission cannot be read at all (missing file, not a notebook, wrong suffix). Its
+    message is a Message: said in the language current when str() is taken."""
+
+
+_CELL_LABEL = re.compile(r"cell ([0-9]+)")
+
+
+def chunk_name(label: str) -> str:
+    """A chunk's label ("cell 7", "module") in words of the current language; any other text as
+    it is (the sandboxed child echoes labels, so this may be anything)."""
+    cell = _CELL_LABEL.fullmatch(label)
+    if cell:
+        return _("cell {number}", number=cell.group(1))
+    if label == "module":
+        return _("module")
+    return label
 
 
 @dataclass(frozen=True)
 class CodeChunk:
-    label: str  # "cell 7" or "module"
+    label: str  # "cell 7" or "module": an id, said with chunk_name
     source: str  # Python source; IPython magics and shell lines already removed
 
 
@@ -43,13 +64,16 @@ def replace_unencodable(text: str) -> tuple[str, int]:
     return text, 0
 
 
-def unencodable_problem(where: str, count: int) -> str:
-    """The note for a student whose notebook held characters that are not valid Unicode."""
-    what = "1 character that is" if count == 1 else f"{count} characters that are"
-    return (
-        f"{where} held {what} not valid Unicode (lone surrogates such as \\udc80, which no editor "
-        f"writes); replaced by \ufffd before grading, the rest was kept as it was."
-    )
+def unencodable_problem(where: Message | str, count: int) -> Message:
+    """The note for a student whose notebook held characters that are not valid Unicode; `where`
+    says which part ("cell 3", "Your notebook's metadata"), in words."""
+    if count == 1:
+        return Message("{where} held 1 character that is not valid Unicode (lone surrogates such "
+                       "as \\udc80, which no editor writes); replaced by \ufffd before grading, "
+                       "the rest was kept as it was.", where=where)
+    return Message("{where} held {count} characters that are not valid Unicode (lone surrogates "
+                   "such as \\udc80, which no editor writes); replaced by \ufffd before grading, "
+                   "the rest was kept as it was.", where=where, count=count)
 
 
 def strip_ipython_syntax(source: str) -> str:
@@ -77,13 +101,19 @@ def strip_ipython_syntax(source: str) -> str:
 
 
 def _syntax_problem(label: str, error: SyntaxError) -> str:
-    where = f" on line {error.lineno}" if error.lineno else ""
-    text = (error.text or "").strip()
-    shown = f": {text}" if text else ""
-    return (
-        f"{label} has a syntax error{where} ({error.msg}){shown}. "
-        f"That cell was skipped; the other cells were still graded."
-    )
+    fields = {"label": chunk_name(label), "error": error.msg, "line": error.lineno,
+              "code": (error.text or "").strip()}
+    if error.lineno and fields["code"]:
+        return _("{label} has a syntax error on line {line} ({error}): {code}. That cell was "
+                 "skipped; the other cells were still graded.", **fields)
+    if error.lineno:
+        return _("{label} has a syntax error on line {line} ({error}). That cell was skipped; the "
+                 "other cells were still graded.", **fields)
+    if fields["code"]:
+        return _("{label} has a syntax error ({error}): {code}. That cell was skipped; the other "
+                 "cells were still graded.", **fields)
+    return _("{label} has a syntax error ({error}). That cell was skipped; the other cells were "
+             "still graded.", **fields)
 
 
 def _compiles(source: str, label: str) -> SyntaxError | None:
@@ -109,7 +139,8 @@ def _checked_chunk(
             if _compiles(stripped, label) is None:
                 source, error = stripped, None
     except ValueError as bad:  # e.g. null bytes in the source
-        problems.append(f"{label} could not be read as Python ({bad}); it was skipped.")
+        problems.append(_("{label} could not be read as Python ({problem}); it was skipped.",
+                          label=chunk_name(label), problem=str(bad)))
         return None
     if error is not None:
         problems.append(_syntax_problem(label, error))
@@ -147,10 +178,11 @@ def read_notebook(nb, path: Path | None = None) -> Submission:
     cells = nb.get("cells", [])
     if not isinstance(cells, list):
         cells = []
-        problems.append("the notebook's list of cells is not a list; nothing could be read")
+        problems.append(_("the notebook's list of cells is not a list; nothing could be read"))
     for index, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict):
-            problems.append(f"cell {index} is not a notebook cell; it was skipped")
+            problems.append(_("{label} is not a notebook cell; it was skipped",
+                              label=chunk_name(f"cell {index}")))
             continue
         if cell.get("cell_type") != "code" or _is_test_cell(cell) or _is_skipped(cell):
             continue
@@ -158,11 +190,12 @@ def read_notebook(nb, path: Path | None = None) -> Submission:
         if isinstance(source, list) and all(isinstance(line, str) for line in source):
             source = "".join(source)  # raw JSON notebooks may keep sources as line lists
         if not isinstance(source, str):
-            problems.append(f"cell {index} holds no text (its source is a {type(source).__name__}); it was skipped")
+            problems.append(_("{label} holds no text (its source is a {type}); it was skipped",
+                              label=chunk_name(f"cell {index}"), type=type(source).__name__))
             continue
         source, replaced = replace_unencodable(source)
         if replaced:
-            problems.append(unencodable_problem(f"cell {index}", replaced))
+            problems.append(str(unencodable_problem(chunk_name(f"cell {index}"), replaced)))
         chunk = _checked_chunk(f"cell {index}", source, problems)
         if chunk is not None:
             chunks.append(chunk)
@@ -173,12 +206,13 @@ def read_submission(path: Path | str) -> Submission:
     """Read a .py module or an .ipynb notebook; SubmissionError with a plain message if unreadable."""
     path = Path(path)
     if not path.is_file():
-        raise SubmissionError(f"{path}: no such file")
+        raise SubmissionError(Message("{path}: no such file", path=str(path)))
     suffix = path.suffix.lower()
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise SubmissionError(f"{path}: not a UTF-8 text file ({error.reason})") from error
+        raise SubmissionError(Message("{path}: not a UTF-8 text file ({problem})", path=str(path),
+                                      problem=error.reason)) from error
     if suffix == ".py":
         problems: list[str] = []
         chunk = _checked_chunk("module", text, problems, ipython=False)
@@ -187,10 +221,10 @@ def read_submission(path: Path | str) -> Submission:
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as error:
-            raise SubmissionError(
-                f"{path}: this notebook is not valid JSON, so no cell could be read "
-                f"({str(error).splitlines()[0][:200]}). Was it edited outside Jupyter or cut short?"
-            ) from error
+            raise SubmissionError(Message(
+                "{path}: this notebook is not valid JSON, so no cell could be read ({problem}). "
+                "Was it edited outside Jupyter or cut short?",
+                path=str(path), problem=str(error).splitlines()[0][:200])) from error
         if isinstance(raw, dict) and raw.get("nbformat") == 4:
             # Every notebook Jupyter writes today: read as the JSON it is. read_notebook takes
             # what nbformat would hand over, and importing nbformat costs 1.5-2 s (jsonschema
@@ -201,6 +235,11 @@ def read_submission(path: Path | str) -> Submission:
         try:
             nb = nbformat.reads(text, as_version=4)
         except Exception as error:  # nbformat raises several kinds for malformed notebooks
-            raise SubmissionError(f"{path}: not a readable notebook ({error})") from error
+            raise SubmissionError(Message("{path}: not a readable notebook ({problem})",
+                                          path=str(path), problem=str(error))) from error
         return read_notebook(nb, path=path)
-    raise SubmissionError(f"{path}: expected a .py module or an .ipynb notebook, got {suffix or 'no suffix'}")
+    if not suffix:
+        raise SubmissionError(Message("{path}: expected a .py module or an .ipynb notebook, got no "
+                                      "suffix", path=str(path)))
+    raise SubmissionError(Message("{path}: expected a .py module or an .ipynb notebook, got "
+                                  "{suffix}", path=str(path), suffix=suffix))

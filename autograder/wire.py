@@ -14,10 +14,16 @@ Blobs are .npy version 1.0 of bool/int/uint/float/complex arrays only, written h
 read with allow_pickle=False: no object, string, void or structured dtype crosses either way.
 
 Messages child -> parent: {"kind": "ready"}, {"kind": "chunk", "index": i} (about to run chunk
-i), {"kind": "loaded", "problems": [...]}, {"kind": "result", "seq", "status", "value",
-"args_after", "message", "error_types"}. Parent -> child: {"kind": "load", "chunks": [[label,
-source], ...], "skip": [...]}, {"kind": "call", "seq", "function", "args", "kwargs",
-"return_args", "cpu_s"}.
+i), {"kind": "loaded", "problems": [note, ...]}, {"kind": "result", "seq", "status", "value",
+"args_after", "note", "exception", "place", "error_types"}. Parent -> child: {"kind": "load",
+"chunks": [[label, source], ...], "skip": [...]}, {"kind": "call", "seq", "function", "args",
+"kwargs", "return_args", "cpu_s"}.
+
+The child sends no sentences: a note is [code, {field: value}], a code of sandbox.NOTES and the
+values of its fields (str, int, or another note: a place in the code, what a value was), which
+the parent says in the course's language; "exception" is the text of what the student's code
+raised (Python's words, shown as they are) and "place" a note saying where it was raised. So the
+student's code can never choose the message, only fill its fields (sandbox.say_note).
 
 What the child sends was made in the student's process and is not trusted: `parse_header`,
 `take_frame` and `decode` are strict, and `load_array` refuses anything but a plain numeric array.
@@ -67,7 +73,12 @@ class ProtocolError(Exception):
 
 
 class BadValue(Exception):
-    """A value that cannot be graded; the text reads after "returned ..."."""
+    """A value that cannot be graded; the text reads after "returned ...". `note` says the same
+    as data ([code, fields], see the module doc), for the parent to say in the course's language."""
+
+    def __init__(self, text: str, code: str, **fields: str | int) -> None:
+        super().__init__(text)
+        self.note = [code, fields]
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,7 @@ _BytesIO = io.BytesIO
 _ndarray, _generic = np.ndarray, np.generic
 _asarray, _array, _np_load = np.asarray, np.array, np.load
 _PLAIN = (bool, int, float, str)
+_exact_str = str.__str__  # an exact str from a str subclass (a class may name itself with one)
 _INF = float("inf")
 
 
@@ -223,7 +235,7 @@ def read_frame(read_exact: Callable[[int], bytes], max_frame: int | None = None
 def _check_dtype(dt: np.dtype) -> None:
     if dt.kind not in "biufc" or dt.fields is not None or dt.subdtype is not None:
         raise BadValue(f"an array of dtype {dt} (only numbers can be graded: bool, int, float, "
-                       "complex)")
+                       "complex)", "dtype", dtype=str(dt))
 
 
 def npy_bytes(arr: np.ndarray) -> bytes:
@@ -246,12 +258,14 @@ def load_array(raw: bytes) -> np.ndarray:
     try:
         arr = _np_load(_BytesIO(raw), allow_pickle=False)
     except Exception as exc:
-        raise BadValue(f"an array that could not be read ({exc})") from None
+        raise BadValue(f"an array that could not be read ({exc})", "unreadable_array",
+                       problem=str(exc)[:500]) from None
     if not isinstance(arr, _ndarray):
-        raise BadValue("something that is not a single array")
+        raise BadValue("something that is not a single array", "not_one_array")
     dt = arr.dtype
     if dt.kind not in "biufc" or dt.fields is not None or dt.subdtype is not None:
-        raise BadValue(f"an array of dtype {dt} (only bool, int, float and complex can be graded)")
+        raise BadValue(f"an array of dtype {dt} (only bool, int, float and complex can be graded)",
+                       "array_dtype", dtype=str(dt))
     if not dt.isnative:
         arr = arr.astype(dt.newbyteorder("="))
     return _ndarray.view(_array(arr, copy=True), _ndarray)
@@ -293,7 +307,8 @@ def encode_result(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
     anything the grader cannot check (a subclass of a plain type, a dict with non-str keys, a
     value nested too deeply, an object of any other class, a non-numeric array)."""
     if depth > MAX_RESULT_DEPTH:
-        raise BadValue(f"a value nested more than {MAX_RESULT_DEPTH} levels deep")
+        raise BadValue(f"a value nested more than {MAX_RESULT_DEPTH} levels deep", "nested",
+                       depth=MAX_RESULT_DEPTH)
     t = type(value)
     if value is None or t in _PLAIN:
         return value
@@ -309,13 +324,15 @@ def encode_result(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
         return {"T": [encode_result(v, blobs, depth + 1) for v in value]}
     if t is dict:
         if not all(type(k) is str for k in value):
-            raise BadValue("a dict whose keys are not all strings")
+            raise BadValue("a dict whose keys are not all strings", "dict_keys")
         return {"D": [[k, encode_result(v, blobs, depth + 1)] for k, v in value.items()]}
     for base in _PLAIN:
         if isinstance(value, base):
             raise BadValue(f"a {t.__name__} (a subclass of {base.__name__}); return a plain "
-                           f"{base.__name__}")
-    raise BadValue(f"a {t.__module__}.{t.__qualname__} object")
+                           f"{base.__name__}", "plain_subclass", type=_exact_str(t.__name__),
+                           base=base.__name__)
+    name = f"{t.__module__}.{t.__qualname__}"
+    raise BadValue(f"a {name} object", "object", type=_exact_str(name))
 
 
 def encode_args_after(args: tuple, blobs: list[bytes]) -> dict:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import ast
+import io
 import re
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -122,11 +124,28 @@ def translations_of(code: str, root: Path = ROOT) -> Catalog:
     return merged
 
 
+HEADER_COMMENT = ("# {what} of the course autograder.\n"
+                  "# Written by `make messages` (scripts/messages.py; see autograder/i18n.py).\n"
+                  "# Translate the msgstr lines; each msgid is the English the code says.")
+
+
 def write(catalog: Catalog, path: Path) -> None:
+    """`catalog` as a .po (or the .pot), with a header of this project's, not Babel's blanks."""
+    catalog.project, catalog.version = "conv-course-autograder", "0.1"
+    catalog.msgid_bugs_address = ""
+    catalog.copyright_holder = "the conv-course-autograder authors"
+    if catalog.locale is not None:
+        catalog.last_translator = "the course's translators"
+        catalog.language_team = str(catalog.locale.get_display_name("en"))
+        catalog.revision_date = datetime.now(timezone.utc)
+    catalog.header_comment = HEADER_COMMENT.format(
+        what=f"{catalog.locale.get_display_name('en')} messages" if catalog.locale is not None
+        else "The English messages (template)")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, sort_output=False, omit_header=False,
-                 ignore_obsolete=True, include_previous=False)
+    text = io.BytesIO()  # written whole or not at all: a failure must not leave half a catalogue
+    write_po(text, catalog, width=100, sort_output=False, omit_header=False,
+             ignore_obsolete=True, include_previous=False)
+    path.write_bytes(text.getvalue())
 
 
 def main(argv: list[str] | None = None) -> int:

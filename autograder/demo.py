@@ -422,9 +422,13 @@ def run_demo(course_root: Path | None = None, dest: Path | None = None, console=
             console.print(f"  {student}: " + "; ".join(mistakes))
         else:
             console.print(f"  {student}: {ROLES[student]}")
-    example = feedback_example(course_dir, "ben", "a2_correlation", "corr2d")
-    if example:
-        console.print(f"What ben's feedback on corr2d says ({course.language}): {example}")
+    # one line of real feedback, in the section's language: ben's second mistake (a2's flipped kernel)
+    bens = [(assignment_id, function) for assignment_id in ids
+            for name, _, function, _ in MISTAKES[assignment_id] if name == "ben"]
+    if len(bens) > 1:
+        example = feedback_example(course_dir, "ben", *bens[1])
+        if example:
+            console.print(f"What ben's feedback on {bens[1][1]} says ({course.language}): {example}")
     console.print(f"Feedback (one HTML per student and assignment): {course_dir / 'feedback'}")
     console.print(f"Grades exported by nbgrader export:             {course_dir / 'grades.csv'}")
     console.print(f"nbgrader's own output:                          {course_dir / 'nbgrader-commands.log'}")

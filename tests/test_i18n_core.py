@@ -154,7 +154,7 @@ def test_the_same_reports_are_english_outside_the_block():
         assert describe([1, 2]) == "항목이 2개인 list"
         assert compare_int(3, 3.0).lines == [
             "결과: 기대한 값은 int 3인데 받은 것은 float 값 3.0입니다; 수는 맞지만 크기는 int여야 "
-            "합니다: / 대신 //(버림 나눗셈)을 쓰세요"]
+            "합니다: / 대신 //(정수 나눗셈)을 쓰세요"]
 
 
 # ----------------------------------------------------------------------------- checks.py

@@ -192,3 +192,19 @@ def write_course(tmp_path: Path, mutate) -> Path:
     path = tmp_path / "course.yml"
     path.write_text(yaml.safe_dump(data))
     return path
+
+
+def execute_notebook(nb, cwd: Path, allow_errors: bool = False):
+    """Run `nb` top to bottom in a real python3 kernel (nbclient), working in `cwd`; returns it."""
+    from nbclient import NotebookClient
+
+    # The kernel must use the inline backend so that figures become image outputs; an inherited
+    # MPLBACKEND=Agg would silently draw nothing.
+    env_backend = os.environ.pop("MPLBACKEND", None)
+    try:
+        NotebookClient(nb, kernel_name="python3", timeout=120, allow_errors=allow_errors,
+                       resources={"metadata": {"path": str(cwd)}}).execute()
+    finally:
+        if env_backend is not None:
+            os.environ["MPLBACKEND"] = env_backend
+    return nb

@@ -23,6 +23,7 @@ from autograder.engine import grade_path
 from autograder.i18n import language
 from autograder.notebook_fill import fill_solution_cells, reference_sources
 from autograder.registry import graded
+from course_helpers import execute_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = load_course(ROOT)
@@ -71,19 +72,6 @@ def test_the_korean_release_has_the_english_ids_grade_cells_and_a_glossary(ko_co
     assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
 
 
-def _execute(nb, cwd: Path):
-    from nbclient import NotebookClient
-
-    backend = os.environ.pop("MPLBACKEND", None)  # figures must become image outputs
-    try:
-        NotebookClient(nb, kernel_name="python3", timeout=120, allow_errors=False,
-                       resources={"metadata": {"path": str(cwd)}}).execute()
-    finally:
-        if backend is not None:
-            os.environ["MPLBACKEND"] = backend
-    return nb
-
-
 @pytest.mark.parametrize("assignment_id", IDS)
 def test_the_filled_korean_release_runs_clean_and_draws_korean_letters(ko_course, assignment_id,
                                                                         tmp_path):
@@ -93,7 +81,7 @@ def test_the_filled_korean_release_runs_clean_and_draws_korean_letters(ko_course
         pytest.skip("no Korean font installed (make fonts)")
     nb = fill_solution_cells(demo.release_notebook(ko_course, assignment_id),
                              reference_sources(COURSE.solutions_dir, assignment_id))
-    nb = _execute(nb, tmp_path)
+    nb = execute_notebook(nb, tmp_path)
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                       for o in c.get("outputs", []) if o.output_type == "stream")
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])

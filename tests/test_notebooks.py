@@ -26,6 +26,7 @@ import pytest
 
 from autograder.course import load_course
 from autograder.notebook_fill import fill_solution_cells, reference_sources
+from course_helpers import execute_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = load_course(ROOT)
@@ -343,18 +344,7 @@ def test_release_has_no_hidden_tests_and_no_solution(release_dir, assignment_id)
 # 3. real kernel runs
 # ----------------------------------------------------------------------------------------------
 def _execute(nb: nbformat.NotebookNode, cwd: Path, allow_errors: bool) -> nbformat.NotebookNode:
-    from nbclient import NotebookClient
-
-    # The kernel must use the inline backend so that figures become image outputs; an inherited
-    # MPLBACKEND=Agg would silently draw nothing.
-    env_backend = os.environ.pop("MPLBACKEND", None)
-    try:
-        NotebookClient(nb, kernel_name="python3", timeout=120, allow_errors=allow_errors,
-                       resources={"metadata": {"path": str(cwd)}}).execute()
-    finally:
-        if env_backend is not None:
-            os.environ["MPLBACKEND"] = env_backend
-    return nb
+    return execute_notebook(nb, cwd, allow_errors)
 
 
 def _errors(nb) -> list[tuple[int, object, str]]:

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from .course import Course, CourseError
+from .i18n import current, english_of, language
 from .report import Report, format_points
 
 RESULTS_KEY = "autograder_results"
@@ -74,9 +75,12 @@ _KINDS = (
 )
 
 
-def problem_kind(text: str) -> str:
-    """"syntax error", "timeout", "tampering", "crash", "memory", "unreadable" or "error"."""
-    lowered = text.lower()
+def problem_kind(text: str, language_code: str | None = None) -> str:
+    """"syntax error", "timeout", "tampering", "crash", "memory", "unreadable" or "error", for a
+    note said in `language_code` (default: the current language), judged by the English message
+    it was said from."""
+    with language(language_code or current()):
+        lowered = f"{text} {english_of(text)}".lower()
     for kind, words in _KINDS:
         if any(word in lowered for word in words):
             return kind

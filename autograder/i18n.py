@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -79,6 +80,35 @@ def catalog(code: str) -> dict[str | tuple[str, str], str | tuple[str, ...]]:
                 if value and all(value if isinstance(value, tuple) else (value,)):
                     table[key] = value
     return table
+
+
+MIN_TEMPLATE_TEXT = 12  # letters a template must have besides its fields to be recognised
+
+
+@functools.cache
+def _templates(code: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """(pattern of a translation, its English msgid), the longest translations first; a field
+    matches any words."""
+    found = []
+    for msgid, said in catalog(code).items():
+        english, text = (msgid[0], said[0]) if isinstance(msgid, tuple) else (msgid, said)
+        if not isinstance(text, str):
+            continue
+        pieces = re.split(r"\{[^{}]*\}", text)
+        if sum(len(piece.strip()) for piece in pieces) >= MIN_TEMPLATE_TEXT:
+            found.append((len(text), re.compile(".+?".join(re.escape(p) for p in pieces), re.S),
+                          english))
+    return tuple((pattern, english) for _, pattern, english in sorted(found, key=lambda f: -f[0]))
+
+
+def english_of(text: str) -> str:
+    """The English message `text` (said in the current language) was said from, fields left as
+    {names}; `text` itself in English or when no message matches. For telling what kind a note is
+    (the class report), never for showing it."""
+    if current() == SOURCE_LANGUAGE:
+        return text
+    return next((english for pattern, english in _templates(current()) if pattern.search(text)),
+                text)
 
 
 def _fill(text: str, fields: dict[str, object]) -> str:

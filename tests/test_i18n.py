@@ -154,3 +154,20 @@ def test_a_korean_student_reads_no_english_sentence_in_the_feedback(path, tmp_pa
         assert HANGUL.search(text), text
         assert english_runs(text) == [], f"English left in:\n{text}"
     assert function in STUDENT_API[assignment]
+
+
+def test_a_note_said_in_korean_is_still_counted_as_its_kind(tmp_path):
+    """The class report sorts notes into kinds by the English message they were said from."""
+    from autograder.class_report import problem_kind
+    from autograder.submission import read_submission
+
+    path = tmp_path / "broken.py"
+    path.write_text("def corr2d(x, w)\n    return x\n")
+    with language("ko"):
+        notes = read_submission(path).problems
+    assert notes and HANGUL.search(notes[0])
+    assert problem_kind(notes[0], "ko") == "syntax error"
+    with language("ko"):
+        assert problem_kind(notes[0]) == "syntax error"
+        assert i18n.english_of("전혀 상관없는 문장입니다") == "전혀 상관없는 문장입니다"
+    assert problem_kind("아무 메시지도 아닌 글", "ko") == "error"

@@ -5,16 +5,18 @@ from . import isolation
 
 
 def run() -> None:
-    if sys.argv[1:2] and sys.argv[1] in ("grade", "demo"):
-        isolation.probe_early()  # the trial sandbox runs while the rest of the grader is imported
-    if sys.argv[1:2] != ["grade"]:
+    command = sys.argv[1] if len(sys.argv) > 1 else None
+    if command != "grade":
+        if command == "demo":
+            isolation.probe_early()  # the trial sandbox runs while the rest of the grader is imported
         from .cli import main
 
         main()
         return
     from . import early
 
-    early.start_for_grade(sys.argv[2:])  # the first child gets ready meanwhile too
+    early.start_for_grade(sys.argv[2:])  # the first child gets ready while the grader is imported,
+    isolation.probe_early()  # and so does the trial sandbox
     try:
         from .cli import main
 

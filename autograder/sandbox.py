@@ -384,8 +384,11 @@ def warm_children(limits, submissions: int, *, preimport: tuple[str, ...] = (),
     """Within this block, up to `submissions` sandbox children are started one submission ahead
     of their use: the first at once, each next one as the previous is taken, each importing
     `preimport` (see imports_worth_starting) before its submission arrives. What is left at the
-    end is killed. Raises SandboxUnavailable as run_submission would. AUTOGRADER_NO_SPARES=1
-    switches spares off (every child starts on demand), for `make bench` and for debugging."""
+    end is killed. The first is the one `grade` started before the grader was imported
+    (early.py) when that one was started exactly as this spare would be; an early child started
+    for anything else is killed. Raises SandboxUnavailable as run_submission would.
+    AUTOGRADER_NO_SPARES=1 switches spares off (every child starts on demand, and none starts
+    early), for `make bench` and for debugging."""
     global _spares_left, _spare_imports
     _, probe, drop = resolve_isolation(allow_unprotected)
     _spares_left = 0 if os.environ.get("AUTOGRADER_NO_SPARES") else submissions

@@ -11,19 +11,22 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+# Finding and reading the file is coursefile.py's (the command line reads the limits from it
+# before this module is imported); CourseError, COURSE_FILE and find_course_file live there.
+from .coursefile import (  # noqa: F401
+    COURSE_FILE,
+    CourseError,
+    course_file_path,
+    find_course_file,
+    read_course_data,
+)
+from .i18n import LANGUAGES, SOURCE_LANGUAGE, Language
 
 # The student API of design.md (assignment id -> graded functions, in notebook order) comes from
 # the registry's entries; course.yml is checked against it (re-exported as course.STUDENT_API).
-from .i18n import LANGUAGES, SOURCE_LANGUAGE, Language
 from .registry import REGISTRY, STUDENT_API
-
-COURSE_FILE = "course.yml"
-
-
-class CourseError(Exception):
-    """The course set-up is unusable (bad course.yml, unknown assignment, missing file)."""
 
 
 class _Strict(BaseModel):
@@ -32,6 +35,8 @@ class _Strict(BaseModel):
 
 
 class Limits(_Strict):
+    # the same defaults as coursefile.LIMIT_DEFAULTS (early.py's, read without pydantic; a test
+    # keeps the two equal)
     time_s: float = Field(10.0, gt=0, description="wall-clock seconds per test")
     cpu_s: float = Field(10.0, gt=0, description="CPU seconds per test")
     memory_mb: int = Field(1024, ge=64, description="address space of the student's process")
@@ -261,24 +266,6 @@ class Course(_Strict):
         return None
 
 
-def find_course_file(start: Path | None = None) -> Path:
-    """course.yml in `start` or the nearest folder above it; CONV_COURSE_ROOT overrides."""
-    override = os.environ.get("CONV_COURSE_ROOT")
-    if override:
-        candidate = Path(override) / COURSE_FILE
-        if candidate.is_file():
-            return candidate.resolve()
-        raise CourseError(f"CONV_COURSE_ROOT={override} has no {COURSE_FILE}")
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / COURSE_FILE
-        if candidate.is_file():
-            return candidate
-    raise CourseError(
-        f"no {COURSE_FILE} found in {here} or any folder above it; run from the course folder"
-    )
-
-
 def _format_validation_error(path: Path, error: ValidationError) -> str:
     lines = [f"{path}: {error.error_count()} problem(s) in the course file"]
     for item in error.errors():
@@ -289,20 +276,8 @@ def _format_validation_error(path: Path, error: ValidationError) -> str:
 
 def load_course(path: Path | str | None = None) -> Course:
     """Read and validate course.yml. `path` is the file or its folder; default: search upwards."""
-    if path is None:
-        file = find_course_file()
-    else:
-        file = Path(path)
-        if file.is_dir():
-            file = file / COURSE_FILE
-    if not file.is_file():
-        raise CourseError(f"{file}: course file not found")
-    try:
-        data = yaml.safe_load(file.read_text())
-    except yaml.YAMLError as exc:
-        raise CourseError(f"{file}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise CourseError(f"{file}: expected a mapping at the top level, got {type(data).__name__}")
+    file = course_file_path(path)
+    data = read_course_data(file)
     try:
         return Course.model_validate({**data, "root": file.resolve().parent})
     except ValidationError as exc:

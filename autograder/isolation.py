@@ -113,7 +113,9 @@ def drop_privileges(uid: int = NOBODY) -> None:
 _MS_NOSUID, _MS_NODEV, _MS_REMOUNT = 2, 4, 32
 
 
+@functools.lru_cache(maxsize=1)
 def _libc():
+    """The C library (found once: find_library runs `ldconfig -p`, and `enter` mounts 3 times)."""
     import ctypes
     import ctypes.util
 

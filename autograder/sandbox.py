@@ -26,14 +26,11 @@ autograder.i18n): the child sends notes, codes of NOTES with their fields, never
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import selectors
 import signal
 import string
 import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -42,7 +39,8 @@ from typing import cast
 
 import numpy as np
 
-from . import fontcache, i18n, isolation, wire
+from . import childproc, early, i18n, isolation, wire
+from .childproc import PREIMPORTABLE, imports_worth_starting  # noqa: F401 (re-exported)
 from .cleanup import remove_tree
 from .i18n import N_, Message, _
 from .submission import chunk_name
@@ -51,8 +49,6 @@ from .wire import STATUSES, Call, CallOutcome, ProtocolError, Status  # noqa: F4
 
 STARTUP_TIMEOUT_S = 60.0  # interpreter + numpy import, before any student code; generous on a busy box
 _HERE = Path(__file__).resolve().parent
-_CHILD_FILES = ("_child.py", "isolation.py", "testfunctions.py", "wire.py")
-_SCRATCH_INSIDE = "/scratch"  # the child's working folder inside the sandbox (a private tmpfs)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -73,17 +69,8 @@ class SandboxRun:
 # ---------------------------------------------------------------------------------------------
 # what protects us (probed once per process)
 
-def _runner_files() -> list[Path]:
-    return [_HERE / name for name in _CHILD_FILES if (_HERE / name).exists()]
-
-
-def _protected_paths() -> list[str]:
-    """Folders that must never be shown in the sandbox: the course (cwd), and the checkout this
-    package lives in (its parent holds solutions/). An installed package's parent is
-    site-packages, which the sandbox shows; the package itself is covered there instead
-    (isolation.installed_grader)."""
-    checkout = [] if isolation.installed_grader(isolation.python_roots()) else [str(_HERE.parent)]
-    return [os.getcwd(), *checkout]
+_runner_files = childproc.runner_files  # (how a child is started is childproc.py's)
+_protected_paths = childproc.protected_paths
 
 
 def resolve_isolation(allow_unprotected: bool = False) -> tuple[str, isolation.Probe | None, bool]:
@@ -248,55 +235,18 @@ class _Child:
 
     def spawn(self) -> None:
         """Start the process; it gets ready (imports, limits, cover) while we do other work."""
-        cmd_r, cmd_w = os.pipe()
-        res_r, res_w = os.pipe()
-        out_r, out_w = os.pipe()
-        uid = isolation.new_sandbox_uid()
-        limits = self.limits
-        setup = {"uid": uid, "memory_mb": limits.memory_mb, "processes": limits.processes,
-                 "cpu_hard_s": self.cpu_hard, "disk_mb": limits.disk_mb, "files": limits.files,
-                 "preimport": list(self.preimport)}
-        if self.probe is not None:
-            # nothing on the host is writable: /tmp and /scratch are capped tmpfs mounts that
-            # vanish with the sandbox; the runner's files are covered before student code runs
-            font_binds, seeds = fontcache.sandbox_seed(f"{_SCRATCH_INSIDE}/{fontcache.MPL_FOLDER}")
-            ro = [(str(f), f"{isolation.RUNNER}/{f.name}") for f in _runner_files()] + font_binds
-            setup.update(private=["/tmp", _SCRATCH_INSIDE], seeds=seeds, cover=[isolation.RUNNER],
-                         drop=self.probe.drops_privileges, capabilities=True,
-                         cwd=_SCRATCH_INSIDE)
-            env = isolation.sandbox_env(
-                _SCRATCH_INSIDE, mplconfigdir=f"{_SCRATCH_INSIDE}/{fontcache.MPL_FOLDER}")
-            prefix = isolation.bwrap_command(
-                self.probe, rw_binds=[], ro_binds=ro, chdir="/", env=env,
-                protected=_protected_paths(), private=[_SCRATCH_INSIDE])
-            argv = prefix + [sys.executable, "-I", "-B", f"{isolation.RUNNER}/_child.py"]
-            # bwrap itself (pid 1 inside, whose /proc/1/environ the student can read in a user
-            # namespace) gets no more of our environment than the child: never the secret
-            env, cwd = isolation.BWRAP_ENV, None
-        else:
-            self.scratch = tempfile.mkdtemp(prefix="autograder-scratch-")
-            if self.drop:
-                isolation.chown_for_sandbox(self.scratch, uid)
-            fontcache.seed_matplotlib_config(self.scratch, uid if self.drop else None)
-            setup.update(drop=self.drop, cwd=self.scratch)
-            argv = [sys.executable, "-I", "-B", str(_HERE / "_child.py")]
-            env = isolation.sandbox_env(
-                self.scratch, mplconfigdir=os.path.join(self.scratch, fontcache.MPL_FOLDER))
-            cwd = self.scratch
-        argv += [str(cmd_r), str(res_w), json.dumps(setup)]
-        try:
-            self.proc = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, pass_fds=(cmd_r, res_w),
-                env=env, cwd=cwd, start_new_session=True, close_fds=True)
-        finally:
-            for fd in (cmd_r, res_w, out_w):
-                os.close(fd)
-        self.cmd_w, self.res_r, self.out_r = cmd_w, res_r, out_r
-        os.set_blocking(res_r, False)
-        os.set_blocking(out_r, False)
+        self.attach(childproc.start(self.limits, self.probe, self.drop, self.cpu_hard,
+                                    self.preimport))
+
+    def attach(self, started: childproc.Started) -> None:
+        """Take over a process started for this child (by spawn, or early by the command line)."""
+        self.proc, self.scratch = started.proc, started.scratch
+        self.cmd_w, self.res_r, self.out_r = started.cmd_w, started.res_r, started.out_r
+        os.set_blocking(self.res_r, False)
+        os.set_blocking(self.out_r, False)
         self.sel = selectors.DefaultSelector()
-        self.sel.register(res_r, selectors.EVENT_READ, "res")
-        self.sel.register(out_r, selectors.EVENT_READ, "out")
+        self.sel.register(self.res_r, selectors.EVENT_READ, "res")
+        self.sel.register(self.out_r, selectors.EVENT_READ, "out")
 
     def wait_ready(self) -> None:
         """Wait for the child's READY (it is inside its sandbox, before any student code)."""
@@ -316,16 +266,7 @@ class _Child:
     def kill(self) -> None:
         """Kill the child and everything it started, close the pipes, remove its scratch folder."""
         if self.proc is not None:
-            try:
-                # Killing bwrap's session kills bwrap; its pid-1 then dies (--die-with-parent) and
-                # the kernel kills every process in the PID namespace. Unprotected: the group.
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
+            childproc.end(self.proc)
             self.proc = None
         for name in ("sel",):
             if hasattr(self, name):
@@ -484,24 +425,6 @@ _spares: dict[tuple, _Child] = {}
 _spares_left = 0
 _spare_imports: tuple[str, ...] = ()
 
-# Modules a spare may import before it is needed: what the notebooks import, and nothing that a
-# submission could choose (the names are matched against its text, never taken from it).
-PREIMPORTABLE = ("matplotlib.pyplot",)
-
-
-def imports_worth_starting(texts: Iterable[str]) -> tuple[str, ...]:
-    """The PREIMPORTABLE modules that some of these submission texts import and that are
-    installed here: a spare imports them while the grader works (matplotlib takes 0.3 s)."""
-    import importlib.util
-
-    texts = list(texts)
-    wanted = []
-    for module in PREIMPORTABLE:
-        top = module.split(".")[0]
-        if any(top in text for text in texts) and importlib.util.find_spec(top) is not None:
-            wanted.append(module)
-    return tuple(wanted)
-
 
 def _spare_key(limits, probe, drop) -> tuple:
     return (repr(limits), probe, drop)
@@ -513,7 +436,11 @@ def _spawn_spare(limits, probe, drop) -> None:
     if _spares_left <= 0 or key in _spares:
         return
     child = _Child(limits, probe, drop, None, preimport=_spare_imports)
-    child.spawn()
+    started = early.take(limits, probe, drop, _spare_imports)  # the command line's, if it fits
+    if started is not None:
+        child.attach(started)
+    else:
+        child.spawn()
     _spares[key] = child
     _spares_left -= 1
 
@@ -539,17 +466,22 @@ def warm_children(limits, submissions: int, *, preimport: tuple[str, ...] = (),
     """Within this block, up to `submissions` sandbox children are started one submission ahead
     of their use: the first at once, each next one as the previous is taken, each importing
     `preimport` (see imports_worth_starting) before its submission arrives. What is left at the
-    end is killed. Raises SandboxUnavailable as run_submission would. AUTOGRADER_NO_SPARES=1
-    switches spares off (every child starts on demand), for `make bench` and for debugging."""
+    end is killed. The first is the one `grade` started before the grader was imported
+    (early.py) when that one was started exactly as this spare would be; an early child started
+    for anything else is killed. Raises SandboxUnavailable as run_submission would.
+    AUTOGRADER_NO_SPARES=1 switches spares off (every child starts on demand, and none starts
+    early), for `make bench` and for debugging."""
     global _spares_left, _spare_imports
     _description, probe, drop = resolve_isolation(allow_unprotected)
     _spares_left = 0 if os.environ.get("AUTOGRADER_NO_SPARES") else submissions
     _spare_imports = tuple(m for m in preimport if m in PREIMPORTABLE)
     try:
         _spawn_spare(limits, probe, drop)
+        early.discard()  # started early for something else (other limits): not needed
         yield
     finally:
         _spares_left = 0
+        early.discard()
         while _spares:
             _spares.popitem()[1].kill()
 

@@ -159,9 +159,9 @@ else:
 # **교차상관**은 이 뒤집기를 뺀 같은 연산입니다. 커널을 그대로 미끄러뜨리면서 그 아래에 놓인 입력과
 # 커널이 얼마나 잘 맞는지를 잽니다. 길이가 $K$인 커널에 대해 valid 모드로 쓰면 다음과 같습니다.
 #
-# $$\text{correlation:}\quad y[i] = \sum_{p=0}^{K-1} w[p]\; x[i + p]
+# $$\text{교차상관:}\quad y[i] = \sum_{p=0}^{K-1} w[p]\; x[i + p]
 # \qquad\qquad
-# \text{convolution:}\quad y[i] = \sum_{p=0}^{K-1} w[p]\; x[i + K - 1 - p]$$
+# \text{합성곱:}\quad y[i] = \sum_{p=0}^{K-1} w[p]\; x[i + K - 1 - p]$$
 #
 # 여기서 $i = 0, \dots, L - K$입니다. 합성곱 식의 $x[i + K - 1 - p]$는 어디서 왔을까요? 위의 합
 # $\sum_m x[m]\, w[i' - m]$에서 $i' = i + K - 1$로 놓고 $m = i + K - 1 - p$로 쓰면
@@ -494,7 +494,7 @@ print("corr3d: 공개 테스트를 모두 통과했습니다")
 # 회전입니다(전치가 아니고, 한 축으로만 뒤집는 것도 아닙니다).
 #
 # $$\begin{bmatrix} 0 & 1 \\ 2 & 3 \end{bmatrix}
-# \;\xrightarrow{\text{rotate } 180^\circ}\;
+# \;\xrightarrow{180^\circ\ \text{회전}}\;
 # \begin{bmatrix} 3 & 2 \\ 1 & 0 \end{bmatrix}$$
 #
 # 따라서 계산 예제를 (교차상관 대신) 합성곱하면

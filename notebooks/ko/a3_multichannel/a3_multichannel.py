@@ -306,7 +306,7 @@ print("corr2d_multi_in: 공개 테스트를 모두 통과했습니다")
 # $f$를 만들고, 출력들도 쌓입니다:
 #
 # $$y[f, i, j] = \sum_{c} \sum_{p} \sum_{q} w[f, c, p, q]\; x[c,\, i + p,\, j + q],
-# \qquad y \text{ of shape } (F, O_H, O_W).$$
+# \qquad y \text{의 모양은 } (F, O_H, O_W).$$
 #
 # 말로 하면 `y[f]`는 `corr2d_multi_in(x, w[f])`입니다. 눈여겨볼 특수한 경우가 **1×1
 # 합성곱**($K_H = K_W = 1$)입니다. 1×1 합성곱은 이웃을 전혀 보지 않고, 각 픽셀의 채널 값 $C$개를

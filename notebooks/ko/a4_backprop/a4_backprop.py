@@ -359,7 +359,7 @@ draw_flow(x=["x1", "x2", "x3", "x4", "x5"], w=["w1", "w2", "w3"], dy=["δ1", "δ
 # $y[i]$에 나타납니다. 즉 $0 \le m - i \le K-1$이면 언제나 가중치 $w[m - i]$와 곱해져
 # 나타납니다. 따라서
 #
-# $$dx[m] = \sum_{i} dy[i]\; w[m - i] \qquad (\text{terms with } m - i \text{ outside } 0..K-1 \text{ are zero}).$$
+# $$dx[m] = \sum_{i} dy[i]\; w[m - i] \qquad (m - i \text{가 } 0..K-1 \text{ 밖인 항은 } 0).$$
 #
 # 이것은 정확히 `dy`와 `w`의 **진짜 합성곱**(과제 2의 1절)의 형태 $\sum_i a[i]\, b[m - i]$이지만,
 # **full** 모드입니다. $m$은 일부 출력만 닿는 가장자리 입력까지 포함해 입력 $L$개 전체를 돕니다.
@@ -598,7 +598,7 @@ except (NameError, NotImplementedError):   # 아직 작성하지 않았거나 �
 #   `dy`와 `w`의 **full 2D 합성곱**입니다. 교차상관으로 쓰면 이렇습니다. `dy`의 모든 가장자리에
 #   0을 위아래로 $K_H - 1$행, 좌우로 $K_W - 1$열씩 패딩하고, 그 위로 **180도 회전한** 커널
 #   `w[::-1, ::-1]`(두 축 모두로 뒤집은 것)을 밀어 갑니다:
-#   $\;dx = \text{corr2d}(\text{padded } dy,\; w[::-1, ::-1])$이고, 모양은 $(H, W)$입니다.
+#   $\;dx = \text{corr2d}(\text{패딩한 } dy,\; w[::-1, ::-1])$이고, 모양은 $(H, W)$입니다.
 #
 # **풀이 예제**, 강의의 숫자로: $x = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]$과
 # $w = [[0, 1], [2, 3]]$이면 $y = [[19, 25], [37, 43]]$입니다. $dy = [[1, 2], [-1, 1]]$로 둡시다.
@@ -714,9 +714,9 @@ except (NameError, NotImplementedError):   # 아직 작성하지 않았거나 �
 # 하나의 그래디언트를 *읽어* 창의 그래디언트와 커널의 그래디언트에 *더합니다*:
 #
 # ```
-# forward:   out[n, :, i, j] = sum over (c, p, q) of window * w  (+ b)
-# backward:  dxpad[n, :, window rows, window cols] += sum over f of dout[n, f, i, j] * w[f]
-#            dw[f]                                 += dout[n, f, i, j] * window
+# 순전파:  out[n, :, i, j] = (c, p, q)에 대해 합한 window * w  (+ b)
+# 역전파:  dxpad[n, :, 창의 행, 창의 열] += f에 대해 합한 dout[n, f, i, j] * w[f]
+#          dw[f]                          += dout[n, f, i, j] * window
 # ```
 #
 # 테스트가 그래디언트를 검사하는 방법: 손실 $L = \sum \text{dout} \cdot \text{out}$의 그래디언트가

@@ -631,7 +631,7 @@ else:
 # 모든 선형 사상은 행렬로 나타낼 수 있으므로, 다음을 만족하는 행렬 $M$이 존재합니다.
 #
 # $$M \; \text{x.ravel()} = \text{corr2d}(x, w)\text{.ravel()}, \qquad
-# M \text{ of shape } (O_H O_W,\; H W).$$
+# M \text{의 모양은 } (O_H O_W,\; H W).$$
 #
 # $M$의 행 $r = i \cdot O_W + j$는 출력 픽셀 $(i, j)$, 즉 $w[p, q]\, x[i + p, j + q]$의 합을
 # 계산합니다. 펼친 입력에서 픽셀 $(i + p, j + q)$는 위치 $(i + p) W + (j + q)$에 있으므로, 행 $r$은

@@ -111,10 +111,13 @@ def submission_results(report: Report, problems: Iterable[str] = (),
         mistakes: dict[tuple[str | None, str], dict[str, Any]] = {}
         failing = [c for c in test.checks if not c.passed]
         for check in failing:
-            for part, name in dict.fromkeys((part, name) for part, name, _ in check.named):
-                text = next(words for p, n, words in check.named if (p, n) == (part, name))
+            counted: set[tuple[str | None, str]] = set()  # a check counts once per mistake
+            for part, name, words in check.named:
+                if (part, name) in counted:
+                    continue
+                counted.add((part, name))
                 entry = mistakes.setdefault((part, name), {"id": name, "part": part,
-                                                           "explanation": text, "checks": 0})
+                                                           "explanation": words, "checks": 0})
                 entry["checks"] += 1
         # Where one case cannot tell two mistakes apart (a kernel of one row: flipped, or flipped
         # along its columns only?), the feedback names the simplest; the mistake a student made is

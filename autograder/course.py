@@ -238,13 +238,15 @@ class Course(_Strict):
         for a translated edition (notebooks/<language>/<id>/<id>.py builds to it)."""
         return "assignments" if self.language == SOURCE_LANGUAGE else f"assignments/{self.language}"
 
-    def notebook_path(self, assignment_id: str) -> Path:
-        """The source notebook this section releases: course.yml's `notebook` (the English one,
-        assignments/<id>/<name>.ipynb), in the section's language folder when it has one."""
+    def notebook_path(self, assignment_id: str, language: str | None = None) -> Path:
+        """The source notebook of `language`'s edition (default: this section's, the one it
+        releases): course.yml's `notebook` (the English one, assignments/<id>/<name>.ipynb), in
+        the language's folder for a translated edition (assignments/ko/<id>/<name>.ipynb)."""
         english = Path(self.assignment(assignment_id).notebook)
-        if self.language == SOURCE_LANGUAGE:
+        language = language or self.language
+        if language == SOURCE_LANGUAGE:
             return self.root / english
-        return self.root / english.parent.parent / self.language / english.parent.name / english.name
+        return self.root / english.parent.parent / language / english.parent.name / english.name
 
     @property
     def solutions_dir(self) -> Path:

@@ -84,7 +84,7 @@ def _speculative_probe() -> isolation.Probe | None:
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return None
-    return isolation.Probe("privileged" if os.geteuid() == 0 else "userns", bwrap, "")
+    return isolation.Probe(isolation.bwrap_modes()[0], bwrap, "")
 
 
 def _key(limits, probe: isolation.Probe | None, drop: bool, preimport: tuple[str, ...]) -> tuple:

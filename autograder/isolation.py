@@ -462,6 +462,12 @@ def wait_for_early_probe() -> None:
         _early_probe.join()
 
 
+def bwrap_modes() -> list[str]:
+    """The ways bubblewrap may isolate for this user, the one to try first first: as root a
+    privileged sandbox, else (and as root's fallback) a user namespace."""
+    return ["privileged", "userns"] if os.geteuid() == 0 else ["userns"]
+
+
 @functools.lru_cache(maxsize=1)
 def probe() -> Probe:
     """Can bubblewrap isolate here? Tried once per process (cached): a real sandbox, entered the
@@ -471,7 +477,7 @@ def probe() -> Probe:
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return Probe(None, None, f"bubblewrap (bwrap) is not installed; {INSTALL_HINT}")
-    modes = ["privileged", "userns"] if os.geteuid() == 0 else ["userns"]
+    modes = bwrap_modes()
     errors = []
     here = os.path.realpath(__file__)
     setup = {"private": ["/tmp", "/scratch"], "disk_mb": 1, "files": 64, "cover": [RUNNER],

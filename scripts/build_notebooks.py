@@ -51,12 +51,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder.course import Course, load_course  # noqa: E402
+from autograder.i18n import SOURCE_LANGUAGE  # noqa: E402
 from autograder.registry import STUDENT_API  # noqa: E402
 from autograder.registry import graded as registry_entry  # noqa: E402
 
 SKIP_TAG = "autograder:skip"
 GLOSSARY_TAG = "glossary"
-SOURCE_LANGUAGE = "en"
 HIDDEN_BLOCK = (
     "### BEGIN HIDDEN TESTS\n"
     "# Graded outside this notebook by the course autograder (randomized cases seeded per student).\n"
@@ -84,11 +84,7 @@ def source_path(assignment_id: str, root: Path = ROOT, language: str = SOURCE_LA
 def notebook_path(assignment_id: str, course: Course | None = None,
                   language: str = SOURCE_LANGUAGE) -> Path:
     """The built notebook: course.yml's `notebook`, under assignments/<lang>/ for an edition."""
-    course = course or load_course(ROOT)
-    english = Path(course.assignment(assignment_id).notebook)
-    if language == SOURCE_LANGUAGE:
-        return course.root / english
-    return course.root / english.parent.parent / language / english.parent.name / english.name
+    return (course or load_course(ROOT)).notebook_path(assignment_id, language)
 
 
 def editions(assignment_id: str, root: Path = ROOT) -> list[str]:
